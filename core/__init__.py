@@ -1,0 +1,1 @@
+"""Pure analytics for Tightrope: pandas frames in, frames or small typed values out."""

@@ -1,0 +1,197 @@
+"""A seeded generator of realistic therapist histories, for the demo, tests and benchmarks.
+
+Ratings are built as: personal level + an autocorrelated day effect (AR(1)) + a small
+per-client effect + planted effects + session noise, rounded and clipped to 0–10.
+Clients keep a weekly slot (weekday and hour), cancel now and then, and come and go;
+the therapist takes weekends, public-holiday-like days and two leave blocks off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from core.schema import BUILTIN_SCENARIOS, SIGNS, as_sessions
+
+DEFAULT_LEVELS: dict[str, float] = {"dread": 3.0, "detachment": 2.5, "fatigue": 3.5}
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A planted shift of some signs, optionally limited to dates and to one client."""
+
+    delta: float
+    signs: tuple[str, ...] = SIGNS
+    start: date | None = None
+    end: date | None = None  # inclusive
+    client: str | None = None
+
+    def applies(self, day: date, client: str) -> bool:
+        """Whether this effect touches a session with this client on this day."""
+        if self.start is not None and day < self.start:
+            return False
+        if self.end is not None and day > self.end:
+            return False
+        return self.client is None or self.client == client
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """A client with a fixed weekly slot, seen between two dates (inclusive)."""
+
+    code: str
+    weekday: int  # 0 = Monday
+    hour: int
+    start: date
+    end: date
+    every_weeks: int = 1
+    scenarios: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """Parameters of one synthetic therapist; every field has a realistic default."""
+
+    start: date
+    days: int
+    seed: int = 0
+    tz: str = "Europe/Berlin"
+    n_clients: int = 24
+    levels: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_LEVELS))
+    day_sd: float = 0.7  # marginal sd of the shared day effect
+    day_ar: float = 0.6  # lag-1 autocorrelation of the day effect
+    client_sd: float = 0.3
+    session_sd: float = 1.0
+    cancel_rate: float = 0.1
+    leave_weeks: int = 3  # weeks of leave a year, in two blocks
+    extra_clients: Sequence[ClientSpec] = ()
+    effects: Sequence[Effect] = ()
+
+
+def _clients(h: History, rng: np.random.Generator) -> list[ClientSpec]:
+    end = h.start + timedelta(days=h.days - 1)
+    slots = [(wd, hr) for wd in range(5) for hr in (8, 9, 10, 11, 13, 14, 15, 16, 17)]
+    rng.shuffle(slots)
+    clients: list[ClientSpec] = []
+    taken = {(c.weekday, c.hour) for c in h.extra_clients}
+    free = [s for s in slots if s not in taken]
+    number = 1
+    # Each caseload slot is held by a sequence of clients: therapy lasts ~3–12 months.
+    for weekday, hour in free[: h.n_clients]:
+        cursor = h.start - timedelta(days=int(rng.integers(0, 120)))
+        while cursor <= end:
+            length = int(rng.integers(90, 365))
+            tags = tuple(
+                str(t)
+                for t in rng.choice(BUILTIN_SCENARIOS, size=int(rng.integers(0, 3)), replace=False)
+            )
+            clients.append(
+                ClientSpec(
+                    code=f"C-{number:02d}",
+                    weekday=weekday,
+                    hour=hour,
+                    start=max(cursor, h.start),
+                    end=min(cursor + timedelta(days=length), end),
+                    every_weeks=1 if rng.random() < 0.85 else 2,
+                    scenarios=tags,
+                )
+            )
+            number += 1
+            cursor += timedelta(days=length + int(rng.integers(0, 21)))
+    return clients + list(h.extra_clients)
+
+
+def _days_off(h: History, rng: np.random.Generator) -> set[date]:
+    off: set[date] = set()
+    for year_start in range(0, h.days, 365):
+        for block in (h.leave_weeks // 2 + h.leave_weeks % 2, h.leave_weeks // 2):
+            first = h.start + timedelta(days=year_start + int(rng.integers(0, 330)))
+            off.update(first + timedelta(days=i) for i in range(7 * block))
+        # A few scattered holidays and sick days.
+        off.update(
+            h.start + timedelta(days=year_start + int(d)) for d in rng.integers(0, 365, size=8)
+        )
+    return off
+
+
+def make_sessions(h: History) -> pd.DataFrame:
+    """Generate a session frame (core.schema columns) for the history `h`, deterministically."""
+    rng = np.random.default_rng(h.seed)
+    tz = ZoneInfo(h.tz)
+    clients = _clients(h, rng)
+    off = _days_off(h, rng)
+    client_effect = {c.code: rng.normal(0.0, h.client_sd, size=len(SIGNS)) for c in clients}
+
+    innovation_sd = h.day_sd * np.sqrt(1 - h.day_ar**2)
+    day_effect = np.zeros((h.days, len(SIGNS)))
+    state = rng.normal(0.0, h.day_sd, size=len(SIGNS))
+    for i in range(h.days):
+        state = h.day_ar * state + rng.normal(0.0, innovation_sd, size=len(SIGNS))
+        day_effect[i] = state
+
+    by_weekday: dict[int, list[ClientSpec]] = {}
+    for c in clients:
+        by_weekday.setdefault(c.weekday, []).append(c)
+
+    levels = np.array([h.levels[s] for s in SIGNS])
+    rows: list[dict[str, object]] = []
+    for i in range(h.days):
+        day = h.start + timedelta(days=i)
+        if day.weekday() >= 5 or day in off:
+            continue
+        for c in by_weekday.get(day.weekday(), []):
+            if not (c.start <= day <= c.end):
+                continue
+            if ((day - c.start).days // 7) % c.every_weeks:
+                continue
+            if rng.random() < h.cancel_rate:
+                continue
+            mean = levels + day_effect[i] + client_effect[c.code]
+            for e in h.effects:
+                if e.applies(day, c.code):
+                    mean = mean + np.array([e.delta if s in e.signs else 0.0 for s in SIGNS])
+            values = np.clip(np.rint(mean + rng.normal(0.0, h.session_sd, size=3)), 0, 10)
+            minute = int(rng.choice([0, 0, 0, 5, 10]))
+            local = datetime.combine(day, time(c.hour, minute), tzinfo=tz)
+            tags = [t for t in c.scenarios if rng.random() < 0.5]
+            rows.append(
+                {
+                    "started_at": local.astimezone(ZoneInfo("UTC")),
+                    "client_code": c.code,
+                    **{s: int(v) for s, v in zip(SIGNS, values, strict=True)},
+                    "scenarios": tags,
+                    "grounding_done": bool(rng.random() < 0.4),
+                }
+            )
+    if not rows:
+        return as_sessions(pd.DataFrame(columns=["started_at", "client_code", *SIGNS]))
+    frame = pd.DataFrame(rows).sort_values("started_at", kind="stable").reset_index(drop=True)
+    return as_sessions(frame)
+
+
+def demo_history(today: date, *, seed: int = 20261126) -> History:
+    """Six months ending `today` with one fatigue episode (the last five weeks) and one difficult client."""
+    start = today - timedelta(days=182)
+    difficult = ClientSpec(
+        code="C-42",
+        weekday=2,
+        hour=12,
+        start=start + timedelta(days=14),
+        end=today,
+        scenarios=("boundary pushing", "countertransference"),
+    )
+    return History(
+        start=start,
+        days=183,
+        seed=seed,
+        extra_clients=(difficult,),
+        effects=(
+            Effect(2.5, ("fatigue",), start=today - timedelta(days=35)),
+            Effect(2.5, ("dread",), client="C-42"),
+        ),
+    )

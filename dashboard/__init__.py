@@ -1,0 +1,1 @@
+"""The Streamlit dashboard, figure builders, packet rendering and the `tightrope` command."""

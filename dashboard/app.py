@@ -1,0 +1,18 @@
+"""Tightrope's Streamlit entry point: page set-up and navigation."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="Tightrope", page_icon="🪢", layout="wide")
+
+PAGES = [
+    st.Page("pages/log.py", title="Log a session", url_path="log", default=True),
+]
+
+navigation = st.navigation(PAGES)
+navigation.run()

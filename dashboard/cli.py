@@ -1,0 +1,112 @@
+"""The `tightrope` command: start the dashboard, the demo, and work with the data from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from data.environment import DATABASE_URL_VARIABLE, load_environment, local_timezone, sqlite_url
+
+APP = Path(__file__).with_name("app.py")
+DEMO_VARIABLE = "TIGHTROPE_DEMO"
+
+# Passed on the command line as well as in .streamlit/config.toml, so the secure defaults hold
+# even when `tightrope` is started from another folder.
+SECURE_FLAGS = (
+    "--server.address=127.0.0.1",
+    "--browser.gatherUsageStats=false",
+    "--server.headless=true",
+    "--client.showErrorDetails=none",
+    "--server.enableXsrfProtection=true",
+    "--client.toolbarMode=minimal",
+)
+
+
+def streamlit_command(port: int) -> list[str]:
+    """The command line that serves the dashboard on 127.0.0.1:`port`."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        f"--server.port={port}",
+        *SECURE_FLAGS,
+    ]
+
+
+def _serve(port: int) -> int:
+    command = streamlit_command(port)
+    print(f"Tightrope is starting at http://127.0.0.1:{port}  (Ctrl+C stops it)", flush=True)
+    os.execv(command[0], command)  # replaces this process: Ctrl+C reaches Streamlit directly
+    return 0  # pragma: no cover
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the dashboard on the configured database."""
+    env = load_environment()
+    print(f"Data: {env.database_path or env.database_url}")
+    return _serve(args.port)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Start the dashboard on a separate demo database, seeded on first use."""
+    from data.db import ensure_schema, make_engine
+    from data.demo import seed_demo
+
+    path = Path(args.database) if args.database else load_environment().data_dir / "demo.sqlite3"
+    if args.fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    ensure_schema(engine)
+    today = date.fromisoformat(args.today) if args.today else datetime.now(local_timezone()).date()
+    added = seed_demo(engine, today, local_timezone())
+    engine.dispose()
+    print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
+    if args.seed_only:
+        return 0
+    os.environ[DATABASE_URL_VARIABLE] = url
+    os.environ[DEMO_VARIABLE] = "1"
+    return _serve(args.port)
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="tightrope",
+        description="Tightrope: a private burnout early-warning dashboard for therapists.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the dashboard on your database")
+    run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    run.set_defaults(handler=cmd_run)
+
+    demo = commands.add_parser("demo", help="start the dashboard on a separate demo database")
+    demo.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    demo.add_argument("--database", help="demo database file (default: demo.sqlite3 beside yours)")
+    demo.add_argument("--today", help="end the demo history on this day (YYYY-MM-DD)")
+    demo.add_argument("--fresh", action="store_true", help="delete and re-seed the demo database")
+    demo.add_argument("--seed-only", action="store_true", help="seed the database, do not serve")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tightrope` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Command = args.handler
+    return handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,293 @@
+"""Log page: rate a session in a few seconds, then edit or delete recent entries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from core.privacy import pseudonym_advice
+from core.schema import BUILTIN_SCENARIOS, RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
+from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate, SessionUpdate
+from data.repository import (
+    DuplicateEntryError,
+    EntryError,
+    add_session,
+    delete_session,
+    get_session,
+    recent_client_codes,
+    recent_sessions,
+    scenario_names,
+    update_session,
+)
+from dashboard.common import get_engine, local_time, tz
+
+SCALE = " · ".join(f"{value} {word}" for value, word in RATING_ANCHORS.items())
+TEXT_FIELDS = (*REFLECTION_PROMPTS, "note")
+
+
+def _now_local() -> tuple[date, time]:
+    now = datetime.now(tz())
+    return now.date(), now.time().replace(second=0, microsecond=0)
+
+
+def _defaults(prefix: str) -> dict[str, Any]:
+    today, clock = _now_local()
+    values: dict[str, Any] = {
+        f"{prefix}client": None,
+        f"{prefix}date": today,
+        f"{prefix}time": clock,
+        f"{prefix}scenarios": [],
+        f"{prefix}grounding": False,
+        f"{prefix}keep_code": False,
+    }
+    values.update({f"{prefix}{sign}": 0 for sign in SIGNS})
+    values.update({f"{prefix}{field}": "" for field in TEXT_FIELDS})
+    return values
+
+
+def _reset(prefix: str) -> None:
+    for key, value in _defaults(prefix).items():
+        st.session_state[key] = value
+
+
+def _payload(prefix: str) -> dict[str, Any]:
+    state = st.session_state
+    started = datetime.combine(state[f"{prefix}date"], state[f"{prefix}time"], tzinfo=tz())
+    payload: dict[str, Any] = {
+        "started_at": started,
+        "client_code": (state[f"{prefix}client"] or "").strip(),
+        "scenarios": list(state[f"{prefix}scenarios"]),
+        "grounding_done": bool(state[f"{prefix}grounding"]),
+    }
+    payload.update({sign: state[f"{prefix}{sign}"] for sign in SIGNS})
+    payload.update({field: state[f"{prefix}{field}"] for field in TEXT_FIELDS})
+    return payload
+
+
+FIELD_NAMES = {
+    "client_code": "Client code",
+    "started_at": "Start time",
+    "scenarios": "Scenario tags",
+    "note": "Private note",
+    **{sign: sign.capitalize() for sign in SIGNS},
+    **{key: f"Reflection ({question})" for key, question in REFLECTION_PROMPTS.items()},
+}
+
+
+def _explain(error: ValidationError) -> str:
+    """Turn pydantic's errors into short sentences a tired person can act on."""
+    lines = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = FIELD_NAMES.get(field, field)
+        kind = problem["type"]
+        if field == "client_code" and kind == "string_too_short":
+            lines.append("Pick a recent client code or type a new one.")
+        elif kind == "string_too_long":
+            limit = problem.get("ctx", {}).get("max_length")
+            lines.append(f"{name} is too long (at most {limit} characters).")
+        elif kind in ("greater_than_equal", "less_than_equal"):
+            lines.append(f"{name} must be a whole number from 0 to 10.")
+        else:
+            lines.append(f"{name}: {problem['msg']}.")
+    return " ".join(lines)
+
+
+def _validate(prefix: str, model: type[SessionCreate]) -> SessionCreate | None:
+    """Validate the form; on a problem store a message for the page and return None."""
+    payload = _payload(prefix)
+    advice = pseudonym_advice(payload["client_code"])
+    if advice and not st.session_state.get(f"{prefix}keep_code"):
+        st.session_state[f"{prefix}flash"] = ("warning", advice)
+        st.session_state[f"{prefix}needs_confirm"] = True
+        return None
+    try:
+        return model.model_validate(payload)
+    except ValidationError as error:
+        st.session_state[f"{prefix}flash"] = ("error", _explain(error) + " Nothing was saved.")
+        return None
+
+
+def _summary(entry: SessionCreate) -> str:
+    ratings = ", ".join(f"{sign} {getattr(entry, sign)}" for sign in SIGNS)
+    return f"{entry.client_code} at {local_time(entry.started_at)}: {ratings}"
+
+
+def _save_new() -> None:
+    entry = _validate("new_", SessionCreate)
+    if entry is None:
+        return
+    try:
+        add_session(get_engine(), entry)
+    except DuplicateEntryError:
+        st.session_state["new_flash"] = ("info", "Already saved: " + _summary(entry) + ".")
+        return
+    except EntryError as error:
+        st.session_state["new_flash"] = ("error", f"{error} Nothing was saved.")
+        return
+    _reset("new_")
+    st.session_state["new_needs_confirm"] = False
+    st.session_state["new_flash"] = ("success", "Saved " + _summary(entry) + ".")
+
+
+def _save_edit() -> None:
+    entry_id = st.session_state.get("editing")
+    entry = _validate("edit_", SessionUpdate)
+    if entry is None or entry_id is None:
+        return
+    try:
+        update_session(get_engine(), entry_id, SessionUpdate.model_validate(entry.model_dump()))
+    except EntryError as error:
+        st.session_state["edit_flash"] = ("error", f"{error} Nothing was changed.")
+        return
+    st.session_state["editing"] = None
+    st.session_state["new_flash"] = ("success", "Updated " + _summary(entry) + ".")
+
+
+def _flash(prefix: str) -> None:
+    message = st.session_state.pop(f"{prefix}flash", None)
+    if message is None:
+        return
+    kind, text = message
+    {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](text)
+
+
+def _entry_fields(prefix: str, codes: list[str], tags: list[str]) -> None:
+    """The widgets of one entry, in the order a keyboard user tabs through them."""
+    current = st.session_state.get(f"{prefix}client")
+    options = codes if current in (None, *codes) else [current, *codes]
+    st.selectbox(
+        "Client code",
+        options,
+        key=f"{prefix}client",
+        index=None,
+        accept_new_options=True,
+        placeholder="Type a pseudonym such as C-07, or pick a recent one",
+        help=f"A pseudonym, never a name (at most {CLIENT_CODE_MAX} characters).",
+    )
+    if st.session_state.get(f"{prefix}needs_confirm"):
+        st.checkbox("Keep this code anyway: it is a pseudonym", key=f"{prefix}keep_code")
+    st.caption(f"Rate each sign 0–10: {SCALE}.")
+    columns = st.columns(3)
+    for column, sign in zip(columns, SIGNS, strict=True):
+        with column:
+            st.slider(sign.capitalize(), 0, 10, key=f"{prefix}{sign}")
+    left, right = st.columns(2)
+    with left:
+        st.date_input("Session date", key=f"{prefix}date", format="YYYY-MM-DD")
+    with right:
+        st.time_input("Start time", key=f"{prefix}time", step=timedelta(minutes=5))
+    st.multiselect(
+        "Scenario tags (optional)",
+        tags,
+        key=f"{prefix}scenarios",
+        accept_new_options=True,
+        placeholder="Choose the guide's scenarios or type your own tag",
+    )
+    st.checkbox("Grounding ritual done after the session", key=f"{prefix}grounding")
+    with st.expander("Reflection and private note (optional)"):
+        for key, question in REFLECTION_PROMPTS.items():
+            st.text_area(question, key=f"{prefix}{key}", height=68, max_chars=TEXT_MAX)
+        st.text_area(
+            "Private note (never in a packet unless you opt in)",
+            key=f"{prefix}note",
+            height=68,
+            max_chars=TEXT_MAX,
+        )
+
+
+def _load_into_edit(entry_id: int) -> None:
+    row = get_session(get_engine(), entry_id)
+    if row.empty:
+        st.session_state["new_flash"] = ("info", "That entry no longer exists.")
+        return
+    entry = row.iloc[0]
+    started = entry["started_at"].to_pydatetime().astimezone(tz())
+    st.session_state.update(
+        {
+            "editing": entry_id,
+            "edit_client": entry["client_code"],
+            "edit_date": started.date(),
+            "edit_time": started.time().replace(second=0, microsecond=0),
+            "edit_scenarios": list(entry["scenarios"]),
+            "edit_grounding": bool(entry["grounding_done"]),
+            "edit_keep_code": False,
+            "edit_needs_confirm": False,
+            **{f"edit_{sign}": int(entry[sign]) for sign in SIGNS},
+            **{f"edit_{field}": str(entry[field]) for field in TEXT_FIELDS},
+        }
+    )
+
+
+def _delete(entry_id: int) -> None:
+    if delete_session(get_engine(), entry_id):
+        st.session_state["new_flash"] = ("success", "Entry deleted.")
+    st.session_state["confirm_delete"] = None
+    if st.session_state.get("editing") == entry_id:
+        st.session_state["editing"] = None
+
+
+engine = get_engine()
+for key, value in _defaults("new_").items():
+    st.session_state.setdefault(key, value)
+st.session_state.setdefault("editing", None)
+st.session_state.setdefault("confirm_delete", None)
+
+codes = recent_client_codes(engine)
+tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
+
+st.title("Log a session")
+st.caption("Three ratings and a client code are enough. Tab moves between fields; Enter saves.")
+_flash("new_")
+with st.form("log_form", border=True, enter_to_submit=True):
+    _entry_fields("new_", codes, tags)
+    st.form_submit_button("Save session", type="primary", on_click=_save_new, key="new_submit")
+
+editing = st.session_state.get("editing")
+if editing is not None:
+    st.subheader("Edit entry")
+    _flash("edit_")
+    with st.form("edit_form"):
+        _entry_fields("edit_", codes, tags)
+        left, right = st.columns(2)
+        left.form_submit_button("Save changes", type="primary", on_click=_save_edit, key="edit_submit")
+        right.form_submit_button(
+            "Cancel", on_click=lambda: st.session_state.update(editing=None), key="edit_cancel"
+        )
+
+st.subheader("Recent entries")
+recent = recent_sessions(engine, limit=10)
+if recent.empty:
+    st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
+for row in recent.itertuples(index=False):
+    entry_id = int(row.id)
+    with st.container(border=True):
+        info, edit, remove = st.columns([6, 1, 1], vertical_alignment="center")
+        tags_text = f" · {', '.join(row.scenarios)}" if row.scenarios else ""
+        ritual = " · grounding done" if row.grounding_done else ""
+        code = str(row.client_code).replace("`", "'")
+        info.markdown(
+            f"**{local_time(row.started_at)}** · `{code}` · "
+            f"dread {row.dread} · detachment {row.detachment} · fatigue {row.fatigue}"
+            f"{tags_text}{ritual}"
+        )
+        edit.button("Edit", key=f"row_edit_{entry_id}", on_click=_load_into_edit, args=(entry_id,))
+        remove.button(
+            "Delete",
+            key=f"row_delete_{entry_id}",
+            on_click=lambda i=entry_id: st.session_state.update(confirm_delete=i),
+        )
+        if st.session_state.get("confirm_delete") == entry_id:
+            st.warning("Delete this entry? This cannot be undone.")
+            yes, no = st.columns(2)
+            yes.button(
+                "Yes, delete it", key=f"confirm_delete_{entry_id}", on_click=_delete, args=(entry_id,)
+            )
+            no.button(
+                "Keep it",
+                key=f"cancel_delete_{entry_id}",
+                on_click=lambda: st.session_state.update(confirm_delete=None),
+            )

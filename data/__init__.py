@@ -1,0 +1,1 @@
+"""Persistence for Tightrope: SQLModel tables, the engine, queries into frames, migrations."""

@@ -1,0 +1,120 @@
+"""The engine: SQLite pragmas for durability on every connection, and schema migration at start."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlmodel import Session
+
+from data.environment import sqlite_path
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the dashboard read while a save commits; FULL makes each commit survive power loss;
+    # a busy timeout makes a second writer wait instead of failing with "database is locked".
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for `url`; a SQLite file gets its folder created and the durability pragmas."""
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """An alembic Config that finds the migrations inside the installed `data` package."""
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    if engine is not None:
+        config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of Tightrope knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at, or None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _holds_sessions(engine: Engine) -> bool:
+    if not inspect(engine).has_table("session_entry"):
+        return False
+    with engine.connect() as connection:
+        return bool(connection.execute(text("SELECT EXISTS (SELECT 1 FROM session_entry)")).scalar())
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run alembic migrations on `engine` up to `revision`."""
+    config = alembic_config(engine)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def ensure_schema(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
+    """Bring the database to the newest schema; back it up first when it already holds entries.
+
+    Returns the path of the pre-migration backup, if one was taken.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
+        return None
+    backup: Path | None = None
+    source = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if current is not None and source is not None and _holds_sessions(engine):
+        from data.backup import backup_database  # local import: backup imports db
+
+        folder = backup_dir or source.parent / "backups"
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = backup_database(engine, folder / f"before-migration-{current}-{stamp}.sqlite3")
+        log.info("backed up the database before migrating from revision %s", current)
+    upgrade(engine)
+    return backup
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error: nothing half-saves."""
+    with Session(engine) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

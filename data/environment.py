@@ -1,0 +1,60 @@
+"""Environment settings: where the data lives and which timezone days are counted in."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import platformdirs
+import tzlocal
+
+APP_NAME = "tightrope"
+DATABASE_URL_VARIABLE = "TIGHTROPE_DATABASE_URL"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Settings read from the process environment, with the local-first defaults."""
+
+    database_url: str
+    data_dir: Path
+
+    @property
+    def database_path(self) -> Path | None:
+        """The SQLite file behind the URL, or None for a server database or in-memory SQLite."""
+        return sqlite_path(self.database_url)
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory for Tightrope (created on demand)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def sqlite_url(path: Path) -> str:
+    """An SQLAlchemy URL for a SQLite file."""
+    return f"sqlite:///{path}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL points at, or None when the URL is not a SQLite file."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url in (prefix, prefix + ":memory:"):
+        return None
+    return Path(url[len(prefix) :])
+
+
+def load_environment() -> Environment:
+    """Read TIGHTROPE_DATABASE_URL, falling back to tightrope.sqlite3 in the user-data directory."""
+    data_dir = default_data_dir()
+    url = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
+    if not url:
+        url = sqlite_url(data_dir / "tightrope.sqlite3")
+    return Environment(database_url=url, data_dir=data_dir)
+
+
+def local_timezone() -> ZoneInfo:
+    """The machine's timezone (TZ respected): local days are counted in it."""
+    zone = tzlocal.get_localzone()
+    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))

@@ -1,0 +1,202 @@
+"""SQLModel tables and the validating models in front of them (the full-stack template's way)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from core.schema import RATING_MAX, RATING_MIN
+
+CLIENT_CODE_MAX = 40
+TEXT_MAX = 4000  # a note or reflection; a page of text, far beyond "one line of reflection"
+TAG_MAX = 60
+TAGS_MAX = 12
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC (SQLite has no zone) and reads them back aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store timezone-aware times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """The current time, aware UTC."""
+    return datetime.now(UTC)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_tag(name: str) -> str:
+    """Tags are stored lower-case with single spaces so "Boundary  Pushing" and "boundary pushing" match."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip().lower()
+
+
+def _clean_text(value: str) -> str:
+    # Keep newlines and tabs in free text; drop other control characters that break CSV and HTML.
+    text = unicodedata.normalize("NFC", value)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+
+
+class SessionBase(SQLModel):
+    """Fields a therapist enters for one client session."""
+
+    started_at: datetime
+    client_code: str = Field(min_length=1, max_length=CLIENT_CODE_MAX)
+    dread: int = Field(ge=RATING_MIN, le=RATING_MAX)
+    detachment: int = Field(ge=RATING_MIN, le=RATING_MAX)
+    fatigue: int = Field(ge=RATING_MIN, le=RATING_MAX)
+    reflection_reaction: str = Field(default="", max_length=TEXT_MAX)
+    reflection_held_back: str = Field(default="", max_length=TEXT_MAX)
+    reflection_themes: str = Field(default="", max_length=TEXT_MAX)
+    note: str = Field(default="", max_length=TEXT_MAX)
+    grounding_done: bool = False
+
+
+class SessionCreate(SessionBase):
+    """A new session entry, validated: aware time, a trimmed one-line code, clean text and tags."""
+
+    scenarios: list[str] = Field(default_factory=list, max_length=TAGS_MAX)
+
+    @field_validator("started_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("the start time needs a timezone")
+        return value.astimezone(UTC)
+
+    @field_validator("client_code", mode="before")
+    @classmethod
+    def _code(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = _SPACES.sub(" ", _clean_text(value))
+        return value
+
+    @field_validator(
+        "reflection_reaction", "reflection_held_back", "reflection_themes", "note", mode="before"
+    )
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        if value is None:
+            return ""
+        return _clean_text(value) if isinstance(value, str) else value
+
+    @field_validator("scenarios", mode="before")
+    @classmethod
+    def _tags(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = value.split(";")
+        tags: list[str] = []
+        for raw in value:
+            tag = normalise_tag(_clean_text(str(raw)))
+            if not tag:
+                continue
+            if len(tag) > TAG_MAX:
+                raise ValueError(f"a scenario tag is longer than {TAG_MAX} characters")
+            if tag not in tags:
+                tags.append(tag)
+        return tags
+
+
+class SessionUpdate(SessionCreate):
+    """An edit replaces every field of an entry; it validates exactly like a new one."""
+
+
+def _range_check(column: str) -> CheckConstraint:
+    return CheckConstraint(
+        f"{column} BETWEEN {RATING_MIN} AND {RATING_MAX}", name=f"ck_session_entry_{column}_range"
+    )
+
+
+class SessionEntry(SessionBase, table=True):
+    """One client session as stored. Table models skip validation: build them from SessionCreate."""
+
+    __tablename__ = "session_entry"
+    __table_args__ = (
+        _range_check("dread"),
+        _range_check("detachment"),
+        _range_check("fatigue"),
+        CheckConstraint(
+            f"length(client_code) BETWEEN 1 AND {CLIENT_CODE_MAX}",
+            name="ck_session_entry_client_code_length",
+        ),
+        # One entry per client per start time: a double submit or a re-import adds nothing.
+        UniqueConstraint("started_at", "client_code", name="uq_session_entry_start_client"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Scenario(SQLModel, table=True):
+    """A scenario tag: the guide's five are built in, the therapist may add their own."""
+
+    __tablename__ = "scenario"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=TAG_MAX, unique=True)
+    builtin: bool = False
+
+
+class SessionScenario(SQLModel, table=True):
+    """Which scenario tags one session carries (normalised: one row per tag)."""
+
+    __tablename__ = "session_scenario"
+
+    session_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("session_entry.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    scenario_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("scenario.id", ondelete="RESTRICT"), primary_key=True, index=True
+        )
+    )
+
+
+class Setting(SQLModel, table=True):
+    """One stored user setting (a threshold and the like), its value as JSON text."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PacketRecord(SQLModel, table=True):
+    """A supervision packet that was exported, so the next one can start where it ended."""
+
+    __tablename__ = "packet"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    period_start: date
+    period_end: date
+    format: str = Field(max_length=8)
