@@ -12,11 +12,11 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 # Letters only (with the spaces, hyphens and apostrophes names carry), no digit: reads like a name.
-_NAME = re.compile(r"^[^\W\d_]{2,}(?:[\s'’\-][^\W\d_]{2,}){0,3}$")
+_NAME = re.compile(r"^[^\W\d_]+(?:[\s'’\-][^\W\d_]+){0,3}$")
 
 
 def client_code_concerns(code: str) -> list[str]:
-    """Return plain-language reasons this code might identify a person; empty when it looks like a pseudonym."""
+    """Plain-language reasons this code might identify a person; empty for a pseudonym."""
     text = code.strip()
     concerns: list[str] = []
     if _EMAIL.search(text):

@@ -63,7 +63,7 @@ def empty_sessions() -> pd.DataFrame:
 
 
 def as_sessions(frame: pd.DataFrame) -> pd.DataFrame:
-    """Coerce a frame to the session schema (column order, dtypes); missing optional columns are filled."""
+    """Coerce a frame to the session schema (order, dtypes), filling missing optional columns."""
     out = frame.copy()
     n = len(out)
     defaults: dict[str, object] = {
@@ -77,7 +77,7 @@ def as_sessions(frame: pd.DataFrame) -> pd.DataFrame:
     }
     for column, value in defaults.items():
         if column not in out.columns:
-            out[column] = [value] * n if column == "scenarios" else value
+            out[column] = pd.Series([value] * n, index=out.index, dtype="object")
     out["scenarios"] = [list(s) if isinstance(s, (list, tuple)) else [] for s in out["scenarios"]]
     for column in ("reflection_reaction", "reflection_held_back", "reflection_themes", "note"):
         out[column] = out[column].fillna("")

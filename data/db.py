@@ -36,7 +36,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine for `url`; a SQLite file gets its folder created and the durability pragmas."""
+    """Create an engine for `url`; a SQLite file gets its folder and the durability pragmas."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is not None:
@@ -76,7 +76,9 @@ def _holds_sessions(engine: Engine) -> bool:
     if not inspect(engine).has_table("session_entry"):
         return False
     with engine.connect() as connection:
-        return bool(connection.execute(text("SELECT EXISTS (SELECT 1 FROM session_entry)")).scalar())
+        return bool(
+            connection.execute(text("SELECT EXISTS (SELECT 1 FROM session_entry)")).scalar()
+        )
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

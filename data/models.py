@@ -49,7 +49,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_tag(name: str) -> str:
-    """Tags are stored lower-case with single spaces so "Boundary  Pushing" and "boundary pushing" match."""
+    """Lower-case with single spaces, so "Boundary  Pushing" and "boundary pushing" match."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip().lower()
 
 
@@ -200,3 +200,14 @@ class PacketRecord(SQLModel, table=True):
     period_start: date
     period_end: date
     format: str = Field(max_length=8)
+
+
+class DataRevision(SQLModel, table=True):
+    """One row whose token database triggers rewrite on every change to entries."""
+
+    __tablename__ = "data_revision"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_data_revision_single_row"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=32)
+    changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import ColumnElement, Engine, Table, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from core.schema import SESSION_COLUMNS, SIGNS, as_sessions, empty_sessions
+from core.schema import SESSION_COLUMNS, as_sessions, empty_sessions
 from data.db import session_scope
 from data.models import (
+    DataRevision,
     Scenario,
     SessionCreate,
     SessionEntry,
@@ -25,6 +26,12 @@ from data.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# Core tables for queries: typed columns (mypy sees SQLModel's class attributes as values).
+ENTRY: Table = SessionEntry.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
+SCENARIO: Table = Scenario.__table__  # type: ignore[attr-defined]
+LINK: Table = SessionScenario.__table__  # type: ignore[attr-defined]
+REVISION: Table = DataRevision.__table__  # type: ignore[attr-defined]
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 
@@ -41,9 +48,9 @@ class DuplicateEntryError(EntryError):
 class DataVersion:
     """Changes whenever any entry is added, edited or deleted: the key for cached analytics."""
 
+    token: str
     count: int
     max_id: int
-    last_update: str
 
 
 def check_not_future(started_at: datetime, now: datetime | None = None) -> None:
@@ -60,7 +67,7 @@ def _scenario_ids(session: Session, names: Iterable[str]) -> list[int]:
     ids: list[int] = []
     for name in names:
         tag = normalise_tag(name)
-        scenario = session.execute(select(Scenario).where(Scenario.name == tag)).scalars().first()
+        scenario = session.execute(select(Scenario).where(SCENARIO.c.name == tag)).scalars().first()
         if scenario is None:
             scenario = Scenario(name=tag, builtin=False)
             session.add(scenario)
@@ -74,7 +81,7 @@ def _store(session: Session, entry: SessionEntry, scenarios: Sequence[str]) -> i
     session.add(entry)
     session.flush()
     assert entry.id is not None
-    session.execute(delete(SessionScenario).where(SessionScenario.session_id == entry.id))  # type: ignore[arg-type]  # sqlmodel column typing
+    session.execute(delete(LINK).where(LINK.c.session_id == entry.id))
     for scenario_id in _scenario_ids(session, scenarios):
         session.add(SessionScenario(session_id=entry.id, scenario_id=scenario_id))
     return entry.id
@@ -131,14 +138,14 @@ def delete_session(engine: Engine, entry_id: int) -> bool:
 
 def get_session(engine: Engine, entry_id: int) -> pd.DataFrame:
     """One entry as a one-row session frame (empty when it does not exist)."""
-    return _frame(engine, SessionEntry.id == entry_id)  # type: ignore[arg-type]
+    return _frame(engine, ENTRY.c.id == entry_id)
 
 
-def _frame(engine: Engine, *where: object, limit: int | None = None) -> pd.DataFrame:
-    columns = [getattr(SessionEntry, c) for c in SESSION_COLUMNS if c != "scenarios"]
-    query = select(*columns).order_by(SessionEntry.started_at.desc(), SessionEntry.id.desc())  # type: ignore[attr-defined]
+def _frame(engine: Engine, *where: ColumnElement[bool], limit: int | None = None) -> pd.DataFrame:
+    columns = [ENTRY.c[c] for c in SESSION_COLUMNS if c != "scenarios"]
+    query = select(*columns).order_by(ENTRY.c.started_at.desc(), ENTRY.c.id.desc())
     for condition in where:
-        query = query.where(condition)  # type: ignore[arg-type]
+        query = query.where(condition)
     if limit is not None:
         query = query.limit(limit)
     with engine.connect() as connection:
@@ -147,12 +154,12 @@ def _frame(engine: Engine, *where: object, limit: int | None = None) -> pd.DataF
             return empty_sessions()
         ids = [row.id for row in rows]
         tag_query = (
-            select(SessionScenario.session_id, Scenario.name)
-            .join(Scenario, Scenario.id == SessionScenario.scenario_id)  # type: ignore[arg-type]
-            .order_by(Scenario.name)
+            select(LINK.c.session_id, SCENARIO.c.name)
+            .join(SCENARIO, SCENARIO.c.id == LINK.c.scenario_id)
+            .order_by(SCENARIO.c.name)
         )
         if limit is not None or where:
-            tag_query = tag_query.where(SessionScenario.session_id.in_(ids))  # type: ignore[attr-defined]
+            tag_query = tag_query.where(LINK.c.session_id.in_(ids))
         tags: dict[int, list[str]] = {}
         for session_id, name in connection.execute(tag_query):
             tags.setdefault(session_id, []).append(name)
@@ -174,9 +181,9 @@ def recent_sessions(engine: Engine, limit: int = 10) -> pd.DataFrame:
 def recent_client_codes(engine: Engine, limit: int = 12) -> list[str]:
     """Client codes by most recent session, for the quick pick on the Log page."""
     query = (
-        select(SessionEntry.client_code, func.max(SessionEntry.started_at).label("last"))
-        .group_by(SessionEntry.client_code)
-        .order_by(func.max(SessionEntry.started_at).desc())
+        select(ENTRY.c.client_code, func.max(ENTRY.c.started_at).label("last"))
+        .group_by(ENTRY.c.client_code)
+        .order_by(func.max(ENTRY.c.started_at).desc())
         .limit(limit)
     )
     with engine.connect() as connection:
@@ -185,7 +192,7 @@ def recent_client_codes(engine: Engine, limit: int = 12) -> list[str]:
 
 def scenario_names(engine: Engine) -> list[str]:
     """Every scenario tag: the guide's built-in five first, then the therapist's own A–Z."""
-    query = select(Scenario.name).order_by(Scenario.builtin.desc(), Scenario.name)  # type: ignore[attr-defined]
+    query = select(SCENARIO.c.name).order_by(SCENARIO.c.builtin.desc(), SCENARIO.c.name)
     with engine.connect() as connection:
         return [row.name for row in connection.execute(query)]
 
@@ -193,17 +200,18 @@ def scenario_names(engine: Engine) -> list[str]:
 def count_sessions(engine: Engine) -> int:
     """How many entries are stored."""
     with engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(SessionEntry)).scalar_one())
+        return int(connection.execute(select(func.count()).select_from(ENTRY)).scalar_one())
 
 
 def data_version(engine: Engine) -> DataVersion:
     """A cheap fingerprint of the entries, for caching analytics between saves."""
-    query = select(
-        func.count(), func.coalesce(func.max(SessionEntry.id), 0), func.max(SessionEntry.updated_at)
-    )
+    # The token is rewritten by triggers on every insert, update and delete (migration 0003),
+    # whichever code path wrote; count and max id are a second guard, e.g. after a restore.
+    query = select(func.count(), func.coalesce(func.max(ENTRY.c.id), 0))
     with engine.connect() as connection:
-        count, max_id, last = connection.execute(query).one()
-    return DataVersion(int(count), int(max_id), str(last))
+        token = connection.execute(select(REVISION.c.token)).scalar_one_or_none()
+        count, max_id = connection.execute(query).one()
+    return DataVersion(str(token), int(count), int(max_id))
 
 
 def insert_frame(engine: Engine, frame: pd.DataFrame) -> int:
@@ -219,34 +227,32 @@ def insert_frame(engine: Engine, frame: pd.DataFrame) -> int:
     with session_scope(engine) as session:
         existing = {
             (started.replace(tzinfo=UTC) if started.tzinfo is None else started, code)
-            for started, code in session.execute(
-                select(SessionEntry.started_at, SessionEntry.client_code)
-            )
+            for started, code in session.execute(select(ENTRY.c.started_at, ENTRY.c.client_code))
         }
         tag_ids: dict[str, int] = {}
-        for row in frame.itertuples(index=False):
-            started = row.started_at.to_pydatetime()
-            if (started, row.client_code) in existing:
+        for row in frame.to_dict("records"):
+            started = row["started_at"].to_pydatetime()
+            if (started, row["client_code"]) in existing:
                 continue
-            existing.add((started, row.client_code))
+            existing.add((started, row["client_code"]))
             entry = SessionEntry(
                 started_at=started,
-                client_code=row.client_code,
-                dread=int(row.dread),
-                detachment=int(row.detachment),
-                fatigue=int(row.fatigue),
-                reflection_reaction=row.reflection_reaction,
-                reflection_held_back=row.reflection_held_back,
-                reflection_themes=row.reflection_themes,
-                note=row.note,
-                grounding_done=bool(row.grounding_done),
+                client_code=row["client_code"],
+                dread=int(row["dread"]),
+                detachment=int(row["detachment"]),
+                fatigue=int(row["fatigue"]),
+                reflection_reaction=row["reflection_reaction"],
+                reflection_held_back=row["reflection_held_back"],
+                reflection_themes=row["reflection_themes"],
+                note=row["note"],
+                grounding_done=bool(row["grounding_done"]),
                 created_at=now,
                 updated_at=now,
             )
             session.add(entry)
             session.flush()
             assert entry.id is not None
-            for tag in row.scenarios:
+            for tag in row["scenarios"]:
                 if tag not in tag_ids:
                     tag_ids[tag] = _scenario_ids(session, [tag])[0]
                 session.add(SessionScenario(session_id=entry.id, scenario_id=tag_ids[tag]))

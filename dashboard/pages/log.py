@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from core.privacy import pseudonym_advice
 from core.schema import BUILTIN_SCENARIOS, RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
+from dashboard.common import get_engine, local_time, tz
 from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate, SessionUpdate
 from data.repository import (
     DuplicateEntryError,
@@ -22,7 +23,6 @@ from data.repository import (
     scenario_names,
     update_session,
 )
-from dashboard.common import get_engine, local_time, tz
 
 SCALE = " · ".join(f"{value} {word}" for value, word in RATING_ANCHORS.items())
 TEXT_FIELDS = (*REFLECTION_PROMPTS, "note")
@@ -253,7 +253,9 @@ if editing is not None:
     with st.form("edit_form"):
         _entry_fields("edit_", codes, tags)
         left, right = st.columns(2)
-        left.form_submit_button("Save changes", type="primary", on_click=_save_edit, key="edit_submit")
+        left.form_submit_button(
+            "Save changes", type="primary", on_click=_save_edit, key="edit_submit"
+        )
         right.form_submit_button(
             "Cancel", on_click=lambda: st.session_state.update(editing=None), key="edit_cancel"
         )
@@ -262,16 +264,16 @@ st.subheader("Recent entries")
 recent = recent_sessions(engine, limit=10)
 if recent.empty:
     st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
-for row in recent.itertuples(index=False):
-    entry_id = int(row.id)
+for row in recent.to_dict("records"):
+    entry_id = int(row["id"])
     with st.container(border=True):
         info, edit, remove = st.columns([6, 1, 1], vertical_alignment="center")
-        tags_text = f" · {', '.join(row.scenarios)}" if row.scenarios else ""
-        ritual = " · grounding done" if row.grounding_done else ""
-        code = str(row.client_code).replace("`", "'")
+        tags_text = f" · {', '.join(row['scenarios'])}" if row["scenarios"] else ""
+        ritual = " · grounding done" if row["grounding_done"] else ""
+        code = str(row["client_code"]).replace("`", "'")
         info.markdown(
-            f"**{local_time(row.started_at)}** · `{code}` · "
-            f"dread {row.dread} · detachment {row.detachment} · fatigue {row.fatigue}"
+            f"**{local_time(row['started_at'])}** · `{code}` · "
+            f"dread {row['dread']} · detachment {row['detachment']} · fatigue {row['fatigue']}"
             f"{tags_text}{ritual}"
         )
         edit.button("Edit", key=f"row_edit_{entry_id}", on_click=_load_into_edit, args=(entry_id,))
@@ -284,7 +286,10 @@ for row in recent.itertuples(index=False):
             st.warning("Delete this entry? This cannot be undone.")
             yes, no = st.columns(2)
             yes.button(
-                "Yes, delete it", key=f"confirm_delete_{entry_id}", on_click=_delete, args=(entry_id,)
+                "Yes, delete it",
+                key=f"confirm_delete_{entry_id}",
+                on_click=_delete,
+                args=(entry_id,),
             )
             no.button(
                 "Keep it",

@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection the app hands over (or the configured URL)."""
+"""Alembic environment: migrations run on the connection the app hands over, or the URL."""
 
 from __future__ import annotations
 

@@ -40,9 +40,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.CheckConstraint("dread BETWEEN 0 AND 10", name="ck_session_entry_dread_range"),
-        sa.CheckConstraint(
-            "detachment BETWEEN 0 AND 10", name="ck_session_entry_detachment_range"
-        ),
+        sa.CheckConstraint("detachment BETWEEN 0 AND 10", name="ck_session_entry_detachment_range"),
         sa.CheckConstraint("fatigue BETWEEN 0 AND 10", name="ck_session_entry_fatigue_range"),
         sa.CheckConstraint(
             "length(client_code) BETWEEN 1 AND 40", name="ck_session_entry_client_code_length"

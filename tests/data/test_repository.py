@@ -1,0 +1,136 @@
+"""Saving, reading, editing and deleting entries; aware times and tags round-trip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, text
+
+from core.schema import SESSION_DTYPES
+from data.models import SessionUpdate
+from data.repository import (
+    DuplicateEntryError,
+    EntryError,
+    add_session,
+    count_sessions,
+    data_version,
+    delete_session,
+    get_session,
+    insert_frame,
+    load_sessions,
+    recent_client_codes,
+    recent_sessions,
+    scenario_names,
+    update_session,
+)
+from tests.factories import make_entry, sessions_frame
+
+
+def test_aware_datetime_round_trips(engine: Engine) -> None:
+    berlin = datetime(2026, 3, 29, 3, 30, tzinfo=ZoneInfo("Europe/Berlin"))  # just after DST
+    entry_id = add_session(engine, make_entry(started_at=berlin))
+    stored = get_session(engine, entry_id).iloc[0]["started_at"]
+    assert stored.tzinfo is not None
+    assert stored.to_pydatetime() == berlin
+    assert str(stored.tz) == "UTC"
+
+
+def test_frame_has_the_schema(engine: Engine) -> None:
+    add_session(engine, make_entry())
+    frame = load_sessions(engine)
+    assert {c: str(t) for c, t in frame.dtypes.items()} == SESSION_DTYPES
+    assert load_sessions.__doc__
+
+
+def test_empty_database_gives_an_empty_frame_with_columns(engine: Engine) -> None:
+    frame = load_sessions(engine)
+    assert frame.empty
+    assert tuple(frame.columns) == tuple(SESSION_DTYPES)
+
+
+def test_tags_are_stored_normalised_and_user_tags_are_remembered(engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry(scenarios=["Crisis Situation", "Running late"]))
+    assert get_session(engine, entry_id).iloc[0]["scenarios"] == [
+        "crisis situation",
+        "running late",
+    ]
+    assert "running late" in scenario_names(engine)
+    assert scenario_names(engine)[:5] == sorted(scenario_names(engine)[:5])  # built-ins first
+    with engine.connect() as connection:
+        links = connection.execute(text("SELECT count(*) FROM session_scenario")).scalar()
+    assert links == 2
+
+
+def test_the_same_session_twice_is_stored_once(engine: Engine) -> None:
+    entry = make_entry()
+    add_session(engine, entry)
+    with pytest.raises(DuplicateEntryError):
+        add_session(engine, entry)
+    assert count_sessions(engine) == 1
+
+
+def test_a_future_start_is_refused_and_nothing_is_stored(engine: Engine) -> None:
+    with pytest.raises(EntryError, match="future"):
+        add_session(engine, make_entry(started_at=datetime.now(UTC) + timedelta(hours=2)))
+    assert count_sessions(engine) == 0
+
+
+def test_a_few_minutes_ahead_is_tolerated(engine: Engine) -> None:
+    add_session(engine, make_entry(started_at=datetime.now(UTC) + timedelta(minutes=2)))
+    assert count_sessions(engine) == 1
+
+
+def test_edit_replaces_fields_and_tags(engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry(scenarios=["crisis situation"], note="before"))
+    changed = SessionUpdate.model_validate(
+        make_entry(dread=9, scenarios=["boundary pushing"], note="after").model_dump()
+    )
+    update_session(engine, entry_id, changed)
+    row = get_session(engine, entry_id).iloc[0]
+    assert (row["dread"], row["note"], row["scenarios"]) == (9, "after", ["boundary pushing"])
+
+
+def test_edit_of_a_deleted_entry_is_refused(engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry())
+    assert delete_session(engine, entry_id)
+    with pytest.raises(EntryError):
+        update_session(engine, entry_id, SessionUpdate.model_validate(make_entry().model_dump()))
+
+
+def test_delete_removes_the_entry_and_its_tag_links(engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry(scenarios=["crisis situation"]))
+    assert delete_session(engine, entry_id)
+    assert not delete_session(engine, entry_id)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM session_scenario")).scalar() == 0
+
+
+def test_recent_lists_newest_first_and_codes_by_recency(engine: Engine) -> None:
+    now = datetime.now(UTC)
+    for hours, code in [(30, "C-1"), (20, "C-2"), (10, "C-1"), (5, "C-3")]:
+        add_session(engine, make_entry(client_code=code, started_at=now - timedelta(hours=hours)))
+    recent = recent_sessions(engine, limit=3)
+    assert list(recent["client_code"]) == ["C-3", "C-1", "C-2"]
+    assert recent_client_codes(engine) == ["C-3", "C-1", "C-2"]
+
+
+def test_data_version_changes_on_every_kind_of_write(engine: Engine) -> None:
+    versions = [data_version(engine)]
+    entry_id = add_session(engine, make_entry())
+    versions.append(data_version(engine))
+    update_session(engine, entry_id, SessionUpdate.model_validate(make_entry(dread=1).model_dump()))
+    versions.append(data_version(engine))
+    delete_session(engine, entry_id)
+    versions.append(data_version(engine))
+    assert len(set(versions)) == 4
+
+
+def test_insert_frame_is_idempotent(engine: Engine) -> None:
+    frame = sessions_frame(days=28, seed=3)
+    assert insert_frame(engine, frame) == len(frame) > 0
+    assert insert_frame(engine, frame) == 0
+    stored = load_sessions(engine)
+    assert len(stored) == len(frame)
+    assert list(stored["dread"]) == list(frame["dread"])

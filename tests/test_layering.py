@@ -1,0 +1,51 @@
+"""Imports flow one way: dashboard -> core, data; data -> core; core -> neither."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FORBIDDEN = {
+    "core": {"streamlit", "sqlmodel", "sqlalchemy", "alembic", "data", "dashboard", "plotly"},
+    "data": {"streamlit", "dashboard", "plotly"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    """Top-level module names a Python file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_stay_in_their_layer(package: str) -> None:
+    files = sorted((ROOT / package).rglob("*.py"))
+    assert files, f"{package}/ has no Python files"
+    offenders = {
+        str(f.relative_to(ROOT)): sorted(imported_roots(f) & FORBIDDEN[package]) for f in files
+    }
+    assert {f: bad for f, bad in offenders.items() if bad} == {}
+
+
+def test_core_does_not_read_the_clock() -> None:
+    # `today` is passed in: a core function that reads the clock cannot be tested at a fixed date.
+    for path in (ROOT / "core").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        for call in ("datetime.now(", "date.today(", "time.time(", "datetime.utcnow("):
+            assert call not in text, f"{path.name} calls {call}"
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import streamlit as st\nfrom data.repository import load_sessions\n")
+    assert imported_roots(sample) >= {"streamlit", "data"}
