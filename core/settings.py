@@ -1,0 +1,240 @@
+"""Every threshold of the analysis in one typed, frozen settings object.
+
+Each field carries its default and a sentence of why (datasette's `Setting` habit), plus the
+range a user may choose from on the Settings page. To add a setting, add one field built with
+`setting(default, help, minimum=..., maximum=...)`; storage (data.settings_store), the Settings
+page and the README check (tests/test_docs.py) pick it up from the metadata. Cross-field rules
+go in `Thresholds._check_combination`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from typing import Any, Self
+
+
+class SettingsError(ValueError):
+    """A threshold value that was refused, with a message meant for the therapist."""
+
+
+def setting(
+    default: float | int | bool, help: str, *, minimum: float = 0, maximum: float = math.inf
+) -> Any:
+    """A dataclass field for one threshold: its default, a sentence of why, its allowed range."""
+    return field(default=default, metadata={"help": help, "min": minimum, "max": maximum})
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The thresholds of day values, baselines and warning levels (see README, "Warning levels")."""
+
+    absolute_threshold: float = setting(
+        6.0,
+        "A day is elevated when a sign averages this much or more, whatever your usual level: "
+        "above the scale's middle (5 = moderate) is a lot to carry every day.",
+        minimum=1,
+        maximum=10,
+    )
+    baseline_margin_points: float = setting(
+        1.5,
+        "A day is also elevated when it is clearly above your usual level: at least this many "
+        "points above it, so small ups and downs never count.",
+        minimum=0.5,
+        maximum=10,
+    )
+    baseline_margin_spreads: float = setting(
+        2.0,
+        "…and at least this many of your usual day-to-day spreads above it, so a person whose "
+        "ratings swing a lot is not flagged for an ordinary swing.",
+        minimum=0.5,
+        maximum=6,
+    )
+    min_spread: float = setting(
+        0.5,
+        "The smallest day-to-day spread assumed, in points, so very steady ratings do not make "
+        "a tiny rise look alarming.",
+        minimum=0.1,
+        maximum=5,
+    )
+    watch_window_days: int = setting(
+        14,
+        "Watch looks at the last this-many days: about two weeks, as in the Swedish "
+        "exhaustion-disorder criteria (symptoms on most days for at least two weeks).",
+        minimum=7,
+        maximum=60,
+    )
+    chronic_window_days: int = setting(
+        28,
+        "Chronic looks at the last this-many days: an elevation that persists about four weeks "
+        "is more than a bad patch.",
+        minimum=14,
+        maximum=120,
+    )
+    most_days_share: float = setting(
+        0.6,
+        "'Most days' means at least this share of the days you logged in the window; "
+        "days without sessions are not counted either way.",
+        minimum=0.5,
+        maximum=1,
+    )
+    min_elevated_days_watch: int = setting(
+        4,
+        "Watch also needs at least this many elevated days, so two bad days out of three "
+        "logged are not enough to call a trend.",
+        minimum=1,
+        maximum=30,
+    )
+    min_elevated_days_chronic: int = setting(
+        8,
+        "Chronic also needs at least this many elevated days in its window (two a week, "
+        "enough even if you only log on weekends).",
+        minimum=1,
+        maximum=60,
+    )
+    min_coverage_share: float = setting(
+        0.25,
+        "A rolling 7- or 28-day average is shown only when at least this share of its days "
+        "were logged (2 of 7, 7 of 28), so one day cannot pose as a week.",
+        minimum=0.05,
+        maximum=1,
+    )
+    baseline_window_days: int = setting(
+        182,
+        "Your usual level is the median of your day values over about the last six months, "
+        "long enough to be steady and short enough to follow real change.",
+        minimum=28,
+        maximum=730,
+    )
+    baseline_exclude_days: int = setting(
+        28,
+        "The most recent this-many days are left out of your usual level, because they are the "
+        "weeks being judged: a rise must not hide itself by raising the baseline.",
+        minimum=7,
+        maximum=120,
+    )
+    baseline_min_days: int = setting(
+        20,
+        "Your usual level needs at least this many logged days in its window (about a month "
+        "of work); with fewer, the short-history fallback is used.",
+        minimum=5,
+        maximum=200,
+    )
+    fallback_exclude_days: int = setting(
+        14,
+        "While history is short, the usual level is taken from everything except the last "
+        "this-many days (the watch window), so a new user still gets a personal baseline.",
+        minimum=7,
+        maximum=60,
+    )
+    fallback_min_days: int = setting(
+        10,
+        "The short-history fallback needs at least this many logged days; before that only the "
+        "fixed threshold applies.",
+        minimum=3,
+        maximum=100,
+    )
+    ewma_lambda: float = setting(
+        0.2,
+        "Weight of each new day in the EWMA trend detector: 0.2 remembers about the last two "
+        "weeks of logged days and reacts to a sustained shift within a few days.",
+        minimum=0.01,
+        maximum=1,
+    )
+    ewma_limit: float = setting(
+        2.962,
+        "Width of the EWMA control limit (L, in standard errors): 2.962 with weight 0.2 gives "
+        "one false signal per 500 days on independent data (Lucas & Saccucci 1990).",
+        minimum=1,
+        maximum=5,
+    )
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            # Normalise 14.0 to 14 for whole-number fields: forms and JSON hand back floats.
+            object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        self._check_combination()
+
+    def _check_combination(self) -> None:
+        if self.chronic_window_days <= self.watch_window_days:
+            raise SettingsError(
+                "The chronic window must be longer than the watch window "
+                f"({self.chronic_window_days} days is not more than {self.watch_window_days})."
+            )
+        if self.baseline_min_days > self.baseline_window_days:
+            raise SettingsError(
+                "The baseline cannot need more logged days than its window holds "
+                f"({self.baseline_min_days} needed, window {self.baseline_window_days} days)."
+            )
+
+    def to_mapping(self) -> dict[str, float | int | bool]:
+        """Every threshold by field name, as plain JSON-ready numbers."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Self:
+        """Thresholds from a mapping; missing keys keep their defaults, unknown keys are ignored.
+
+        Raises SettingsError (in plain words) when a value is of the wrong kind or out of range.
+        """
+        known = {f.name: f for f in fields(cls)}
+        chosen = {
+            name: coerce(known[name], value) for name, value in values.items() if name in known
+        }
+        return cls(**chosen)
+
+    def with_values(self, **changes: Any) -> Self:
+        """A copy with some thresholds changed, validated like a new object."""
+        return replace(self, **changes)
+
+
+def setting_fields() -> tuple[Field[Any], ...]:
+    """The fields of Thresholds, in declaration order (for forms, storage and docs)."""
+    return fields(Thresholds)
+
+
+def label(name: str) -> str:
+    """A readable label for a field name, e.g. 'Watch window days'."""
+    return name.replace("_", " ").capitalize().replace("Ewma", "EWMA")
+
+
+def default_of(f: Field[Any]) -> Any:
+    """The default value of a Thresholds field."""
+    assert f.default is not MISSING
+    return f.default
+
+
+def coerce(f: Field[Any], value: Any) -> Any:
+    """Convert a stored or typed value to the field's kind (int, float or bool) or say why not."""
+    kind = type(default_of(f))
+    name = label(f.name)
+    if isinstance(value, bool) and kind is not bool:
+        raise SettingsError(f"{name} must be a number, not yes/no.")
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{name} must be yes or no.")
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a number.") from None
+    if not math.isfinite(number):
+        raise SettingsError(f"{name} must be a finite number.")
+    if kind is int:
+        if number != int(number):
+            raise SettingsError(f"{name} must be a whole number.")
+        return int(number)
+    return number
+
+
+def _checked(f: Field[Any], raw: Any) -> Any:
+    value = coerce(f, raw)
+    if isinstance(value, bool):
+        return value
+    low, high = f.metadata.get("min"), f.metadata.get("max")
+    if low is not None and value < low:
+        raise SettingsError(f"{label(f.name)} must be at least {low:g} (it was {value:g}).")
+    if high is not None and value > high:
+        raise SettingsError(f"{label(f.name)} must be at most {high:g} (it was {value:g}).")
+    return value
