@@ -190,12 +190,13 @@ def _entry_fields(prefix: str, codes: list[str], tags: list[str]) -> None:
     st.checkbox("Grounding ritual done after the session", key=f"{prefix}grounding")
     with st.expander("Reflection and private note (optional)"):
         for key, question in REFLECTION_PROMPTS.items():
-            st.text_area(question, key=f"{prefix}{key}", height=68, max_chars=TEXT_MAX)
+            st.text_area(question, key=f"{prefix}{key}", height=68)
+        # No max_chars: a pasted long text is kept and explained, not silently cut.
         st.text_area(
             "Private note (never in a packet unless you opt in)",
             key=f"{prefix}note",
             height=68,
-            max_chars=TEXT_MAX,
+            help=f"At most {TEXT_MAX} characters.",
         )
 
 

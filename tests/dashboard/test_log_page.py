@@ -1,0 +1,167 @@
+"""AppTest of the Log page: save, refuse, de-duplicate, edit, delete, and the privacy guard."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from data.repository import add_session, count_sessions, load_sessions
+from tests.factories import make_entry
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def app(engine: Engine) -> AppTest:
+    """The app on this test's empty database, after its first run."""
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def fill(at: AppTest, code: str = "C-07", ratings: tuple[int, int, int] = (3, 4, 5)) -> None:
+    """Fill the log form the way a user would, yesterday at 14:00."""
+    box = at.selectbox(key="new_client")
+    if code not in box.options:
+        box.options.append(code)  # what typing a new code does (accept_new_options)
+    box.set_value(code)
+    for key, value in zip(("new_dread", "new_detachment", "new_fatigue"), ratings, strict=True):
+        at.slider(key=key).set_value(value)
+    at.date_input(key="new_date").set_value(date.today() - timedelta(days=1))
+    at.time_input(key="new_time").set_value(time(14, 0))
+
+
+def submit(at: AppTest) -> None:
+    """Press Save session and rerun."""
+    at.button(key="new_submit").click()
+    at.run()
+    assert not at.exception
+
+
+def test_empty_database_shows_a_friendly_state(app: AppTest) -> None:
+    assert any("No sessions logged yet" in info.value for info in app.info)
+
+
+def test_save_stores_one_row_and_says_what_was_saved(app: AppTest, engine: Engine) -> None:
+    fill(app)
+    app.multiselect(key="new_scenarios").set_value(["crisis situation"])
+    app.checkbox(key="new_grounding").check()
+    app.text_area(key="new_note").input("hard one")
+    submit(app)
+    rows = load_sessions(engine)
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row["client_code"], row["dread"], row["detachment"], row["fatigue"]) == (
+        "C-07",
+        3,
+        4,
+        5,
+    )
+    assert row["scenarios"] == ["crisis situation"]
+    assert row["grounding_done"]
+    assert row["note"] == "hard one"
+    local = row["started_at"].to_pydatetime().astimezone(BERLIN)
+    assert (local.date(), local.time()) == (date.today() - timedelta(days=1), time(14, 0))
+    assert "Saved C-07" in app.success[0].value
+    assert "dread 3" in app.success[0].value
+    # The form is ready for the next session, and the list shows the entry.
+    assert app.selectbox(key="new_client").value is None
+    assert any("C-07" in md.value for md in app.markdown)
+
+
+def test_missing_client_code_is_refused_and_nothing_is_stored(app: AppTest, engine: Engine) -> None:
+    app.slider(key="new_dread").set_value(7)
+    submit(app)
+    assert count_sessions(engine) == 0
+    assert "client code" in app.error[0].value
+    assert app.slider(key="new_dread").value == 7  # the user's input is kept
+
+
+def test_future_start_is_refused(app: AppTest, engine: Engine) -> None:
+    fill(app)
+    app.date_input(key="new_date").set_value(date.today() + timedelta(days=2))
+    submit(app)
+    assert count_sessions(engine) == 0
+    assert "future" in app.error[0].value
+
+
+def test_too_long_note_is_refused(app: AppTest, engine: Engine) -> None:
+    fill(app)
+    app.session_state["new_note"] = "x" * 5000
+    submit(app)
+    assert count_sessions(engine) == 0
+    assert "too long" in app.error[0].value
+
+
+def test_double_submit_stores_one_row(app: AppTest, engine: Engine) -> None:
+    fill(app)
+    submit(app)
+    # A second click carries the same form values as the first (the browser had not redrawn yet).
+    fill(app)
+    submit(app)
+    assert count_sessions(engine) == 1
+    assert "Already saved" in app.info[0].value
+
+
+def test_name_like_code_needs_an_explicit_confirm(app: AppTest, engine: Engine) -> None:
+    fill(app, code="Anna Schmidt")
+    submit(app)
+    assert count_sessions(engine) == 0
+    assert "pseudonym" in app.warning[0].value
+    app.checkbox(key="new_keep_code").check()
+    submit(app)
+    assert count_sessions(engine) == 1
+
+
+def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry(dread=2, client_code="C-11"))
+    app.run()
+    app.button(key=f"row_edit_{entry_id}").click()
+    app.run()
+    assert app.selectbox(key="edit_client").value == "C-11"
+    app.slider(key="edit_dread").set_value(8)
+    app.button(key="edit_submit").click()
+    app.run()
+    assert not app.exception
+    row = load_sessions(engine).iloc[0]
+    assert (row["dread"], row["client_code"]) == (8, "C-11")
+    assert "Updated C-11" in app.success[0].value
+
+
+def test_delete_asks_first(app: AppTest, engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry())
+    app.run()
+    app.button(key=f"row_delete_{entry_id}").click()
+    app.run()
+    assert count_sessions(engine) == 1
+    assert "cannot be undone" in app.warning[0].value
+    app.button(key=f"confirm_delete_{entry_id}").click()
+    app.run()
+    assert count_sessions(engine) == 0
+    assert "deleted" in app.success[0].value
+
+
+def test_delete_can_be_cancelled(app: AppTest, engine: Engine) -> None:
+    entry_id = add_session(engine, make_entry())
+    app.run()
+    app.button(key=f"row_delete_{entry_id}").click()
+    app.run()
+    app.button(key=f"cancel_delete_{entry_id}").click()
+    app.run()
+    assert count_sessions(engine) == 1
+    assert not app.warning
+
+
+def test_recent_codes_are_offered(app: AppTest, engine: Engine) -> None:
+    now = datetime.now(BERLIN)
+    add_session(engine, make_entry(client_code="C-01", started_at=now - timedelta(hours=3)))
+    add_session(engine, make_entry(client_code="C-02", started_at=now - timedelta(hours=2)))
+    app.run()
+    assert app.selectbox(key="new_client").options[:2] == ["C-02", "C-01"]
