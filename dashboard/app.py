@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import streamlit as st
 
@@ -15,4 +16,6 @@ PAGES = [
 ]
 
 navigation = st.navigation(PAGES)
+if os.environ.get("TIGHTROPE_DEMO") == "1":
+    st.sidebar.info("Demo data: made-up sessions, not your journal.")
 navigation.run()

@@ -18,6 +18,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TZ", "Europe/Berlin")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv(DATABASE_URL_VARIABLE, sqlite_url(tmp_path / "test.sqlite3"))
+    monkeypatch.delenv("TIGHTROPE_DEMO", raising=False)  # tracked, so a test that sets it is undone
 
 
 @pytest.fixture

@@ -1,0 +1,75 @@
+"""The `tightrope` command: run and demo wiring; the demo never touches the real database."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard import cli
+from data.db import make_engine
+from data.environment import load_environment
+from data.repository import count_sessions, load_sessions
+
+
+def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: calls.append(list(argv)))
+    assert cli.main(["run", "--port", "8765"]) == 0
+    (argv,) = calls
+    assert argv[1:4] == ["-m", "streamlit", "run"]
+    assert argv[4].endswith("dashboard/app.py")
+    assert "--server.port=8765" in argv
+    assert "--server.address=127.0.0.1" in argv
+
+
+def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: calls.append(list(argv)))
+    demo_path = tmp_path / "demo.sqlite3"
+    real = load_environment().database_path
+    assert real is not None
+    assert cli.main(["demo", "--database", str(demo_path), "--today", "2026-11-20"]) == 0
+    assert calls, "the demo serves the dashboard"
+    assert cli.os.environ["TIGHTROPE_DATABASE_URL"].endswith(str(demo_path))
+    assert not real.exists()
+    demo = make_engine(f"sqlite:///{demo_path}")
+    seeded = count_sessions(demo)
+    # About six months at about 25 sessions a week.
+    assert 450 <= seeded <= 800
+    # Running it again adds nothing: the demo is seeded once.
+    assert cli.main(["demo", "--database", str(demo_path), "--seed-only"]) == 0
+    assert count_sessions(demo) == seeded
+
+
+def test_demo_is_deterministic(tmp_path: Path) -> None:
+    frames = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.sqlite3"
+        assert (
+            cli.main(["demo", "--database", str(path), "--today", "2026-11-20", "--seed-only"]) == 0
+        )
+        frame = load_sessions(make_engine(f"sqlite:///{path}"))
+        frames.append(frame.drop(columns=["id"]))
+    assert frames[0].equals(frames[1])
+
+
+def test_demo_history_has_the_planted_client_and_many_clients(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    cli.main(["demo", "--database", str(path), "--today", "2026-11-20", "--seed-only"])
+    frame = load_sessions(make_engine(f"sqlite:///{path}"))
+    assert frame["client_code"].nunique() >= 20
+    assert "C-42" in set(frame["client_code"])
+    difficult = frame[frame["client_code"] == "C-42"]["dread"].mean()
+    others = frame[frame["client_code"] != "C-42"]["dread"].mean()
+    assert difficult - others > 1.5
+    assert frame["started_at"].max().date() <= date(2026, 11, 20)
+
+
+def test_unknown_command_exits_with_usage() -> None:
+    with pytest.raises(SystemExit) as error:
+        cli.main(["nonsense"])
+    assert error.value.code == 2
