@@ -15,7 +15,8 @@ from data.repository import count_sessions, insert_frame
 
 def demo_sessions(today: date, tz: ZoneInfo) -> pd.DataFrame:
     """The demo history as a session frame: same `today` and timezone, same rows."""
-    return make_sessions(replace(demo_history(today), tz=tz.key))
+    # 32 weekly slots give about 25 sessions in a working week, 3–7 a day.
+    return make_sessions(replace(demo_history(today), tz=tz.key, n_clients=32))
 
 
 def seed_demo(engine: Engine, today: date, tz: ZoneInfo) -> int:
