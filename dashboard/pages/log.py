@@ -241,7 +241,10 @@ codes = recent_client_codes(engine)
 tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
 
 st.title("Log a session")
-st.caption("Three ratings and a client code are enough. Tab moves between fields; Enter saves.")
+st.caption(
+    "A client code and three ratings are enough. Tab moves between fields, arrow keys move "
+    "the sliders, and Enter on Save session saves."
+)
 _flash("new_")
 with st.form("log_form", border=True, enter_to_submit=True):
     _entry_fields("new_", codes, tags)
