@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, Table, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -218,44 +218,81 @@ def insert_frame(engine: Engine, frame: pd.DataFrame) -> int:
     """Insert a session frame in one transaction, skipping rows already stored; returns rows added.
 
     The frame must already be validated (see data.models.SessionCreate). All or nothing: an error
-    rolls back every row.
+    rolls back every row. Rows go in with a few multi-row statements, not one flush per row, so
+    ten thousand entries take about a second.
     """
     if frame.empty:
         return 0
     now = utcnow()
-    added = 0
-    with session_scope(engine) as session:
-        existing = {
-            (started.replace(tzinfo=UTC) if started.tzinfo is None else started, code)
-            for started, code in session.execute(select(ENTRY.c.started_at, ENTRY.c.client_code))
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Take the write lock before reading which rows exist, so no other writer can add
+            # one of them in between; BEGIN IMMEDIATE waits out busy_timeout like any write.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        try:
+            existing = {
+                (started.replace(tzinfo=UTC) if started.tzinfo is None else started, code)
+                for started, code in connection.execute(
+                    select(ENTRY.c.started_at, ENTRY.c.client_code)
+                )
+            }
+            entries: list[dict[str, object]] = []
+            tags: list[list[str]] = []
+            for row in frame.to_dict("records"):
+                started = row["started_at"].to_pydatetime()
+                if (started, row["client_code"]) in existing:
+                    continue
+                existing.add((started, row["client_code"]))
+                entries.append(
+                    {
+                        "started_at": started,
+                        "client_code": row["client_code"],
+                        "dread": int(row["dread"]),
+                        "detachment": int(row["detachment"]),
+                        "fatigue": int(row["fatigue"]),
+                        "reflection_reaction": row["reflection_reaction"],
+                        "reflection_held_back": row["reflection_held_back"],
+                        "reflection_themes": row["reflection_themes"],
+                        "note": row["note"],
+                        "grounding_done": bool(row["grounding_done"]),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                tags.append([normalise_tag(tag) for tag in row["scenarios"]])
+            if entries:
+                _insert_entries(connection, entries, tags)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    log.info("inserted %d session entries", len(entries))
+    return len(entries)
+
+
+def _insert_entries(
+    connection: Connection, entries: list[dict[str, object]], tags: list[list[str]]
+) -> None:
+    """Insert entries, any new tag names and the links between them, on one connection."""
+    names = {tag for row in tags for tag in row}
+    tag_ids = {
+        name: tag_id for tag_id, name in connection.execute(select(SCENARIO.c.id, SCENARIO.c.name))
+    }
+    missing = sorted(names - tag_ids.keys())
+    if missing:
+        connection.execute(insert(SCENARIO), [{"name": n, "builtin": False} for n in missing])
+        tag_ids = {
+            name: tag_id
+            for tag_id, name in connection.execute(select(SCENARIO.c.id, SCENARIO.c.name))
         }
-        tag_ids: dict[str, int] = {}
-        for row in frame.to_dict("records"):
-            started = row["started_at"].to_pydatetime()
-            if (started, row["client_code"]) in existing:
-                continue
-            existing.add((started, row["client_code"]))
-            entry = SessionEntry(
-                started_at=started,
-                client_code=row["client_code"],
-                dread=int(row["dread"]),
-                detachment=int(row["detachment"]),
-                fatigue=int(row["fatigue"]),
-                reflection_reaction=row["reflection_reaction"],
-                reflection_held_back=row["reflection_held_back"],
-                reflection_themes=row["reflection_themes"],
-                note=row["note"],
-                grounding_done=bool(row["grounding_done"]),
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(entry)
-            session.flush()
-            assert entry.id is not None
-            for tag in row["scenarios"]:
-                if tag not in tag_ids:
-                    tag_ids[tag] = _scenario_ids(session, [tag])[0]
-                session.add(SessionScenario(session_id=entry.id, scenario_id=tag_ids[tag]))
-            added += 1
-    log.info("inserted %d session entries", added)
-    return added
+    # RETURNING in parameter order gives each new row's id, so tags attach to the right entry.
+    ids = connection.execute(
+        insert(ENTRY).returning(ENTRY.c.id, sort_by_parameter_order=True), entries
+    ).scalars()
+    links = [
+        {"session_id": entry_id, "scenario_id": tag_ids[tag]}
+        for entry_id, row in zip(ids, tags, strict=True)
+        for tag in dict.fromkeys(row)
+    ]
+    if links:
+        connection.execute(insert(LINK), links)
