@@ -1,0 +1,79 @@
+"""Delete all data for good: rows gone, and their bytes gone from the database file and its WAL."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from sqlalchemy import Engine, delete, text
+
+from data.backup import automatic_backups
+from data.environment import sqlite_path
+from data.models import Scenario, SQLModel
+
+log = logging.getLogger(__name__)
+
+CONFIRM_PHRASE: Final = "delete everything"
+"""What the therapist types to confirm; a click alone is too easy for something this final."""
+
+# Tables whose rows are not the therapist's data: the schema version and the cache token.
+_KEEP_TABLES: Final = frozenset({"alembic_version", "data_revision"})
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    """What delete-all did."""
+
+    entries: int
+    backups_removed: list[Path] = field(default_factory=list)
+    wal_cleared: bool = True
+
+
+def confirmation_matches(typed: str) -> bool:
+    """Whether the typed confirmation is the phrase (case and surrounding spaces do not matter)."""
+    return " ".join(typed.split()).lower() == CONFIRM_PHRASE
+
+
+def delete_all_data(engine: Engine, *, remove_backups: bool = False) -> DeleteResult:
+    """Delete every entry, own tag, setting and packet record in one transaction, then scrub.
+
+    secure_delete (set on every connection) zeroes the freed content; a TRUNCATE checkpoint and
+    VACUUM then rewrite the file and empty the WAL, so a deleted note cannot be read back from
+    the raw bytes. With `remove_backups`, the backups Tightrope made by itself go too.
+    """
+    scenario = Scenario.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
+    with engine.begin() as connection:
+        entries = int(connection.execute(text("SELECT count(*) FROM session_entry")).scalar_one())
+        present = set(connection.dialect.get_table_names(connection))
+        # Children before parents, so foreign keys never object halfway.
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            if table.name in _KEEP_TABLES or table.name not in present:
+                continue
+            if table.name == "scenario":
+                # The guide's five scenarios are part of the product, not the therapist's data.
+                connection.execute(delete(scenario).where(scenario.c.builtin.is_(False)))
+            else:
+                connection.execute(delete(table))
+    wal_cleared = _scrub(engine)
+    removed: list[Path] = []
+    if remove_backups:
+        for path in automatic_backups(engine):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    log.info("deleted all data: %d entries, %d backups", entries, len(removed))
+    return DeleteResult(entries=entries, backups_removed=removed, wal_cleared=wal_cleared)
+
+
+def _scrub(engine: Engine) -> bool:
+    """Checkpoint, VACUUM and truncate the WAL; returns whether the WAL ended up empty."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.exec_driver_sql("VACUUM")
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    wal = Path(f"{path}-wal") if path is not None else None
+    return not busy and (wal is None or not wal.exists() or wal.stat().st_size == 0)
