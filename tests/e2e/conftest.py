@@ -1,0 +1,240 @@
+"""Real-browser fixtures: the real app on a free port and Debian's Chromium with the network fenced.
+
+Every test gets its own server on its own temporary database. Every request the page makes to a
+host other than 127.0.0.1 is recorded and aborted, and the test fails at teardown if there was one.
+Without Chromium the tests skip locally; under CI (CI=true) a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
+
+from dashboard.cli import streamlit_command
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_VARIABLE = "TIGHTROPE_CHROMIUM"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOST = "127.0.0.1"
+START_TIMEOUT_S = 60.0
+# Streamlit marks its root element with the script's run state; "notRunning" means idle.
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Silence pytest-playwright's own deprecation notice about its base_url fixture."""
+    config.addinivalue_line(
+        "filterwarnings", "ignore:Session-scoped fixtures defined as instance methods"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e is an `e2e` test, so `-m "not e2e"` leaves the browser out."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable to drive: $TIGHTROPE_CHROMIUM, Debian's, or one on PATH."""
+    for candidate in (os.environ.get(CHROMIUM_VARIABLE), DEFAULT_CHROMIUM):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    """Chromium's path; skip without it, except under CI where it must be installed."""
+    path = find_chromium()
+    if path is None:
+        message = "Chromium is not installed (apt-get install chromium; .ci/run does it)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}: browser journeys cannot be skipped under CI", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], chromium_executable: str
+) -> dict[str, Any]:
+    """pytest-playwright's launch options, pointed at the system Chromium (nothing downloaded)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_executable,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A desktop-sized window in the tests' timezone that accepts downloads."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1300, "height": 1000},
+        "timezone_id": "Europe/Berlin",
+        "locale": "en-GB",
+        "accept_downloads": True,
+    }
+
+
+def is_local(url: str) -> bool:
+    """Whether a request stays on this machine (the app, or an inline data/blob URL)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname == LOCAL_HOST
+
+
+@dataclass
+class NetworkFence:
+    """Requests the page tried to send to other hosts (aborted before they left)."""
+
+    foreign: list[str] = field(default_factory=list)
+
+    def on_route(self, route: Route) -> None:
+        """Let requests to 127.0.0.1 through; record and abort everything else."""
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort("blockedbyclient")
+
+    def on_web_socket(self, ws: WebSocketRoute) -> None:
+        """Pass local websockets to the server; record and close any other."""
+        if is_local(ws.url.replace("ws", "http", 1)):
+            ws.connect_to_server()
+        else:
+            self.foreign.append(ws.url)
+            ws.close()
+
+
+@pytest.fixture
+def fence(context: BrowserContext) -> Iterator[NetworkFence]:
+    """Route interception on the whole context; the test fails if any foreign host was asked."""
+    guard = NetworkFence()
+    context.route("**/*", guard.on_route)
+    context.route_web_socket(re.compile(r".*"), guard.on_web_socket)
+    yield guard
+    assert guard.foreign == [], f"the page tried to reach other hosts: {guard.foreign}"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((LOCAL_HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Poll Streamlit's health endpoint until it answers ok; fail with the server log if not."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited early:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the app did not start in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    """A Tightrope server started for one test."""
+
+    url: str
+    pid: int
+    log: Path
+
+
+def start_app(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], RunningApp]:
+    """Start `streamlit run dashboard/app.py` with the secure flags on a free port."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "TIGHTROPE_DATABASE_URL": database_url,
+        "TZ": "Europe/Berlin",
+        "XDG_DATA_HOME": str(workdir / "xdg-data"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("TIGHTROPE_DEMO", None)
+    log = workdir / "streamlit.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            streamlit_command(port),
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://{LOCAL_HOST}:{port}"
+    try:
+        wait_healthy(url, process, log, START_TIMEOUT_S)
+    except BaseException:
+        stop_app(process)
+        raise
+    return process, RunningApp(url=url, pid=process.pid, log=log)
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server this fixture started (and only it)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Path, chromium_executable: str) -> Iterator[RunningApp]:
+    """The real app on this test's own (empty, or seeded by an earlier fixture) database."""
+    process, running = start_app(db_url, tmp_path)
+    yield running
+    stop_app(process)
+
+
+def wait_idle(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the Streamlit script has finished its run."""
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def open_page(page: Page, url: str, *, ready: str | None = None) -> None:
+    """Open `url`, wait for the app's first run and, if given, for the button named `ready`."""
+    page.goto(url)
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    if ready is not None:
+        # The run state flips to idle once before the first script run: wait for real content.
+        page.get_by_role("button", name=ready).wait_for(timeout=30_000)
+    wait_idle(page)

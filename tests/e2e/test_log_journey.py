@@ -1,0 +1,47 @@
+"""Journey (a): log three sessions with the keyboard only and find them in the recent list."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import NetworkFence, RunningApp, open_page, wait_idle
+from tests.e2e.keyboard import set_slider, tab_to
+
+pytestmark = pytest.mark.e2e
+
+SESSIONS = [
+    ("C-07", {"Dread": 4, "Detachment": 3, "Fatigue": 5}),
+    ("Heron-2", {"Dread": 7, "Detachment": 2, "Fatigue": 6}),
+    ("C-31", {"Dread": 1, "Detachment": 0, "Fatigue": 9}),
+]
+
+
+def test_three_sessions_logged_by_keyboard_are_listed(
+    page: Page, fence: NetworkFence, app: RunningApp
+) -> None:
+    open_page(page, app.url, ready="Save session")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_text("No sessions logged yet")).to_be_visible()
+
+    for code, ratings in SESSIONS:
+        wait_idle(page)
+        expect(main.get_by_label("Dread")).to_be_enabled()
+        tab_to(page, "Client code")
+        page.keyboard.type(code)
+        expect(page.get_by_role("option", name=f"Add: {code}")).to_be_visible()
+        page.keyboard.press("Enter")
+        for sign, value in ratings.items():
+            set_slider(page, sign, value)
+        tab_to(page, "Save session")
+        page.keyboard.press("Enter")
+        summary = ", ".join(f"{sign.lower()} {value}" for sign, value in ratings.items())
+        saved = main.get_by_test_id("stAlert").filter(has_text=f"Saved {code} at")
+        expect(saved).to_contain_text(summary)
+
+    # One list row per session: its markdown line holds the code and the dotted ratings.
+    rows = main.get_by_test_id("stMarkdownContainer")
+    for code, ratings in SESSIONS:
+        line = " · ".join(f"{sign.lower()} {value}" for sign, value in ratings.items())
+        expect(rows.filter(has_text=code).filter(has_text=line)).to_have_count(1)
+    expect(main.get_by_text("No sessions logged yet")).to_have_count(0)
