@@ -98,6 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--fresh", action="store_true", help="delete and re-seed the demo database")
     demo.add_argument("--seed-only", action="store_true", help="seed the database, do not serve")
     demo.set_defaults(handler=cmd_demo)
+
+    from dashboard.cli_data import add_data_commands
+
+    add_data_commands(commands)
     return parser
 
 
