@@ -1,0 +1,138 @@
+"""Logs never carry note text or client codes: not on save, import, backup, delete or report."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, insert
+from sqlalchemy.exc import IntegrityError
+
+from dashboard.cli import main
+from data.backup import backup_database, restore_database
+from data.csv_io import CsvFileError, export_csv, import_csv
+from data.maintenance import delete_all_data
+from data.models import SessionEntry, SessionUpdate
+from data.repository import (
+    DuplicateEntryError,
+    add_session,
+    insert_frame,
+    load_sessions,
+    update_session,
+)
+from tests.factories import make_entry, sessions_frame
+
+CODE = "Zephyr-Q9"
+NOTE = "LAVENDER-ORCHID private words"
+REFLECTION = "MARZIPAN-TIGER held back"
+SECRETS = (CODE, NOTE, REFLECTION, "LAVENDER", "MARZIPAN", "Zephyr")
+WHEN = datetime(2025, 9, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """Capture every logger at DEBUG, SQLAlchemy and alembic included."""
+    caplog.set_level(logging.DEBUG)
+    return caplog
+
+
+def assert_clean(caplog: pytest.LogCaptureFixture) -> None:
+    """No secret in any message or in the raw arguments of any record."""
+    assert caplog.records, "nothing was logged: the test would pass vacuously"
+    for record in caplog.records:
+        text = record.getMessage() + repr(record.args) + (record.exc_text or "")
+        for secret in SECRETS:
+            assert secret not in text, f"{record.name} logged {secret!r}"
+
+
+def secret_entry(**overrides: object) -> object:
+    """An entry carrying every secret."""
+    fields: dict[str, object] = {
+        "started_at": WHEN,
+        "client_code": CODE,
+        "note": NOTE,
+        "reflection_held_back": REFLECTION,
+        "scenarios": ["crisis situation", "Zephyr tag"],
+    }
+    fields.update(overrides)
+    return make_entry(**fields)
+
+
+def test_save_edit_and_duplicate_paths(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
+    entry_id = add_session(engine, secret_entry())  # type: ignore[arg-type]
+    with pytest.raises(DuplicateEntryError):
+        add_session(engine, secret_entry())  # type: ignore[arg-type]
+    update = SessionUpdate.model_validate(
+        {**secret_entry(dread=9).model_dump(), "note": NOTE + " again"}  # type: ignore[attr-defined]
+    )
+    update_session(engine, entry_id, update)
+    assert_clean(logs)
+
+
+def test_import_paths(engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path) -> None:
+    frame = sessions_frame(days=14)
+    frame.loc[0, "client_code"] = CODE
+    frame.loc[0, "note"] = NOTE
+    raw = export_csv(frame)
+    assert import_csv(engine, raw).ok
+    assert import_csv(engine, raw).added == 0
+    bad = raw.replace(b"\r\n", b"\r\n" + f"nonsense,{CODE},1,2,3,,{NOTE}\r\n".encode(), 1)
+    assert not import_csv(engine, bad).ok
+    with pytest.raises(CsvFileError):
+        import_csv(engine, f"{CODE},{NOTE}\n".encode())
+    path = tmp_path / "in.csv"
+    path.write_bytes(bad)
+    assert main(["import", str(path)]) == 1
+    assert_clean(logs)
+
+
+def test_backup_restore_and_delete(
+    engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    backup = backup_database(engine, tmp_path / "b.sqlite3")
+    restore_database(engine, backup)
+    delete_all_data(engine, remove_backups=True)
+    assert_clean(logs)
+
+
+def test_report_path(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
+    packet = pytest.importorskip("dashboard.packet")
+    build = getattr(packet, "build_packet", None)
+    options = getattr(packet, "PacketOptions", None)
+    if build is None or options is None:
+        pytest.skip("the supervision packet has no build_packet yet")
+    insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    chosen = options(
+        start=date(2025, 7, 1), end=date(2025, 9, 7), include_notes=True, show_client_codes=True
+    )
+    html = build(engine, chosen, today=date(2025, 9, 7), tz=ZoneInfo("Europe/Berlin"))
+    assert NOTE in html  # opted in: the packet shows it, the log must still not
+    assert_clean(logs)
+
+
+def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
+    # An error message may end up in a log or a console; its SQL parameters must not.
+    row = {
+        "started_at": WHEN - timedelta(days=1),
+        "client_code": CODE,
+        "dread": 11,  # breaks the CHECK constraint: the database refuses the row
+        "detachment": 1,
+        "fatigue": 1,
+        "reflection_reaction": "",
+        "reflection_held_back": "",
+        "reflection_themes": "",
+        "note": NOTE,
+        "grounding_done": False,
+        "created_at": WHEN,
+        "updated_at": WHEN,
+    }
+    with pytest.raises(IntegrityError) as caught, engine.begin() as connection:
+        connection.execute(insert(SessionEntry.__table__), row)  # type: ignore[attr-defined]
+    assert "CHECK constraint failed" in str(caught.value)
+    assert NOTE not in str(caught.value) and CODE not in str(caught.value)
+    assert load_sessions(engine).empty
