@@ -86,6 +86,13 @@ class Thresholds:
         minimum=1,
         maximum=30,
     )
+    min_elevated_days_trend: int = setting(
+        2,
+        "The EWMA trend detector raises a watch only when the last two weeks also hold at least "
+        "this many elevated days, so one extreme day cannot do it alone.",
+        minimum=1,
+        maximum=30,
+    )
     min_elevated_days_chronic: int = setting(
         8,
         "Chronic also needs at least this many elevated days in its window (two a week, "

@@ -29,3 +29,27 @@ def sessions_frame(**history: Any) -> pd.DataFrame:
     history.setdefault("start", datetime(2025, 1, 6).date())
     history.setdefault("days", 182)
     return make_sessions(History(**history))
+
+
+def rated_sessions(
+    rows: list[tuple[str, int, int, int]], tz: str = "Europe/Berlin", *, client: str = "C-01"
+) -> pd.DataFrame:
+    """A session frame from (local 'YYYY-MM-DD HH:MM', dread, detachment, fatigue) rows.
+
+    Rows on the same local minute get distinct clients so they stay distinct sessions.
+    """
+    from core.schema import as_sessions, empty_sessions
+
+    if not rows:
+        return empty_sessions()
+    starts = [pd.Timestamp(when).tz_localize(tz) for when, *_ in rows]
+    frame = pd.DataFrame(
+        {
+            "started_at": starts,
+            "client_code": [f"{client}-{i}" for i in range(len(rows))],
+            "dread": [r[1] for r in rows],
+            "detachment": [r[2] for r in rows],
+            "fatigue": [r[3] for r in rows],
+        }
+    )
+    return as_sessions(frame)

@@ -1,0 +1,385 @@
+"""Warning levels: one table per rule, Hypothesis invariants, the EWMA chart and its ARLs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.schema import GUIDE_ACTIONS, SIGNS, empty_sessions
+from core.settings import Thresholds
+from core.warnings import (
+    DAY_COLUMNS,
+    LEVELS,
+    NOT_A_DIAGNOSIS,
+    assess,
+    ewma_chart,
+    level_rank,
+)
+from tests.factories import rated_sessions
+
+TZ = "Europe/Berlin"
+T = Thresholds()
+TODAY = date(2025, 6, 27)  # a Friday
+
+
+def days_back(n: int, today: date = TODAY) -> list[date]:
+    """The last n calendar days ending today, oldest first."""
+    return [today - timedelta(days=i) for i in range(n - 1, -1, -1)]
+
+
+def weekdays(n: int, today: date = TODAY) -> list[date]:
+    """The weekdays among the last n calendar days."""
+    return [d for d in days_back(n, today) if d.weekday() < 5]
+
+
+def history(fatigue: dict[date, list[int]], *, other: int = 2, hour: int = 10) -> pd.DataFrame:
+    """Sessions with these fatigue ratings per day (one session per rating), other signs flat."""
+    rows = []
+    for day, ratings in fatigue.items():
+        for i, rating in enumerate(ratings):
+            rows.append((f"{day} {hour + i:02d}:00", other, other, rating))
+    return rated_sessions(rows)
+
+
+def fatigue_level(frame: pd.DataFrame, today: date = TODAY, t: Thresholds = T) -> str:
+    return assess(frame, today=today, tz=TZ, thresholds=t).signs["fatigue"].level
+
+
+# --- The elevation, watch and chronic rules, on histories too short for a personal baseline.
+
+SUNDAY = date(2025, 6, 29)
+
+RULE_CASES = [
+    # (case, fatigue ratings by day, the day judged, expected level)
+    ("nothing logged recently", {date(2025, 6, 2): [9]}, TODAY, "none"),
+    ("a single elevated day", {TODAY: [10]}, TODAY, "none"),
+    ("three elevated days are too few", {d: [8] for d in weekdays(14)[-3:]}, TODAY, "none"),
+    ("most weekdays elevated, gaps not counted", {d: [7] for d in weekdays(14)}, TODAY, "watch"),
+    ("exactly at the threshold counts", {d: [6] for d in weekdays(14)}, TODAY, "watch"),
+    ("just below the threshold does not", {d: [5, 6] for d in weekdays(14)}, TODAY, "none"),
+    (
+        "elevated on 6 of 10 logged days is most days",
+        {d: [7] if i < 6 else [2] for i, d in enumerate(weekdays(14))},
+        TODAY,
+        "watch",
+    ),
+    (
+        "elevated on 5 of 10 logged days is not",
+        {d: [7] if i < 5 else [2] for i, d in enumerate(weekdays(14))},
+        TODAY,
+        "none",
+    ),
+    (
+        "weekend-only logging, every weekend day elevated",
+        {d: [7] for d in days_back(14, SUNDAY) if d.weekday() >= 5},
+        SUNDAY,
+        "watch",
+    ),
+    (
+        "one session against six on the same day: days count, not sessions",
+        {**{d: [8] for d in weekdays(14)[:5]}, weekdays(14)[5]: [0] * 6},
+        TODAY,
+        "watch",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "fatigue", "today", "expected"), RULE_CASES, ids=[c[0] for c in RULE_CASES]
+)
+def test_watch_rule(case: str, fatigue: dict[date, list[int]], today: date, expected: str) -> None:
+    assert fatigue_level(history(fatigue), today) == expected
+
+
+CHRONIC_CASES = [
+    ("four weeks of elevated weekdays", {d: [7] for d in weekdays(28)}, "chronic"),
+    (
+        "two calm weeks then two elevated weeks",
+        {d: [7] if d > TODAY - timedelta(days=14) else [2] for d in weekdays(28)},
+        "watch",
+    ),
+    (
+        "one terrible week inside calm weeks",
+        {
+            d: [9] if TODAY - timedelta(days=13) <= d <= TODAY - timedelta(days=7) else [2]
+            for d in weekdays(28)
+        },
+        "none",
+    ),
+    (
+        "weekend-only logging, four elevated weekends",
+        {d: [7] for d in days_back(28, SUNDAY) if d.weekday() >= 5},
+        "chronic",
+    ),
+    (
+        "elevated, then on leave for the last two weeks: nothing says it got better",
+        {d: [7] for d in weekdays(28) if d <= TODAY - timedelta(days=14)},
+        "chronic",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "fatigue", "expected"), CHRONIC_CASES, ids=[c[0] for c in CHRONIC_CASES]
+)
+def test_chronic_rule(case: str, fatigue: dict[date, list[int]], expected: str) -> None:
+    today = SUNDAY if case.startswith("weekend") else TODAY
+    assert fatigue_level(history(fatigue), today) == expected
+
+
+def test_a_window_across_the_dst_change() -> None:
+    # Clocks go forward on 30 March 2025; late sessions must land on their local day.
+    today = date(2025, 4, 4)
+    rows = [(f"{d} 23:30", 2, 2, 7) for d in weekdays(14, today)]
+    assessment = assess(rated_sessions(rows), today=today, tz=TZ, thresholds=T)
+    status = assessment.signs["fatigue"]
+    assert status.level == "watch"
+    assert status.logged_days == 10 and status.elevated_days == 10
+
+
+def test_only_the_elevated_sign_is_flagged() -> None:
+    assessment = assess(history({d: [7] for d in weekdays(28)}), today=TODAY, tz=TZ)
+    assert {s: assessment.signs[s].level for s in SIGNS} == {
+        "dread": "none",
+        "detachment": "none",
+        "fatigue": "chronic",
+    }
+
+
+# --- Rules that need a personal baseline: a calm half year at 3, then the judged weeks.
+
+
+def calm_then(recent: dict[date, list[int]], level: int = 3, days: int = 150) -> pd.DataFrame:
+    calm = {d: [level, level + 1, level - 1] for d in weekdays(days) if d not in recent}
+    return history({**calm, **recent})
+
+
+def test_clearly_above_the_baseline_is_elevated_below_the_absolute_threshold() -> None:
+    frame = calm_then({d: [5] for d in weekdays(14)})
+    status = assess(frame, today=TODAY, tz=TZ).signs["fatigue"]
+    assert status.baseline == 3.0
+    assert status.cut < 6
+    assert status.level == "watch"
+
+
+def test_the_trend_detector_raises_watch_on_a_few_high_days() -> None:
+    # Three logged days this fortnight, all well above the usual level: too few for the
+    # most-days rule, but a sustained shift for the EWMA.
+    recent = {d: [6] for d in weekdays(14)[-3:]}
+    frame = calm_then(recent)
+    frame = frame[frame["started_at"] < pd.Timestamp(weekdays(14)[-3], tz=TZ)]
+    frame = pd.concat([frame, history(recent)], ignore_index=True)
+    status = assess(frame, today=TODAY, tz=TZ).signs["fatigue"]
+    assert status.ewma_signal
+    assert status.level == "watch"
+    assert "trend detector" in status.explanation
+
+
+def test_one_terrible_week_after_calm_months_is_watch_not_chronic() -> None:
+    week = [d for d in weekdays(14) if TODAY - timedelta(days=13) <= d <= TODAY - timedelta(days=7)]
+    frame = calm_then({d: [9, 9, 9] for d in week})
+    days = assess(frame, today=TODAY, tz=TZ).days
+    fatigue = days[days["sign"] == "fatigue"]
+    assert "watch" in set(fatigue["level"])
+    assert "chronic" not in set(fatigue["level"])
+
+
+def test_one_extreme_day_never_raises_a_watch() -> None:
+    frame = calm_then({TODAY: [10]})
+    status = assess(frame, today=TODAY, tz=TZ).signs["fatigue"]
+    assert status.level == "none"
+
+
+def test_the_explanation_reads_like_the_issue_example() -> None:
+    recent = {d: [7, 7, 6] for d in weekdays(28)}
+    status = assess(calm_then(recent, days=200), today=TODAY, tz=TZ).signs["fatigue"]
+    assert status.level == "chronic"
+    assert status.explanation == (
+        "Fatigue has been elevated (4.5 or more, clearly above your usual level) on 20 of the "
+        "20 days you logged in the last 4 weeks; your 28-day average is 6.7, your usual level 3.0."
+    )
+
+
+def test_a_calm_sign_is_explained_too() -> None:
+    status = assess(calm_then({}), today=TODAY, tz=TZ).signs["fatigue"]
+    assert status.level == "none"
+    assert status.explanation.startswith("Fatigue was not elevated")
+    assert "your usual level 3.0" in status.explanation
+
+
+# --- The overall status.
+
+
+def test_overall_at_chronic_gives_the_guides_actions_and_says_once_it_is_no_diagnosis() -> None:
+    overall = assess(history({d: [7] for d in weekdays(28)}), today=TODAY, tz=TZ).overall
+    assert overall.level == "chronic"
+    assert overall.actions == GUIDE_ACTIONS
+    assert all(action in overall.explanation for action in GUIDE_ACTIONS)
+    assert overall.explanation.count("not a diagnosis") == 1
+    assert NOT_A_DIAGNOSIS in overall.explanation
+
+
+def test_overall_at_watch_has_no_actions() -> None:
+    overall = assess(history({d: [7] for d in weekdays(14)}), today=TODAY, tz=TZ).overall
+    assert overall.level == "watch"
+    assert overall.actions == ()
+    assert overall.explanation.startswith("Fatigue is worth watching")
+
+
+def test_an_empty_history() -> None:
+    assessment = assess(empty_sessions(), today=TODAY, tz=TZ)
+    assert not assessment.has_data
+    assert assessment.overall.level == "none"
+    assert all(s.level == "none" and s.rolling_7d is None for s in assessment.signs.values())
+    assert list(assessment.days.columns) == list(DAY_COLUMNS)
+
+
+def test_the_per_day_frame_has_every_day_and_sign() -> None:
+    assessment = assess(history({d: [7] for d in weekdays(28)}), today=TODAY, tz=TZ)
+    days = assessment.days
+    assert list(days.columns) == list(DAY_COLUMNS)
+    assert len(days) == 3 * 26  # first logged day (a Monday) to today, three signs
+    last = days[(days["sign"] == "fatigue")].iloc[-1]
+    assert last["level"] == "chronic"
+    assert set(days["level"].astype(str)) <= set(LEVELS)
+
+
+# --- Hypothesis invariants.
+
+session_rows = st.lists(
+    st.tuples(
+        st.integers(0, 59),  # days before today
+        st.integers(7, 20),  # hour
+        st.integers(0, 10),
+        st.integers(0, 10),
+        st.integers(0, 10),
+    ),
+    min_size=1,
+    max_size=90,
+    unique_by=lambda r: (r[0], r[1]),
+)
+
+
+def frame_of(rows: list[tuple[int, int, int, int, int]]) -> pd.DataFrame:
+    return rated_sessions(
+        [
+            (f"{TODAY - timedelta(days=back)} {hour:02d}:00", d, de, f)
+            for back, hour, d, de, f in rows
+        ]
+    )
+
+
+def levels(frame: pd.DataFrame) -> dict[str, str]:
+    return {s: v.level for s, v in assess(frame, today=TODAY, tz=TZ).signs.items()}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=session_rows, seed=st.integers(0, 2**32 - 1))
+def test_row_order_never_changes_a_level(rows: list[tuple[int, ...]], seed: int) -> None:
+    frame = frame_of(rows)  # type: ignore[arg-type]
+    shuffled = frame.sample(frac=1, random_state=np.random.RandomState(seed % 2**32))
+    before = assess(frame, today=TODAY, tz=TZ)
+    after = assess(shuffled.reset_index(drop=True), today=TODAY, tz=TZ)
+    assert {s: v.level for s, v in before.signs.items()} == {
+        s: v.level for s, v in after.signs.items()
+    }
+    pd.testing.assert_series_equal(before.days["level"], after.days["level"])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=session_rows, back=st.integers(0, 13))
+def test_adding_a_day_rated_all_zero_never_raises_a_level(
+    rows: list[tuple[int, ...]], back: int
+) -> None:
+    # The added day lies in the weeks being judged (the baseline leaves those out).
+    rows = [r for r in rows if r[0] != back]
+    if not rows:
+        return
+    before = levels(frame_of(rows))  # type: ignore[arg-type]
+    after = levels(frame_of([*rows, (back, 12, 0, 0, 0)]))  # type: ignore[list-item]
+    for sign in SIGNS:
+        assert level_rank(after[sign]) <= level_rank(before[sign]), sign
+
+
+# --- The EWMA chart.
+
+
+def test_ewma_recursion_and_asymptotic_limits() -> None:
+    values = np.array([1.0, 3.0, -2.0, 0.5])
+    chart = ewma_chart(values, mean=0.5, sd=2.0, lam=0.25, L=3.0)
+    z, expected = 0.5, []
+    for x in values:
+        z = 0.25 * x + 0.75 * z
+        expected.append(z)
+    np.testing.assert_allclose(chart.statistic, expected)
+    width = 3.0 * 2.0 * np.sqrt(0.25 / 1.75)
+    np.testing.assert_allclose(chart.upper, 0.5 + width)
+    np.testing.assert_allclose(chart.lower, 0.5 - width)
+
+
+def test_exact_limits_grow_towards_the_asymptotic_ones() -> None:
+    exact = ewma_chart(np.zeros(200), mean=0.0, sd=1.0, lam=0.1, L=2.814, exact=True)
+    asymptotic = ewma_chart(np.zeros(200), mean=0.0, sd=1.0, lam=0.1, L=2.814)
+    assert exact.upper[0] == pytest.approx(2.814 * 0.1)  # sqrt(lam/(2-lam) * (1-(1-lam)^2))
+    assert np.all(np.diff(exact.upper[:50]) > 0) and np.all(np.diff(exact.upper) >= 0)
+    assert exact.upper[-1] == pytest.approx(asymptotic.upper[-1])
+
+
+def test_the_signal_is_two_sided() -> None:
+    chart = ewma_chart([5.0, -5.0, -5.0, 0.0], mean=0.0, sd=1.0, lam=0.5, L=3.0)
+    assert chart.signal.tolist() == [True, False, True, False]
+    assert chart.upper_signal.tolist() == [True, False, False, False]
+
+
+def test_rows_of_a_2d_input_are_independent_series() -> None:
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(3, 50))
+    both = ewma_chart(values, mean=0.0, sd=1.0, lam=0.2, L=2.962)
+    for i in range(3):
+        one = ewma_chart(values[i], mean=0.0, sd=1.0, lam=0.2, L=2.962)
+        np.testing.assert_allclose(both.statistic[i], one.statistic)
+        assert (both.signal[i] == one.signal).all()
+
+
+@pytest.mark.parametrize(("lam", "sd"), [(0.0, 1.0), (1.5, 1.0), (0.2, 0.0)])
+def test_bad_chart_parameters_are_refused(lam: float, sd: float) -> None:
+    with pytest.raises(ValueError):
+        ewma_chart([1.0], mean=0.0, sd=sd, lam=lam, L=3.0)
+
+
+def run_lengths(
+    lam: float, L: float, shift: float, runs: int, horizon: int, seed: int
+) -> np.ndarray:
+    """Steps until the first signal of ewma_chart on N(shift, 1) data, for many runs at once."""
+    rng = np.random.default_rng(seed)
+    lengths = []
+    for _ in range(runs // 500):  # 500 runs at a time keeps memory small
+        values = rng.normal(shift, 1.0, size=(500, horizon))
+        signal = ewma_chart(values, mean=0.0, sd=1.0, lam=lam, L=L).signal
+        lengths.append(np.where(signal.any(axis=1), signal.argmax(axis=1) + 1, horizon))
+    return np.concatenate(lengths)
+
+
+# Lucas & Saccucci (1990), as tabulated in Montgomery, Introduction to Statistical Quality
+# Control: zero-state ARLs of the two-sided EWMA chart with asymptotic limits.
+ARL_CASES = [
+    (0.10, 2.814, 0.0, 500.0, 4000, 4000),
+    (0.20, 2.962, 0.0, 500.0, 4000, 4000),
+    (0.10, 2.814, 1.0, 10.3, 4000, 200),
+    (0.20, 2.962, 1.0, 10.5, 4000, 200),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lam", "L", "shift", "published", "runs", "horizon"), ARL_CASES)
+def test_average_run_length_matches_the_published_value(
+    lam: float, L: float, shift: float, published: float, runs: int, horizon: int
+) -> None:
+    lengths = run_lengths(lam, L, shift, runs, horizon, seed=20261126)
+    assert (lengths < horizon).mean() > 0.999  # the horizon truncates (almost) nothing
+    assert lengths.mean() == pytest.approx(published, rel=0.10)
