@@ -1,0 +1,104 @@
+"""Seeded scenarios that measure the pattern analysis: planted effects it must find or ignore.
+
+Three scenarios, each a six-month synthetic history (`core.synthetic`) per seed:
+
+- `planted_client`: client C-90 is seen weekly for four months and raises dread by +2 points;
+  the analysis should flag C-90 as recurring for dread, and not for fatigue (nothing planted).
+- `bad_month`: client C-91 is seen weekly only during one month in which *every* session is
+  +2.5 points on every sign; C-91 is neutral and must not be flagged for any sign.
+- `nothing_planted`: no planted effect at all; any recurring finding is a false alarm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from core.patterns import PatternSettings, find_patterns
+from core.schema import SIGNS
+from core.synthetic import ClientSpec, Effect, History, make_sessions
+
+START = date(2025, 1, 6)  # a Monday
+DAYS = 183
+TODAY = START + timedelta(days=DAYS - 1)
+TZ = "Europe/Berlin"
+PLANTED = "C-90"
+NEUTRAL = "C-91"
+# Hour 12 is outside the generator's own caseload slots, so the planted clients never collide.
+_PLANTED_SPEC = ClientSpec(
+    code=PLANTED,
+    weekday=2,
+    hour=12,
+    start=START + timedelta(days=30),
+    end=START + timedelta(days=30 + 121),
+)
+_BAD_START = START + timedelta(days=77)
+_BAD_END = _BAD_START + timedelta(days=29)
+_NEUTRAL_SPEC = ClientSpec(code=NEUTRAL, weekday=1, hour=12, start=_BAD_START, end=_BAD_END)
+
+
+def planted_client_history(seed: int) -> History:
+    """Six months; C-90 weekly for four months at +2 dread."""
+    return History(
+        start=START,
+        days=DAYS,
+        seed=seed,
+        extra_clients=(_PLANTED_SPEC,),
+        effects=(Effect(2.0, ("dread",), client=PLANTED),),
+    )
+
+
+def bad_month_history(seed: int) -> History:
+    """Six months; one month +2.5 on every sign for everyone; neutral C-91 seen only then."""
+    return History(
+        start=START,
+        days=DAYS,
+        seed=seed,
+        extra_clients=(_NEUTRAL_SPEC,),
+        effects=(Effect(2.5, SIGNS, start=_BAD_START, end=_BAD_END),),
+    )
+
+
+def plain_history(seed: int) -> History:
+    """Six months with nothing planted."""
+    return History(start=START, days=DAYS, seed=seed)
+
+
+@dataclass(frozen=True)
+class QualityRates:
+    """Share of seeds meeting each scenario's expectation."""
+
+    seeds: int
+    planted_dread_flagged: float
+    planted_fatigue_not_flagged: float
+    bad_month_client_not_flagged: float
+    nothing_planted_any_flag: float
+
+
+def _recurring(history: History, settings: PatternSettings) -> set[tuple[str, str, str]]:
+    report = find_patterns(make_sessions(history), today=TODAY, tz=TZ, settings=settings)
+    flagged = report.comparisons[report.comparisons["recurring"]]
+    return set(zip(flagged["kind"], flagged["key"], flagged["sign"], strict=True))
+
+
+def measure(seeds: Iterable[int], settings: PatternSettings | None = None) -> QualityRates:
+    """Run the three scenarios over `seeds` and return the rates."""
+    settings = settings or PatternSettings()
+    seeds = list(seeds)
+    dread = fatigue_clear = neutral_clear = any_flag = 0
+    for seed in seeds:
+        planted = _recurring(planted_client_history(seed), settings)
+        dread += ("client", PLANTED, "dread") in planted
+        fatigue_clear += ("client", PLANTED, "fatigue") not in planted
+        bad = _recurring(bad_month_history(seed), settings)
+        neutral_clear += not any(kind == "client" and key == NEUTRAL for kind, key, _ in bad)
+        any_flag += bool(_recurring(plain_history(seed), settings))
+    total = len(seeds)
+    return QualityRates(
+        seeds=total,
+        planted_dread_flagged=dread / total,
+        planted_fatigue_not_flagged=fatigue_clear / total,
+        bad_month_client_not_flagged=neutral_clear / total,
+        nothing_planted_any_flag=any_flag / total,
+    )
