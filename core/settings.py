@@ -235,6 +235,14 @@ def coerce(f: Field[Any], value: Any) -> Any:
     return number
 
 
+def check_value(name: str, value: Any) -> Any:
+    """One threshold's value converted and range-checked on its own (no cross-field rules)."""
+    known = {f.name: f for f in fields(Thresholds)}
+    if name not in known:
+        raise SettingsError(f"There is no setting called {name!r}.")
+    return _checked(known[name], value)
+
+
 def _checked(f: Field[Any], raw: Any) -> Any:
     value = coerce(f, raw)
     if isinstance(value, bool):
