@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from core.synthetic import History, make_sessions
 from data.csv_io import export_csv, import_csv, parse_csv
 from data.db import ensure_schema, make_engine
@@ -20,7 +22,7 @@ from data.environment import sqlite_url
 ROWS = 12_500
 
 
-def _frame():  # type: ignore[no-untyped-def]  # a script, not library code
+def _frame() -> pd.DataFrame:
     history = History(start=date(2015, 1, 5), days=3650, seed=7, n_clients=40, cancel_rate=0.05)
     frame = make_sessions(history)
     frame["note"] = [
