@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from dashboard.cli import main
+from dashboard.cli_data import add_data_commands
 from data.backup import automatic_backups
 from data.csv_io import export_csv
 from data.repository import add_session, count_sessions, load_sessions
@@ -130,3 +132,13 @@ def test_delete_all_with_the_flag(engine: Engine, capsys: pytest.CaptureFixture[
     assert main(["delete-all", "--yes-delete-everything"]) == 0
     assert "Deleted 1 entries" in capsys.readouterr().out
     assert count_sessions(engine) == 0
+
+
+def test_every_data_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Command line", 1)[1]
+    parser = argparse.ArgumentParser()
+    commands = parser.add_subparsers()
+    add_data_commands(commands)
+    for name in commands.choices:
+        assert f"| `tightrope {name}" in table, name

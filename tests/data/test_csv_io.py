@@ -368,3 +368,12 @@ def test_arbitrary_bytes_never_crash_or_change_the_database(engine: Engine, raw:
         result = None
     if result is None or not result.ok or result.added == 0:
         assert _snapshot(engine) == before
+
+
+def test_the_readme_documents_the_format() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = " ".join(readme.split("## Your data: CSV format", 1)[1].split("\n## ", 1)[0].split())
+    for column in CSV_COLUMNS:
+        assert f"`{column}`" in section, column
+    for trigger in ("`=`", "`+`", "`-`", "`@`", "a tab", "carriage return"):
+        assert trigger in section, trigger
