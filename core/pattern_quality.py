@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from core.patterns import PatternSettings, find_patterns
+from core.patterns import find_patterns
 from core.schema import SIGNS
+from core.settings import Thresholds
 from core.synthetic import ClientSpec, Effect, History, make_sessions
 
 START = date(2025, 1, 6)  # a Monday
@@ -76,15 +77,15 @@ class QualityRates:
     nothing_planted_any_flag: float
 
 
-def _recurring(history: History, settings: PatternSettings) -> set[tuple[str, str, str]]:
+def _recurring(history: History, settings: Thresholds) -> set[tuple[str, str, str]]:
     report = find_patterns(make_sessions(history), today=TODAY, tz=TZ, settings=settings)
     flagged = report.comparisons[report.comparisons["recurring"]]
     return set(zip(flagged["kind"], flagged["key"], flagged["sign"], strict=True))
 
 
-def measure(seeds: Iterable[int], settings: PatternSettings | None = None) -> QualityRates:
+def measure(seeds: Iterable[int], settings: Thresholds | None = None) -> QualityRates:
     """Run the three scenarios over `seeds` and return the rates."""
-    settings = settings or PatternSettings()
+    settings = settings or Thresholds()
     seeds = list(seeds)
     dread = fatigue_clear = neutral_clear = any_flag = 0
     for seed in seeds:

@@ -4,7 +4,7 @@ Method
 ------
 Every session's rating on each sign is compared with the therapist's **local baseline** at that
 time. Its base is the median of the *day values* (a day's mean rating) of the other logged days
-within `baseline_half_window_days` either side of the session's local day. The rest of the
+within `pattern_days_each_side` either side of the session's local day. The rest of the
 session's own day (its *other* sessions) then moves that median part of the way, by the usual
 empirical-Bayes weight k·τ²/(k·τ² + σ²): k other sessions that day, τ² how far single days stray
 from their fortnight, σ² how far sessions stray from their day (both estimated per sign from the
@@ -19,18 +19,20 @@ mean difference (the *effect*), how many sessions sat above their baseline, a 95
 two-sided t-test p-value (`scipy.stats.t`), and the Benjamini–Hochberg q-value over every
 comparison reported together (`scipy.stats.false_discovery_control`). The t statistic is the
 *moderated* one (Smyth 2004): a group's variance is pooled with the variance of all sessions,
-worth `prior_df` degrees of freedom, and the t distribution gets those degrees of freedom too.
+worth `pattern_prior_df` degrees of freedom, which the t distribution then gets as well.
 
-Groups with fewer than `min_sessions_shown` (3) sessions never appear. A comparison is
+Groups with fewer than `pattern_min_sessions_shown` (3) sessions never appear. A comparison is
 **recurring** when all four hold:
 
-- q < `q_cutoff` (0.05): unlikely to be chance, given how many comparisons were made;
-- effect ≥ `min_effect` (1.0 point on the 0–10 scale): big enough to feel;
-- the interval's lower end ≥ `min_interval_low` (0.8): even the cautious reading is a cost,
+- q < `pattern_q_cutoff` (0.05): unlikely to be chance, given how many comparisons were made;
+- effect ≥ `pattern_min_effect` (1.0 point on the 0–10 scale): big enough to feel;
+- the interval's lower end ≥ `pattern_min_interval_low` (0.8): even the cautious reading is a cost,
   which keeps small, real client-to-client differences (a few tenths) from being called patterns;
-- n ≥ `min_sessions_recurring` (5): it has actually recurred.
+- n ≥ `pattern_min_sessions_recurring` (5): it has actually recurred.
 
 Only effects *above* the usual can be recurring: the product looks for what costs more.
+Every threshold named here is a `pattern_*` (or session / back-to-back) field of
+`core.settings.Thresholds`, with its default and the reason for it.
 
 Back-to-back: entries carry only a start time, so a session counts as back-to-back when it starts
 less than `session_minutes + back_to_back_gap_minutes` (50 + 15) after the previous session of the
@@ -44,7 +46,7 @@ Public API: `find_patterns(sessions, today=..., tz=..., settings=...) -> Pattern
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from datetime import date
 from itertools import chain
 from typing import Any, Final
@@ -56,6 +58,7 @@ import pandas as pd
 from scipy import stats
 
 from core.schema import SIGNS
+from core.settings import Thresholds
 
 KINDS: Final = ("client", "scenario", "weekday", "time_of_day", "position", "load", "back_to_back")
 """What sessions are grouped by, in the order the page lists them."""
@@ -89,70 +92,6 @@ COMPARISON_COLUMNS: Final = (
     "recurring",
     "order",
 )
-
-
-def _setting(default: Any, help_text: str) -> Any:
-    return field(default=default, metadata={"help": help_text})
-
-
-@dataclass(frozen=True)
-class PatternSettings:
-    """Thresholds of the pattern analysis, each with its default and why."""
-
-    baseline_half_window_days: int = _setting(
-        7,
-        "Days either side of a session whose day values form its local baseline: a fortnight is "
-        "local enough to follow a bad month, wide enough for a steady median.",
-    )
-    min_baseline_days: int = _setting(
-        3,
-        "Logged days the window needs before a session gets a baseline; fewer is too noisy.",
-    )
-    session_minutes: int = _setting(
-        50,
-        "Assumed session length; entries only hold a start time, so breaks are start-to-start "
-        "minus this.",
-    )
-    back_to_back_gap_minutes: int = _setting(
-        15,
-        "A break shorter than this between two sessions makes the second one back-to-back.",
-    )
-    prior_df: float = _setting(
-        10.0,
-        "How much a group's spread is pooled with the spread of all sessions (degrees of "
-        "freedom): a handful of sessions says little about its own variability.",
-    )
-    min_sessions_shown: int = _setting(
-        3,
-        "Groups with fewer sessions are never shown: two sessions say nothing about a pattern.",
-    )
-    min_sessions_recurring: int = _setting(
-        5,
-        "Sessions a group needs before it can be called recurring: it must actually recur.",
-    )
-    q_cutoff: float = _setting(
-        0.05,
-        "False-discovery cut-off (Benjamini–Hochberg q) across every comparison shown.",
-    )
-    min_effect: float = _setting(
-        1.0,
-        "Smallest difference from your usual, in points on the 0–10 scale, worth calling a "
-        "pattern; smaller ones are real but too small to feel.",
-    )
-    min_interval_low: float = _setting(
-        0.8,
-        "The 95% interval's lower end must reach this many points too: a group is called "
-        "recurring only when even the cautious reading of it is a noticeable cost.",
-    )
-    min_history_days: int = _setting(
-        28,
-        "Patterns need about four weeks of entries before they mean anything.",
-    )
-
-
-def settings_help() -> dict[str, str]:
-    """Each pattern setting's name and the sentence explaining it."""
-    return {f.name: f.metadata["help"] for f in fields(PatternSettings)}
 
 
 @dataclass(frozen=True)
@@ -221,12 +160,12 @@ def _local_baseline(
     day_sum: np.ndarray,
     day_count: np.ndarray,
     day_square: np.ndarray,
-    settings: PatternSettings,
+    settings: Thresholds,
 ) -> np.ndarray:
     """Per session and sign: the window median, moved part way towards the rest of its own day."""
     with np.errstate(invalid="ignore", divide="ignore"):
         day_mean = day_sum / day_count[:, None]
-    median, valid_days = _window_median(day_mean, settings.baseline_half_window_days)
+    median, valid_days = _window_median(day_mean, settings.pattern_days_each_side)
     # How much a single day strays from its fortnight (tau²) against session-to-session noise
     # (sigma²) decides how far the rest of the session's own day may move its baseline.
     logged = day_count > 0
@@ -246,7 +185,9 @@ def _local_baseline(
         weight = np.where((others > 0) & (spread > 0), others * tau2 / spread, 0.0)
     around = median[day_index]
     baseline = around + np.where(others > 0, weight * (own - around), 0.0)
-    return np.where(valid_days[day_index, None] >= settings.min_baseline_days, baseline, np.nan)
+    return np.where(
+        valid_days[day_index, None] >= settings.pattern_baseline_min_days, baseline, np.nan
+    )
 
 
 def _empty_differences(frame: pd.DataFrame) -> pd.DataFrame:
@@ -272,10 +213,10 @@ def session_differences(
     *,
     today: date,
     tz: str | ZoneInfo,
-    settings: PatternSettings | None = None,
+    settings: Thresholds | None = None,
 ) -> pd.DataFrame:
     """One row per session up to `today`: its groups and, per sign, rating, baseline, difference."""
-    settings = settings or PatternSettings()
+    settings = settings or Thresholds()
     # Start time, then client code: two entries at the same minute get one order whatever the
     # input order, so positions in the day (and every result) never depend on row order.
     frame = sessions.sort_values(["started_at", "client_code"], kind="stable")
@@ -401,11 +342,11 @@ def _memberships(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[tupl
 def compare_groups(
     differences: pd.DataFrame,
     *,
-    settings: PatternSettings | None = None,
+    settings: Thresholds | None = None,
     since: date | None = None,
 ) -> pd.DataFrame:
     """Per group and sign: n, effect, 95% interval, share above, p and BH q; recurring flagged."""
-    settings = settings or PatternSettings()
+    settings = settings or Thresholds()
     diff_columns = [f"{sign}_diff" for sign in SIGNS]
     usable = differences[diff_columns].notna().all(axis=1).to_numpy()
     if since is not None:
@@ -419,7 +360,7 @@ def compare_groups(
     n_groups = len(groups)
 
     count = np.bincount(group, minlength=n_groups)
-    shown = np.flatnonzero(count >= settings.min_sessions_shown)
+    shown = np.flatnonzero(count >= settings.pattern_min_sessions_shown)
     if len(shown) == 0:
         return _empty_comparisons()
     mean = np.empty((n_groups, len(SIGNS)))
@@ -436,10 +377,10 @@ def compare_groups(
     n = np.repeat(count[shown], len(SIGNS))
     effect = mean[shown].ravel()
     # Moderated t (Smyth 2004): a group's variance is pooled with the variance of all sessions,
-    # worth `prior_df` degrees of freedom, so five sessions that happen to agree are not
+    # worth `pattern_prior_df` degrees of freedom, so five sessions that happen to agree are not
     # over-trusted and five that happen to scatter do not hide a real difference.
     prior_var = np.tile(np.var(diffs_all, axis=0, ddof=1), len(shown))
-    prior_df = float(settings.prior_df)
+    prior_df = float(settings.pattern_prior_df)
     own_df = n - 1
     df = own_df + prior_df
     se = np.sqrt((sq[shown].ravel() + prior_df * prior_var) / df) / np.sqrt(n)
@@ -468,10 +409,10 @@ def compare_groups(
             "share_above": n_above / n,
             "p": p,
             "q": q,
-            "recurring": (q < settings.q_cutoff)
-            & (effect >= settings.min_effect)
-            & (effect - half >= settings.min_interval_low)
-            & (n >= settings.min_sessions_recurring),
+            "recurring": (q < settings.pattern_q_cutoff)
+            & (effect >= settings.pattern_min_effect)
+            & (effect - half >= settings.pattern_min_interval_low)
+            & (n >= settings.pattern_min_sessions_recurring),
             "order": np.repeat(
                 [_natural_order(k, v) for k, v in zip(kinds, keys, strict=True)], len(SIGNS)
             ),
@@ -488,14 +429,14 @@ def find_patterns(
     *,
     today: date,
     tz: str | ZoneInfo,
-    settings: PatternSettings | None = None,
+    settings: Thresholds | None = None,
     since: date | None = None,
 ) -> PatternReport:
     """The whole analysis: per-session differences, comparisons and a state for the page.
 
     `since` limits which sessions are compared (their baselines still use every day around them).
     """
-    settings = settings or PatternSettings()
+    settings = settings or Thresholds()
     differences = session_differences(sessions, today=today, tz=tz, settings=settings)
     if differences.empty:
         return PatternReport(
@@ -507,7 +448,7 @@ def find_patterns(
         )
     days = differences["day"]
     span = int((days.max() - days.min()).days) + 1
-    if span < settings.min_history_days:
+    if span < settings.pattern_min_history_days:
         return PatternReport(
             "thin",
             f"Patterns need about 4 weeks of entries; you have {span} "
@@ -527,9 +468,9 @@ def find_patterns(
     return PatternReport("ok", message, differences, comparisons)
 
 
-def describe_group(kind: str, key: str, settings: PatternSettings | None = None) -> str:
+def describe_group(kind: str, key: str, settings: Thresholds | None = None) -> str:
     """The group as the subject of a sentence, e.g. 'Sessions with C-07'."""
-    settings = settings or PatternSettings()
+    settings = settings or Thresholds()
     if kind == "client":
         return f"Sessions with {key}"
     if kind == "scenario":
@@ -552,7 +493,7 @@ def describe_group(kind: str, key: str, settings: PatternSettings | None = None)
     return f"Sessions in {key}"
 
 
-def finding_sentence(row: Any, settings: PatternSettings | None = None) -> str:
+def finding_sentence(row: Any, settings: Thresholds | None = None) -> str:
     """One comparison in words: the effect, its direction, how many sessions and how many above."""
     subject = describe_group(str(row.kind), str(row.key), settings)
     effect = float(row.effect)
@@ -568,7 +509,7 @@ def finding_sentence(row: Any, settings: PatternSettings | None = None) -> str:
 def findings(
     comparisons: pd.DataFrame,
     *,
-    settings: PatternSettings | None = None,
+    settings: Thresholds | None = None,
     limit: int | None = None,
 ) -> list[str]:
     """Ranked sentences for the recurring comparisons, the largest effect first."""

@@ -156,6 +156,82 @@ class Thresholds:
         minimum=1,
         maximum=5,
     )
+    # Recurring patterns (core.patterns; README "Patterns").
+    pattern_days_each_side: int = setting(
+        7,
+        "A session is compared with your day values this many days either side of it: a "
+        "fortnight is local enough to follow a bad month, wide enough for a steady median.",
+        minimum=1,
+        maximum=60,
+    )
+    pattern_baseline_min_days: int = setting(
+        3,
+        "A session gets a local baseline only when at least this many other days in that "
+        "fortnight were logged; fewer is too noisy to compare with.",
+        minimum=1,
+        maximum=60,
+    )
+    session_minutes: int = setting(
+        50,
+        "Assumed length of a session: entries hold only a start time, so the break between two "
+        "sessions is start-to-start minus this.",
+        minimum=10,
+        maximum=240,
+    )
+    back_to_back_gap_minutes: int = setting(
+        15,
+        "A break shorter than this between two sessions makes the second one back-to-back.",
+        minimum=0,
+        maximum=120,
+    )
+    pattern_prior_df: float = setting(
+        10.0,
+        "How much a group's spread is pooled with the spread of all your sessions (in degrees "
+        "of freedom): a handful of sessions says little about its own variability.",
+        minimum=0,
+        maximum=1000,
+    )
+    pattern_min_sessions_shown: int = setting(
+        3,
+        "Groups with fewer sessions than this are never shown: two sessions say nothing about "
+        "a pattern.",
+        minimum=3,
+        maximum=100,
+    )
+    pattern_min_sessions_recurring: int = setting(
+        5,
+        "A group needs at least this many sessions before it can be called recurring: it must "
+        "actually have recurred.",
+        minimum=3,
+        maximum=100,
+    )
+    pattern_q_cutoff: float = setting(
+        0.05,
+        "False-discovery cut-off (Benjamini–Hochberg q) across every comparison shown: with "
+        "many clients and times compared, some look different by chance alone.",
+        minimum=0.001,
+        maximum=0.5,
+    )
+    pattern_min_effect: float = setting(
+        1.0,
+        "Smallest difference from your usual, in points on the 0–10 scale, worth calling a "
+        "pattern; smaller ones may be real but are too small to feel.",
+        minimum=0,
+        maximum=10,
+    )
+    pattern_min_interval_low: float = setting(
+        0.8,
+        "The cautious end of the 95% interval must reach this many points too, so small real "
+        "client-to-client differences are not called patterns.",
+        minimum=0,
+        maximum=10,
+    )
+    pattern_min_history_days: int = setting(
+        28,
+        "Patterns need about four weeks of entries before they mean anything.",
+        minimum=1,
+        maximum=365,
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -16,16 +16,15 @@ from scipy import stats
 from core.pattern_quality import measure
 from core.patterns import (
     COMPARISON_COLUMNS,
-    PatternSettings,
     compare_groups,
     find_patterns,
     finding_sentence,
     findings,
     patterns_payload,
     session_differences,
-    settings_help,
 )
 from core.schema import SIGNS, as_sessions
+from core.settings import Thresholds, setting_fields
 from tests.factories import sessions_frame
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -63,7 +62,7 @@ def one_a_day(dread: list[int], clients: list[str]) -> pd.DataFrame:
     )
 
 
-HAND = PatternSettings(baseline_half_window_days=2, min_baseline_days=1, min_history_days=1)
+HAND = Thresholds(pattern_days_each_side=2, pattern_baseline_min_days=1, pattern_min_history_days=1)
 
 
 def test_the_baseline_is_the_median_of_nearby_days_without_the_session_itself() -> None:
@@ -78,7 +77,7 @@ def test_the_baseline_is_the_median_of_nearby_days_without_the_session_itself() 
 
 def test_a_window_with_too_few_other_days_gives_no_baseline() -> None:
     frame = one_a_day([3, 5], ["Y", "Y"])
-    strict = PatternSettings(baseline_half_window_days=2, min_baseline_days=2)
+    strict = Thresholds(pattern_days_each_side=2, pattern_baseline_min_days=2)
     diffs = session_differences(frame, today=MONDAY + timedelta(days=5), tz=BERLIN, settings=strict)
     assert diffs["dread_baseline"].isna().all()
 
@@ -101,8 +100,11 @@ def test_effect_interval_and_p_value_are_a_one_sample_t_test_without_pooling() -
     # Alternate days of 3 and 3 make every baseline 3; client X's sessions sit at 4, 5, 7, 6, 8.
     dread = [3, 4, 3, 5, 3, 7, 3, 6, 3, 8, 3]
     clients = ["Y", "X", "Y", "X", "Y", "X", "Y", "X", "Y", "X", "Y"]
-    plain_t = PatternSettings(
-        baseline_half_window_days=1, min_baseline_days=1, prior_df=0, min_history_days=1
+    plain_t = Thresholds(
+        pattern_days_each_side=1,
+        pattern_baseline_min_days=1,
+        pattern_prior_df=0,
+        pattern_min_history_days=1,
     )
     frame = one_a_day(dread, clients)
     diffs = session_differences(
@@ -354,16 +356,12 @@ def test_the_payload_is_json_with_exactly_the_issue_fields() -> None:
     json.dumps(payload, allow_nan=False)
 
 
-def test_every_setting_explains_itself() -> None:
-    helps = settings_help()
-    assert set(helps) >= {
-        "back_to_back_gap_minutes",
-        "session_minutes",
-        "min_sessions_shown",
-        "q_cutoff",
-        "min_effect",
-    }
-    assert all(len(text) > 20 for text in helps.values())
+def test_the_pattern_settings_live_in_thresholds_with_a_reason_each() -> None:
+    names = {f.name: f for f in setting_fields()}
+    for name in ("back_to_back_gap_minutes", "session_minutes", "pattern_min_sessions_shown"):
+        assert len(names[name].metadata["help"]) > 20
+    assert Thresholds().pattern_min_sessions_shown == 3
+    assert names["pattern_min_sessions_shown"].metadata["min"] == 3  # never fewer than 3
 
 
 SHORT = sessions_frame(seed=11, days=70)
