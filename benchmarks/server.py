@@ -1,0 +1,90 @@
+"""Start and stop Streamlit servers for the browser benchmarks, and read their memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from dashboard.cli import SECURE_FLAGS, streamlit_command
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running Streamlit server."""
+
+    url: str
+    pid: int
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not start:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+@contextmanager
+def serve(script: Path | None, env: Mapping[str, str], workdir: Path) -> Iterator[Server]:
+    """Serve Tightrope (script None) or a bare benchmark app with Tightrope's secure flags."""
+    port = free_port()
+    if script is None:
+        command = streamlit_command(port)
+    else:
+        command = [
+            *streamlit_command(port)[:4],
+            str(script),
+            f"--server.port={port}",
+            *SECURE_FLAGS,
+        ]
+    full_env = {**os.environ, "TZ": "Europe/Berlin", **env}
+    full_env.pop("TIGHTROPE_DEMO", None)
+    log = workdir / f"server-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=full_env, stdout=sink, stderr=subprocess.STDOUT
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, log)
+        yield Server(url, process.pid)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process in MiB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for pid {pid}")
