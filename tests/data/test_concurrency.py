@@ -6,9 +6,11 @@ import multiprocessing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from data.csv_io import export_csv, import_csv
 from data.db import ensure_schema, make_engine
 from data.models import SessionCreate
 from data.repository import add_session, count_sessions, load_sessions
+from tests.factories import sessions_frame
 
 PER_PROCESS = 200
 BASE = datetime(2025, 2, 3, 8, tzinfo=UTC)
@@ -61,4 +63,24 @@ def test_two_processes_saving_at_once_store_every_entry(db_url: str) -> None:
     stored = load_sessions(engine)
     assert stored.groupby("detachment").size().to_dict() == {1: PER_PROCESS, 2: PER_PROCESS}
     assert all(len(tags) == 2 for tags in stored["scenarios"])
+    engine.dispose()
+
+
+def test_an_import_while_another_process_saves(db_url: str) -> None:
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    engine.dispose()
+    raw = export_csv(sessions_frame(days=120))
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(2)
+    errors = context.Queue()
+    saver = context.Process(target=_saver, args=(db_url, 1, start, errors))
+    saver.start()
+    engine = make_engine(db_url)
+    start.wait()
+    result = import_csv(engine, raw)  # waits for the write lock, never fails with "locked"
+    saver.join(timeout=120)
+    assert errors.empty() and saver.exitcode == 0
+    assert result.ok and result.added > 0
+    assert count_sessions(engine) == PER_PROCESS + result.added
     engine.dispose()
