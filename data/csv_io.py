@@ -193,7 +193,11 @@ def _time(text: str) -> datetime:
         raise ValueError(
             "the start time has no UTC offset; write it like 2026-01-06T09:00:00+01:00"
         )
-    return moment
+    try:
+        # Year 1 or 9999 with an offset cannot be shown in UTC; say so instead of crashing.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"the start time {value[:40]} is out of range") from None
 
 
 def _rating(text: str, sign: str) -> int:

@@ -203,6 +203,12 @@ ROW_PROBLEMS = [
     (GOOD_ROW.replace("2026-01-06T09:00:00+01:00", "06/01/2026"), "started_at", "ISO-8601"),
     (GOOD_ROW.replace("2026-01-06T09:00:00+01:00", ""), "started_at", "missing"),
     (GOOD_ROW.replace("2026-01-06", "2099-01-06"), "started_at", "future"),
+    (GOOD_ROW.replace("2026-01-06T09", "0001-01-01T00"), "started_at", "out of range"),
+    (
+        GOOD_ROW.replace("2026-01-06T09:00:00+01:00", "9999-12-31T23:59:00-01:00"),
+        "started_at",
+        "out of range",
+    ),
     (GOOD_ROW.replace(",4,3,5,", ",11,3,5,"), "dread", "0 to 10"),
     (GOOD_ROW.replace(",4,3,5,", ",4,-1,5,"), "detachment", "0 to 10"),
     (GOOD_ROW.replace(",4,3,5,", ",4,3,4.5,"), "fatigue", "whole number"),
@@ -347,6 +353,25 @@ def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
     return [tuple(r) for r in entries] + [tuple(r) for r in tags]
 
 
+CELLS = st.one_of(
+    st.text(max_size=12),
+    st.integers(-20, 20).map(str),
+    st.datetimes(timezones=st.none() | st.timezones()).map(lambda d: d.isoformat()),
+    st.sampled_from(["true", "no", "", "'=1", "5.5", "1e3", "C-07", "a;b;;", "Z"]),
+)
+
+
+@st.composite
+def plausible_files(draw: st.DrawFn) -> bytes:
+    """A header of real columns and rows of cells that are nearly valid: reaches row checks."""
+    header = ["started_at", "client_code", "dread", "detachment", "fatigue"]
+    header += draw(st.lists(st.sampled_from(CSV_COLUMNS[5:]), unique=True, max_size=3))
+    rows = draw(st.lists(st.lists(CELLS, min_size=len(header), max_size=len(header)), max_size=5))
+    out = io.StringIO()
+    csv.writer(out).writerows([header, *rows])
+    return out.getvalue().encode("utf-8")
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -355,6 +380,7 @@ def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
         st.binary(max_size=300),
         st.binary(max_size=300).map(lambda b: HEADER.encode() + b"\n" + b),
         st.text(max_size=200).map(lambda t: (HEADER + "\n" + t).encode("utf-8")),
+        plausible_files(),
     )
 )
 def test_arbitrary_bytes_never_crash_or_change_the_database(engine: Engine, raw: bytes) -> None:
