@@ -457,6 +457,9 @@ def find_patterns(
             _empty_comparisons(),
         )
     comparisons = compare_groups(differences, settings=settings, since=since)
+    if since is not None:
+        # Charts show the chosen period; baselines above were computed from every day around it.
+        differences = differences[differences["day"] >= pd.Timestamp(since)].reset_index(drop=True)
     if comparisons.empty:
         message = "No group has enough sessions to compare yet (each needs at least 3)."
     elif comparisons["recurring"].any():

@@ -325,7 +325,9 @@ def test_since_limits_the_compared_sessions_but_not_their_baselines() -> None:
     full = find_patterns(frame, today=date(2025, 7, 6), tz=BERLIN)
     recent = find_patterns(frame, today=date(2025, 7, 6), tz=BERLIN, since=date(2025, 5, 1))
     assert recent.comparisons["n"].max() < full.comparisons["n"].max()
-    assert recent.sessions.equals(full.sessions)
+    in_period = full.sessions[full.sessions["day"] >= pd.Timestamp(2025, 5, 1)]
+    assert recent.sessions.equals(in_period.reset_index(drop=True))
+    assert len(recent.sessions) < len(full.sessions)
 
 
 def test_the_payload_is_json_with_exactly_the_issue_fields() -> None:
