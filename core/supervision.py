@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from core.daily import day_values
 from core.deidentify import week_start
 from core.schema import SIGNS
 
@@ -85,9 +86,12 @@ def in_period(sessions: pd.DataFrame, period: Period, tz: ZoneInfo) -> pd.DataFr
 
 
 def _day_values(sessions: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
-    frame = sessions[list(SIGNS)].astype("float64")
-    frame["day"] = local_days(sessions, tz).to_numpy()
-    return frame.groupby("day", sort=True)[list(SIGNS)].mean()
+    """Logged days only (core.daily's gaps dropped), indexed by local date."""
+    last = local_days(sessions, tz).max()
+    days = day_values(sessions, tz=tz, today=last)
+    days = days[days["sessions"] > 0][list(SIGNS)]
+    days.index = [d.date() for d in days.index]
+    return days
 
 
 def weekly_table(sessions: pd.DataFrame, period: Period, tz: ZoneInfo) -> pd.DataFrame:

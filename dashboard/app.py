@@ -14,6 +14,7 @@ st.set_page_config(page_title="Tightrope", page_icon="🪢", layout="wide")
 PAGES = [
     st.Page("pages/log.py", title="Log a session", url_path="log", default=True),
     st.Page("pages/patterns.py", title="Patterns", url_path="patterns"),
+    st.Page("pages/supervision.py", title="Supervision packet", url_path="supervision"),
     st.Page("pages/data.py", title="Your data", url_path="data"),
 ]
 

@@ -102,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli_data import add_data_commands
 
     add_data_commands(commands)
+
+    from dashboard.cli_report import add_report_command
+
+    add_report_command(commands)
     return parser
 
 

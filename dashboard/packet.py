@@ -1,0 +1,394 @@
+"""The supervision packet: one self-contained, de-identified HTML document for a chosen period.
+
+`packet_context` gathers what the packet shows from the same core analyses and figure builders
+as the Review and Patterns pages; `render_packet` fills `templates/packet.html.j2` (Jinja2 with
+autoescape on, so every user string is escaped) and embeds plotly.js once. `build_packet` does
+both from a database. De-identified by default: see core/deidentify.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from sqlalchemy import Engine
+
+from core.deidentify import client_aliases, deidentify_sessions
+from core.patterns import PatternReport, find_patterns, findings
+from core.schema import REFLECTION_PROMPTS, SIGNS
+from core.settings import Thresholds
+from core.supervision import (
+    Period,
+    compare_periods,
+    grounding_summary,
+    in_period,
+    scenario_table,
+    weekly_table,
+)
+from core.warnings import Assessment, assess
+from data.packets import previous_packet
+from data.repository import load_sessions
+from data.settings_store import load_thresholds
+
+TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATE = "packet.html.j2"
+
+FIGURE_WIDTH = 680
+"""Charts are drawn this wide (CSS px): the printable width of an A4 page with 14 mm margins."""
+
+FIGURE_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": False}
+
+LEVEL_WORDS = {"none": "No warning", "watch": "Watch", "chronic": "Chronic"}
+
+
+@dataclass(frozen=True)
+class PacketOptions:
+    """What the therapist chose: the period (inclusive) and the two opt-ins, both off by default."""
+
+    start: date
+    end: date
+    include_notes: bool = False
+    show_client_codes: bool = False
+
+    @property
+    def period(self) -> Period:
+        """The chosen days as a core Period."""
+        return Period(self.start, self.end)
+
+
+@dataclass
+class PacketContext:
+    """Everything the template shows; built once, rendered to HTML for preview, file and PDF."""
+
+    options: PacketOptions
+    generated: date
+    summary: dict[str, Any]
+    sections: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """No sessions in the chosen period: the packet would hold nothing worth bringing."""
+        return int(self.summary["sessions"]) == 0
+
+
+# --- plotly text safety ----------------------------------------------------------------------
+
+# plotly.js reads a little HTML in chart text and turns <a href=...> into a real link; a tag or
+# client code may hold anything. Keep only bare formatting tags; escape every other "<…>".
+_HARMLESS_TAG = re.compile(r"^</?(b|i|em|strong|sup|sub|br|extra)\s*/?>$", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]*>?")
+
+
+def plotly_safe_text(text: str) -> str:
+    """`text` with every tag except bare <b>, <i>, <br> and the like shown as text, not markup."""
+
+    def fix(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        return tag if _HARMLESS_TAG.match(tag) else tag.replace("<", "&lt;").replace(">", "&gt;")
+
+    # Every "<" starts a match (the closing ">" is optional), so no bare "<" survives.
+    return _ANY_TAG.sub(fix, text)
+
+
+def _safe_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return plotly_safe_text(value)
+    if isinstance(value, dict):
+        return {k: _safe_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe_value(v) for v in value]
+    if hasattr(value, "dtype") and getattr(value.dtype, "kind", "") in "OU":
+        return [_safe_value(v) for v in value.tolist()]
+    return value
+
+
+def safe_figure(fig: go.Figure) -> go.Figure:
+    """A copy of `fig` whose every text is plotly-safe, drawn at the packet's fixed width."""
+    safe = go.Figure(_safe_value(fig.to_dict()))
+    safe.update_layout(width=FIGURE_WIDTH, autosize=False)
+    return safe
+
+
+def figure_html(fig: go.Figure) -> Markup:
+    """One chart as an HTML fragment that relies on the packet's single plotly.js."""
+    html = safe_figure(fig).to_html(
+        full_html=False, include_plotlyjs=False, config=FIGURE_CONFIG, default_width=FIGURE_WIDTH
+    )
+    # plotly writes the figure JSON with <, > and & as \u escapes, so no data closes the script.
+    return Markup(html)  # built by plotly from escaped JSON, not from user text
+
+
+def plotly_js() -> Markup:
+    """plotly.js, to embed once in the packet's head."""
+    js = plotly.offline.get_plotlyjs()
+    if "</script" in js.lower():  # would end the inline script early; never true for plotly.js
+        raise RuntimeError("plotly.js cannot be inlined safely")
+    return Markup(js)  # the library's own code
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def _fmt_day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _week_label(week: Any) -> str:
+    return f"Week of {week.day} {week:%b}"
+
+
+def _partial_week_label(week: date, period: Period) -> str:
+    """A week's label, saying where the period cuts it so a short week is not misread."""
+    label = _week_label(week)
+    if week < period.start:
+        return f"{label} (from {period.start.day} {period.start:%b})"
+    if week + timedelta(days=6) > period.end:
+        return f"{label} (to {period.end.day} {period.end:%b})"
+    return label
+
+
+def _summary(sessions: pd.DataFrame, options: PacketOptions, tz: ZoneInfo) -> dict[str, Any]:
+    chosen = in_period(sessions, options.period, tz)
+    days = chosen["started_at"].dt.tz_convert(tz).dt.date.nunique() if len(chosen) else 0
+    return {
+        "start": _fmt_day(options.start),
+        "end": _fmt_day(options.end),
+        "days": options.period.days,
+        "sessions": len(chosen),
+        "days_logged": int(days),
+        "clients": int(chosen["client_code"].nunique()) if len(chosen) else 0,
+    }
+
+
+def _weeks_section(
+    sessions: pd.DataFrame, options: PacketOptions, tz: ZoneInfo
+) -> list[dict[str, str]]:
+    table = weekly_table(sessions, options.period, tz)
+    return [
+        {
+            "week": _partial_week_label(row["week"], options.period),
+            "sessions": str(row["sessions"]),
+            "days_logged": str(row["days_logged"]),
+            **{sign: f"{row[sign]:.1f}" for sign in SIGNS},
+            "grounding": f"{row['grounding_share']:.0%}",
+        }
+        for row in table.to_dict("records")
+    ]
+
+
+def _change_section(
+    engine: Engine | None, sessions: pd.DataFrame, options: PacketOptions, tz: ZoneInfo
+) -> dict[str, Any]:
+    previous = previous_packet(engine, options.start) if engine is not None else None
+    if previous is not None:
+        earlier = Period(previous.period_start, previous.period_end)
+        label = "the last packet"
+        intro = (
+            f"Compared with your last packet ({_fmt_day(earlier.start)} – "
+            f"{_fmt_day(earlier.end)}), averages of your day values:"
+        )
+    else:
+        earlier = options.period.before()
+        label = f"the {earlier.days} days before"
+        intro = (
+            "There is no earlier packet, so this compares with the "
+            f"{earlier.days} days before ({_fmt_day(earlier.start)} – {_fmt_day(earlier.end)}):"
+        )
+    changes = compare_periods(sessions, options.period, earlier, tz, label=label)
+    return {
+        "intro": intro,
+        "rows": [
+            {
+                "sign": c.sign.capitalize(),
+                "now": "–" if c.now is None else f"{c.now:.1f}",
+                "before": "–" if c.before is None else f"{c.before:.1f}",
+                # Rounded first, so a tiny fall does not print as "-0.0".
+                "delta": "–" if c.delta is None else f"{round(c.delta, 1) + 0.0:+.1f}",
+                "direction": (
+                    "same"
+                    if c.delta is None or abs(c.delta) < 0.5
+                    else ("up" if c.delta > 0 else "down")
+                ),
+                "sentence": c.sentence,
+            }
+            for c in changes
+        ],
+    }
+
+
+def _headline(assessment: Assessment) -> dict[str, Any]:
+    return {
+        "as_of": _fmt_day(assessment.as_of),
+        "overall": {
+            "level": assessment.overall.level,
+            "explanation": assessment.overall.explanation,
+        },
+        "signs": [
+            {"name": sign.capitalize(), "level": status.level, "explanation": status.explanation}
+            for sign, status in assessment.signs.items()
+        ],
+    }
+
+
+def _relabel_clients(comparisons: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
+    out = comparisons.copy()
+    is_client = out["kind"] == "client"
+    out.loc[is_client, "key"] = [label(k) for k in out.loc[is_client, "key"]]
+    return out
+
+
+def _ordered_clients(report: PatternReport, chosen: pd.DataFrame) -> list[str]:
+    """Clients named by findings first (most costly first), then the rest by first session."""
+    ranked = report.comparisons
+    named = ranked[ranked["kind"] == "client"]
+    named = named.sort_values(["recurring", "effect"], ascending=[False, False], kind="stable")
+    return [*named["key"].tolist(), *chosen.sort_values("started_at")["client_code"].tolist()]
+
+
+def _reflections(
+    chosen: pd.DataFrame, options: PacketOptions, tz: ZoneInfo, aliases: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    rows = deidentify_sessions(
+        chosen,
+        tz=tz,
+        aliases=aliases,
+        include_notes=options.include_notes,
+        show_client_codes=options.show_client_codes,
+    )
+    records = rows.to_dict("records") if options.include_notes else []
+
+    def answers(column: str) -> list[dict[str, str]]:
+        return [
+            {"week": _week_label(r["week"]), "client": str(r["client"]), "text": str(r[column])}
+            for r in records
+            if r[column]
+        ]
+
+    questions = [
+        {"question": question, "answers": answers(column)}
+        for column, question in REFLECTION_PROMPTS.items()
+    ]
+    return questions, answers("note")
+
+
+def packet_context(
+    sessions: pd.DataFrame,
+    options: PacketOptions,
+    *,
+    today: date,
+    tz: ZoneInfo,
+    engine: Engine | None = None,
+    thresholds: Thresholds | None = None,
+) -> PacketContext:
+    """Everything the packet shows for `options`, computed from the full session history."""
+    if options.end < options.start:
+        raise ValueError("The period ends before it starts. Pick a start on or before the end.")
+    history = sessions[sessions["started_at"].dt.tz_convert(tz).dt.date <= options.end]
+    chosen = in_period(history, options.period, tz)
+    context = PacketContext(options, today, _summary(history, options, tz))
+    if context.empty:
+        return context
+
+    t = thresholds or Thresholds()
+    assessment = assess(history, today=options.end, tz=tz, thresholds=t)
+    report = find_patterns(history, today=options.end, tz=tz, settings=t)
+    aliases = client_aliases(_ordered_clients(report, chosen))
+
+    def label(code: str) -> str:
+        if options.show_client_codes:
+            return code
+        return aliases.get(code, "Client (other)")
+
+    comparisons = _relabel_clients(report.comparisons, label)
+    questions, notes = _reflections(chosen, options, tz, aliases)
+    scenarios = scenario_table(history, options.period, tz)
+    context.sections = {
+        "headline": _headline(assessment),
+        "trend_figures": [],
+        "pattern_figures": [],
+        "scenario_figures": [],
+        "weeks": _weeks_section(history, options, tz),
+        "change": _change_section(engine, history, options, tz),
+        "patterns": {
+            "status": report.status,
+            "message": report.message,
+            "findings": findings(comparisons, settings=t),
+        },
+        "scenarios": [
+            {
+                "tag": r.tag,
+                "sessions": str(r.sessions),
+                **{sign: f"{getattr(r, sign):.1f}" for sign in SIGNS},
+            }
+            for r in scenarios.itertuples(index=False)
+        ],
+        "grounding": grounding_summary(
+            history, options.period, tz, tough_rating=math.ceil(t.absolute_threshold)
+        ).sentence,
+        "questions": questions,
+        "notes": notes,
+    }
+    return context
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every value is escaped unless it is Markup built above
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_packet(context: PacketContext) -> str:
+    """The packet as one self-contained HTML document."""
+    template = _environment().get_template(TEMPLATE)
+    return template.render(
+        options=context.options,
+        generated=_fmt_day(context.generated),
+        summary=context.summary,
+        s=context.sections,
+        empty=context.empty,
+        signs=SIGNS,
+        level_words=LEVEL_WORDS,
+        plotly_js=plotly_js() if not context.empty else Markup(""),
+    )
+
+
+def load_packet(
+    engine: Engine,
+    options: PacketOptions,
+    *,
+    today: date,
+    tz: ZoneInfo,
+    thresholds: Thresholds | None = None,
+) -> PacketContext:
+    """Load every entry and build the packet's context with the therapist's stored thresholds."""
+    return packet_context(
+        load_sessions(engine),
+        options,
+        today=today,
+        tz=tz,
+        engine=engine,
+        thresholds=thresholds or load_thresholds(engine),
+    )
+
+
+def build_packet(engine: Engine, options: PacketOptions, *, today: date, tz: ZoneInfo) -> str:
+    """Load every entry, build the packet for `options` and render it to HTML."""
+    return render_packet(load_packet(engine, options, today=today, tz=tz))

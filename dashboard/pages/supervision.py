@@ -1,0 +1,146 @@
+"""Supervision page: choose a period, preview the de-identified packet, download HTML and PDF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from dashboard.common import get_engine, tz
+from dashboard.packet import PacketOptions, load_packet, render_packet
+from dashboard.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
+from data.packets import default_period, last_packet, previous_packet, record_packet
+from data.repository import DataVersion, count_sessions, data_version
+
+PREVIEW_HEIGHT = 900
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _packet(
+    version: DataVersion,
+    start: date,
+    end: date,
+    include_notes: bool,
+    show_client_codes: bool,
+    today: date,
+    previous_id: int | None,
+) -> tuple[bool, str]:
+    # The data version and the previous packet are in the key: a new entry or a newly recorded
+    # packet gives a fresh packet, anything else reuses the last one.
+    options = PacketOptions(start, end, include_notes, show_client_codes)
+    context = load_packet(get_engine(), options, today=today, tz=tz())
+    return context.empty, render_packet(context)
+
+
+def _record(start: date, end: date, fmt: str) -> None:
+    record_packet(get_engine(), start, end, fmt)
+    st.session_state["sup_flash"] = (
+        f"Saved as your last packet ({fmt.upper()}); next time the period starts after {end:%d %b}."
+    )
+
+
+def _period(today: date) -> tuple[date, date] | None:
+    last = last_packet(get_engine())
+    start, end = default_period(last, today)
+    if "sup_period" not in st.session_state:
+        st.session_state["sup_period"] = (start, end)
+    if last is None:
+        hint = "No packet made yet, so the period starts four weeks ago."
+    elif start > last.period_end:
+        hint = f"Since your last packet ({last.period_start:%d %b} – {last.period_end:%d %b %Y})."
+    else:
+        hint = "Your last packet already reached today, so the period is the last four weeks."
+    chosen = st.date_input("Period", key="sup_period", max_value=today, format="YYYY-MM-DD")
+    st.caption(hint)
+    if not isinstance(chosen, tuple) or len(chosen) != 2:
+        st.info("Pick the last day of the period too.")
+        return None
+    return chosen[0], chosen[1]
+
+
+st.title("Supervision packet")
+st.write(
+    "A report of your charts to bring to supervision, as a web page (HTML) or a PDF. "
+    "By default it names no client (they appear as Client A, B, …), gives client-linked "
+    "details only by week, and leaves out your private notes and reflections."
+)
+
+engine = get_engine()
+if not count_sessions(engine):
+    st.info(
+        "No sessions logged yet, so there is nothing to bring to supervision. "
+        "Log a few sessions on the **Log a session** page and your packet appears here."
+    )
+    st.stop()
+
+today = datetime.now(tz()).date()
+period = _period(today)
+left, right = st.columns(2)
+include_notes = left.toggle("Include my notes and reflections", key="sup_include_notes")
+show_codes = right.toggle("Show client codes", key="sup_show_codes")
+if include_notes:
+    left.warning(
+        "Your private notes and reflections will be in the packet. Share it only with your "
+        "supervisor, and delete spare copies."
+    )
+if show_codes:
+    right.warning(
+        "Client codes will be in the packet instead of Client A, B, …. Make sure no code "
+        "could identify a client before you share it."
+    )
+
+if period is not None:
+    start, end = period
+    previous = previous_packet(engine, start)
+    with st.spinner("Preparing the packet…"):
+        empty, html = _packet(
+            data_version(engine),
+            start,
+            end,
+            include_notes,
+            show_codes,
+            today,
+            previous.id if previous else None,
+        )
+    if empty:
+        st.info(
+            f"No sessions were logged from {start:%d %b %Y} to {end:%d %b %Y}. "
+            "Choose a longer or earlier period."
+        )
+    else:
+        if flash := st.session_state.pop("sup_flash", None):
+            st.success(flash)
+        name = f"supervision-packet-{start}-to-{end}"
+        buttons = st.columns(3)
+        buttons[0].download_button(
+            "Download HTML",
+            data=html,
+            file_name=f"{name}.html",
+            mime="text/html",
+            key="sup_download_html",
+            on_click=_record,
+            args=(start, end, "html"),
+        )
+        pdf_key = ("sup_pdf", start, end, include_notes, show_codes, len(html))
+        if buttons[1].button("Make PDF", key="sup_make_pdf"):
+            try:
+                with st.spinner("Making the PDF… (a few seconds)"):
+                    st.session_state["sup_pdf"] = (pdf_key, html_to_pdf(html))
+            except ChromiumNotFoundError as error:
+                st.warning(str(error))
+            except PdfError as error:
+                st.error(str(error))
+        made = st.session_state.get("sup_pdf")
+        if made is not None and made[0] == pdf_key:
+            buttons[2].download_button(
+                "Download PDF",
+                data=made[1],
+                file_name=f"{name}.pdf",
+                mime="application/pdf",
+                key="sup_download_pdf",
+                type="primary",
+                on_click=_record,
+                args=(start, end, "pdf"),
+            )
+        st.subheader("Preview")
+        st.iframe(html, height=PREVIEW_HEIGHT)
