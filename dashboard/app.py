@@ -13,9 +13,11 @@ st.set_page_config(page_title="Tightrope", page_icon="🪢", layout="wide")
 
 PAGES = [
     st.Page("pages/log.py", title="Log a session", url_path="log", default=True),
+    st.Page("pages/review.py", title="Weekly review", url_path="review"),
     st.Page("pages/patterns.py", title="Patterns", url_path="patterns"),
     st.Page("pages/supervision.py", title="Supervision packet", url_path="supervision"),
     st.Page("pages/data.py", title="Your data", url_path="data"),
+    st.Page("pages/settings.py", title="Settings", url_path="settings"),
 ]
 
 navigation = st.navigation(PAGES)

@@ -1,0 +1,82 @@
+"""Cached analytics for pages: recomputed only when the entries, thresholds, day or zone change.
+
+The cache key is `data.repository.data_version(engine)` (a token rewritten on every insert,
+update and delete) plus the database URL, the thresholds, `today` and the timezone. Saving on
+the Log page calls none of this: the next visit to an analytics page recomputes once.
+Add other cached analytics (patterns, packet) here in the same shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+
+from core.settings import Thresholds
+from core.warnings import Assessment, assess
+from data.repository import data_version, load_sessions
+from data.settings_store import load_thresholds
+
+CACHE_ENTRIES = 8
+
+ThresholdKey = tuple[tuple[str, Any], ...]
+
+
+def threshold_key(thresholds: Thresholds) -> ThresholdKey:
+    """A hashable, order-stable form of the thresholds for cache keys."""
+    return tuple(sorted(thresholds.to_mapping().items()))
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _sessions(url: str, version: tuple[Any, ...], _engine: Engine) -> pd.DataFrame:
+    return load_sessions(_engine)
+
+
+def cached_sessions(engine: Engine) -> pd.DataFrame:
+    """Every entry as a session frame, read from the database once per data version."""
+    return _sessions(_url(engine), astuple(data_version(engine)), engine)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _assessment(
+    url: str,
+    version: tuple[Any, ...],
+    thresholds: ThresholdKey,
+    today: date,
+    zone: str,
+    _engine: Engine,
+) -> Assessment:
+    sessions = _sessions(url, version, _engine)
+    return assess(
+        sessions,
+        today=today,
+        tz=ZoneInfo(zone),
+        thresholds=Thresholds.from_mapping(dict(thresholds)),
+    )
+
+
+def cached_assessment(
+    engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds
+) -> Assessment:
+    """core.warnings.assess on every stored entry, cached per data version and inputs."""
+    version = astuple(data_version(engine))
+    return _assessment(_url(engine), version, threshold_key(thresholds), today, tz.key, engine)
+
+
+def current_thresholds(engine: Engine) -> Thresholds:
+    """The thresholds the therapist chose (defaults where they chose nothing)."""
+    return load_thresholds(engine)
+
+
+def local_today(tz: ZoneInfo) -> date:
+    """Today in the therapist's timezone."""
+    return datetime.now(tz).date()

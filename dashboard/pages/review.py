@@ -1,0 +1,161 @@
+"""Weekly review: this week against the previous four, trends, a year at a glance, warnings."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.schema import GUIDE_ACTIONS, SIGNS
+from core.warnings import Assessment
+from dashboard.analysis import cached_assessment, current_thresholds, local_today
+from dashboard.common import get_engine, tz
+from dashboard.figures import calendar_figure, levels_figure, trend_figure
+
+PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
+LEVEL_BADGES = {"none": "🟢 no warning", "watch": "🟡 watch", "chronic": "🔴 chronic"}
+THIN_DAYS = 14
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def _number(value: float) -> str:
+    return "–" if pd.isna(value) else f"{value:.1f}"
+
+
+def _tiles(assessment: Assessment) -> None:
+    """One tile per sign: this week's average and its change against the previous four weeks."""
+    st.subheader("This week against the previous four")
+    st.caption(
+        "Averages of your day values: the last 7 days against the 28 days before them. "
+        "Lower is better, so a fall shows green."
+    )
+    columns = st.columns(len(SIGNS))
+    weeks: dict[Any, Any] = assessment.weeks.to_dict(orient="index")
+    for column, sign in zip(columns, SIGNS, strict=True):
+        week: dict[str, Any] = weeks[sign]
+        change = float(week["change"])
+        with column:
+            st.metric(
+                sign.capitalize(),
+                _number(float(week["this_week"])),
+                delta=None if pd.isna(change) else f"{change:+.1f} vs previous 4 weeks",
+                delta_color="inverse",
+                help=(
+                    f"{int(week['days_this_week'])} logged days this week, "
+                    f"{int(week['days_previous_four'])} in the four weeks before."
+                ),
+                border=True,
+            )
+            st.caption(LEVEL_BADGES[assessment.signs[sign].level])
+
+
+def _status(assessment: Assessment) -> None:
+    """The overall level in words, with the guide's actions when a sign is chronic."""
+    overall = assessment.overall
+    show = {"none": st.success, "watch": st.warning, "chronic": st.error}[overall.level]
+    show(overall.explanation)
+    if overall.level == "chronic":
+        st.markdown(
+            "**What the guide suggests when dread, detachment or fatigue become chronic:**\n"
+            + "\n".join(f"- {action.capitalize()}" for action in GUIDE_ACTIONS)
+        )
+    elif overall.level == "watch":
+        st.markdown(
+            "**Small steps from the guide that help now:** give yourself a grounding ritual "
+            "after tough sessions (stretch, walk, journal); name what happened with a trusted "
+            "colleague; bring the sessions that weigh most to supervision."
+        )
+
+
+def _explanations(assessment: Assessment) -> None:
+    st.subheader("Each sign in words")
+    for sign in SIGNS:
+        status = assessment.signs[sign]
+        st.markdown(
+            f"**{sign.capitalize()}** · {LEVEL_BADGES[status.level]}  \n{status.explanation}"
+        )
+
+
+def _charts(assessment: Assessment, absolute_threshold: float) -> None:
+    st.subheader("Trends")
+    period = (
+        st.segmented_control("Period", list(PERIODS), default="6 months", key="review_period")
+        or "6 months"
+    )
+    days = PERIODS[period]
+    start = None if days is None else assessment.as_of - timedelta(days=days - 1)
+    st.caption(
+        "Dots are day values; lines the 7- and 28-day averages. The dashed grey line is your "
+        "usual level, the red one the fixed threshold. Amber shading marks watch, red chronic."
+    )
+    for sign in SIGNS:
+        figure = trend_figure(
+            assessment.days, sign, absolute_threshold=absolute_threshold, start=start
+        )
+        st.plotly_chart(figure, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
+    st.plotly_chart(
+        levels_figure(assessment.days, start=start),
+        width="stretch",
+        key="review_levels",
+        config=CHART_CONFIG,
+    )
+
+    st.subheader("A year at a glance")
+    sign = (
+        st.selectbox("Sign", SIGNS, key="review_calendar_sign", format_func=str.capitalize)
+        or SIGNS[0]
+    )
+    st.plotly_chart(
+        calendar_figure(assessment.days, sign, end=assessment.as_of),
+        width="stretch",
+        key="review_calendar",
+        config=CHART_CONFIG,
+    )
+
+
+def main() -> None:
+    """Render the Weekly review page."""
+    st.title("Weekly review")
+    engine = get_engine()
+    zone = tz()
+    today = local_today(zone)
+    thresholds = current_thresholds(engine)
+    with st.spinner("Looking over your entries…"):
+        assessment = cached_assessment(engine, today=today, tz=zone, thresholds=thresholds)
+
+    if not assessment.has_data:
+        st.info(
+            "Nothing to review yet. Log your sessions after each one; after a week you will see "
+            "how it compares, and after about a month Tightrope knows your usual level."
+        )
+        st.page_link("pages/log.py", label="Log a session", icon="✍️")
+        return
+
+    logged = int((assessment.days.drop_duplicates("day")["sessions"] > 0).sum())
+    if logged < THIN_DAYS:
+        st.info(
+            f"You have logged {logged} day{'s' if logged != 1 else ''} so far. Trends become "
+            "meaningful after about two weeks, and your usual level needs about a month of "
+            f"entries; until then only the fixed threshold ({thresholds.absolute_threshold:g}) "
+            "is used."
+        )
+
+    _status(assessment)
+    _tiles(assessment)
+    _explanations(assessment)
+    _charts(assessment, thresholds.absolute_threshold)
+    with st.expander("How the warning levels work"):
+        st.markdown(
+            f"A day is **elevated** when a sign averages {thresholds.absolute_threshold:g} or "
+            "more, or is clearly above your usual level. **Watch** means elevated on most days "
+            f"you logged in the last {thresholds.watch_window_days} days (or a sustained rise "
+            "the trend detector picks up). **Chronic** means that has persisted for about "
+            f"{thresholds.chronic_window_days} days. Days without sessions never count either "
+            "way. You can change every threshold on the Settings page."
+        )
+        st.page_link("pages/settings.py", label="Settings", icon="⚙️")
+
+
+main()
