@@ -355,18 +355,27 @@ def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
 
 CELLS = st.one_of(
     st.text(max_size=12),
-    st.integers(-20, 20).map(str),
-    st.datetimes(timezones=st.none() | st.timezones()).map(lambda d: d.isoformat()),
-    st.sampled_from(["true", "no", "", "'=1", "5.5", "1e3", "C-07", "a;b;;", "Z"]),
+    st.sampled_from(["true", "no", "", "'=1", "5.5", "1e3", "C-07", "a;b;;", "Z", "-0"]),
 )
+# Mostly plausible values per column, so rows get past the first checks to the deeper ones.
+COLUMN_CELLS = {
+    "started_at": st.datetimes(
+        min_value=datetime(1, 1, 2), timezones=st.none() | st.timezones()
+    ).map(lambda d: d.isoformat())
+    | st.sampled_from(["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-00:01"]),
+    "client_code": st.text(min_size=1, max_size=45),
+    **{sign: st.integers(-2, 12).map(str) for sign in ("dread", "detachment", "fatigue")},
+    "grounding_done": st.sampled_from(["true", "false", "", "maybe"]),
+}
 
 
 @st.composite
 def plausible_files(draw: st.DrawFn) -> bytes:
-    """A header of real columns and rows of cells that are nearly valid: reaches row checks."""
+    """A header of real columns and nearly valid rows: reaches the row checks and validation."""
     header = ["started_at", "client_code", "dread", "detachment", "fatigue"]
     header += draw(st.lists(st.sampled_from(CSV_COLUMNS[5:]), unique=True, max_size=3))
-    rows = draw(st.lists(st.lists(CELLS, min_size=len(header), max_size=len(header)), max_size=5))
+    cell = {c: COLUMN_CELLS.get(c, st.text(max_size=30)) | CELLS for c in header}
+    rows = draw(st.lists(st.tuples(*(cell[c] for c in header)), max_size=5))
     out = io.StringIO()
     csv.writer(out).writerows([header, *rows])
     return out.getvalue().encode("utf-8")
