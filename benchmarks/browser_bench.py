@@ -1,0 +1,221 @@
+"""Tightrope in Chromium against bare Streamlit apps: page draw time, save time and server memory.
+
+Each comparison runs both servers side by side in the same run with interleaved measurements.
+Chromium's resolver maps every host except 127.0.0.1 to nothing, so nothing leaves the machine;
+requests to other hosts are still recorded and reported.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from benchmarks.datasets import build_database, ten_years
+from benchmarks.report import Report
+from benchmarks.server import HERE, Server, rss_mib, serve
+from benchmarks.timing import interleaved_self_timed
+from data.environment import sqlite_url
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+TIMEOUT_MS = 90_000
+# Idle, at least one chart, and every chart's SVG drawn by Plotly.
+ALL_CHARTS_DRAWN = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
+  return charts.length > 0 && [...charts].every((c) => c.querySelector(".main-svg"));
+}"""
+# Idle, and any chart on the page drawn (pages without charts count as drawn).
+PAGE_SETTLED = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  if (!document.querySelector("[data-testid='stMain'] h1")) return false;
+  const charts = document.querySelectorAll("[data-testid='stPlotlyChart']");
+  return [...charts].every((c) => c.querySelector(".main-svg"));
+}"""
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (or $TIGHTROPE_CHROMIUM); the benchmark needs a real browser."""
+    path = os.environ.get("TIGHTROPE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        raise RuntimeError("Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+class Visits:
+    """Opens pages in fresh browser contexts and records any request to another host."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.foreign: list[str] = []
+
+    @contextmanager
+    def page(self) -> Iterator[Page]:
+        """A page in a new context (a new Streamlit session, no browser cache)."""
+        context: BrowserContext = self.browser.new_context(viewport={"width": 1300, "height": 1000})
+        context.on("request", self._check)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+    def _check(self, request: object) -> None:
+        url = str(getattr(request, "url", ""))
+        if urlsplit(url).scheme in ("http", "https", "ws", "wss") and (
+            urlsplit(url).hostname != "127.0.0.1"
+        ):
+            self.foreign.append(url)
+
+    def time_to_charts(self, url: str) -> float:
+        """Seconds from navigating to `url` until every Plotly chart on it is drawn."""
+        with self.page() as page:
+            start = time.perf_counter()
+            page.goto(url)
+            page.wait_for_function(ALL_CHARTS_DRAWN, polling="raf", timeout=TIMEOUT_MS)
+            return time.perf_counter() - start
+
+
+def _wait_ready(page: Page, button: str) -> None:
+    page.get_by_role("button", name=button).wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=TIMEOUT_MS
+    )
+
+
+class Saver:
+    """Saves one entry per call on an open page and returns click-to-confirmation seconds."""
+
+    def __init__(self, page: Page, *, tightrope: bool) -> None:
+        self.page = page
+        self.tightrope = tightrope
+        self.count = 0
+
+    def __call__(self) -> float:
+        """Fill the form, click Save and wait for this entry's confirmation."""
+        self.count += 1
+        page = self.page
+        code = f"B-{self.count:03d}"
+        if self.tightrope:
+            page.get_by_role("combobox", name="Client code").click()
+            page.keyboard.type(code)
+            # Click the new option: Enter would take the first fuzzy match among earlier codes.
+            page.get_by_role("option", name=f"Add: {code}").click()
+            button, confirmation = "Save session", f"Saved {code} at"
+        else:
+            page.get_by_label("Client code").fill(code)
+            button, confirmation = "Save", f"Saved {code}."
+        alert = page.get_by_test_id("stAlert").filter(has_text=confirmation)
+        start = time.perf_counter()
+        page.get_by_role("button", name=button).click()
+        alert.wait_for(state="visible", timeout=TIMEOUT_MS)
+        seconds = time.perf_counter() - start
+        page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=TIMEOUT_MS
+        )
+        return seconds
+
+
+def page_urls(visits: Visits, app: Server) -> list[str]:
+    """Every page in Tightrope's navigation, as absolute URLs."""
+    with visits.page() as page:
+        page.goto(app.url)
+        page.wait_for_function(PAGE_SETTLED, polling=100, timeout=TIMEOUT_MS)
+        links = page.locator("[data-testid='stSidebarNav'] a")
+        hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    return [h if h.startswith("http") else f"{app.url}/{h.lstrip('/')}" for h in hrefs] or [app.url]
+
+
+def visit_every_page(visits: Visits, urls: list[str]) -> None:
+    """Open each page in one session and wait until it is idle with its charts drawn."""
+    with visits.page() as page:
+        for url in urls:
+            page.goto(url)
+            page.wait_for_function(PAGE_SETTLED, polling=100, timeout=TIMEOUT_MS)
+
+
+def run_browser(report: Report, runs: int) -> None:
+    """Measure Review vs bare chart, save vs bare form, and server memory; add them to `report`."""
+    with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as folder, ExitStack() as stack:
+        work = Path(folder)
+        build_database(work / "ten-years.sqlite3", ten_years()).dispose()
+        tightrope_env = {
+            "TIGHTROPE_DATABASE_URL": sqlite_url(work / "ten-years.sqlite3"),
+            "XDG_DATA_HOME": str(work / "xdg"),
+        }
+        app = stack.enter_context(serve(None, tightrope_env, work))
+        chart = stack.enter_context(serve(HERE / "bare_chart.py", {}, work))
+        form = stack.enter_context(
+            serve(HERE / "bare_form.py", {"BARE_FORM_DATABASE": str(work / "bare.sqlite3")}, work)
+        )
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        visits = Visits(browser)
+
+        urls = page_urls(visits, app)
+        review = next((u for u in urls if urlsplit(u).path.rstrip("/").endswith("review")), None)
+        if review is None:
+            report.notes.append("Review page not in the navigation yet: page timing skipped.")
+        else:
+            review_time, bare_time = interleaved_self_timed(
+                [
+                    (
+                        "Review page, navigation → every chart drawn",
+                        lambda: visits.time_to_charts(review),
+                    ),
+                    ("bare page, one Plotly chart drawn", lambda: visits.time_to_charts(chart.url)),
+                ],
+                runs=runs,
+            )
+            report.time(review_time)
+            report.time(bare_time)
+            report.ratio("Review page ÷ bare chart page", review_time, bare_time, 1.5)
+
+        with visits.page() as log_page, visits.page() as form_page:
+            log_page.goto(app.url)
+            _wait_ready(log_page, "Save session")
+            form_page.goto(form.url)
+            _wait_ready(form_page, "Save")
+            save_time, bare_save = interleaved_self_timed(
+                [
+                    ("save: click Save → confirmation", Saver(log_page, tightrope=True)),
+                    ("bare form: click Save → confirmation", Saver(form_page, tightrope=False)),
+                ],
+                runs=runs,
+            )
+        report.time(save_time)
+        report.time(bare_save)
+        report.ratio("save ÷ bare form save", save_time, bare_save, 1.3)
+
+        visit_every_page(visits, urls)
+        visits.time_to_charts(chart.url)
+        time.sleep(2)  # let both servers finish any work the last visits started
+        app_rss, chart_rss = rss_mib(app.pid), rss_mib(chart.pid)
+        report.memory("server RSS, every page visited, ten years", app_rss)
+        report.memory("bare chart app RSS", chart_rss)
+        report.memory("bare form app RSS", rss_mib(form.pid))
+        report.ratio_of("server RSS ÷ bare chart app RSS", app_rss / chart_rss, 1.5)
+        report.notes.append(
+            f"Pages visited for memory: {', '.join(urlsplit(u).path or '/' for u in urls)}."
+        )
+        if visits.foreign:
+            report.notes.append(f"Requests to other hosts (blocked): {sorted(set(visits.foreign))}")
+        else:
+            report.notes.append("No page requested any host other than 127.0.0.1.")
