@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import streamlit as st
+from sqlalchemy import Engine
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard.common import get_engine, tz
@@ -70,6 +73,11 @@ def _import(uploaded: UploadedFile) -> None:
             )
             outcome["problems"] = problems_frame(result.problems)
     st.session_state["import_outcome"] = outcome
+
+
+def _export_bytes(engine: Engine, zone: ZoneInfo) -> bytes:
+    """Every entry as CSV; runs only when the download button is clicked."""
+    return export_csv(load_sessions(engine), zone)
 
 
 def _backup_now() -> None:
@@ -182,7 +190,8 @@ if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
 st.subheader("Export")
 st.download_button(
     "Download all entries (CSV)",
-    data=lambda: export_csv(load_sessions(get_engine()), tz()),
+    # Built on click, on Streamlit's download thread: bind the engine and zone now.
+    data=functools.partial(_export_bytes, engine, tz()),
     file_name=f"tightrope-{datetime.now(tz()).date().isoformat()}.csv",
     mime="text/csv",
     key="export_download",
