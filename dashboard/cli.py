@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     from dashboard.cli_report import add_report_command
 
     add_report_command(commands)
+
+    from dashboard.cli_status import add_status_command
+
+    add_status_command(commands)
     return parser
 
 
