@@ -45,9 +45,13 @@ def _flash(key: str) -> None:
         )
 
 
-def _import(uploaded: UploadedFile) -> None:
-    """Validate and store the uploaded CSV; the outcome stays on screen for this file."""
+def _import(uploaded: UploadedFile) -> bool:
+    """Validate and store the uploaded CSV; the outcome stays on screen for this file.
+
+    Returns whether entries were added.
+    """
     outcome: dict[str, object] = {"file_id": uploaded.file_id}
+    added = False
     try:
         with st.spinner("Checking every row, then saving…"):
             result = import_csv(get_engine(), uploaded.getvalue())
@@ -58,6 +62,7 @@ def _import(uploaded: UploadedFile) -> None:
         outcome["message"] = ("error", UNEXPECTED)
     else:
         if result.ok:
+            added = result.added > 0
             st.cache_data.clear()
             outcome["message"] = (
                 "success",
@@ -73,6 +78,7 @@ def _import(uploaded: UploadedFile) -> None:
             )
             outcome["problems"] = problems_frame(result.problems)
     st.session_state["import_outcome"] = outcome
+    return added
 
 
 def _export_bytes(engine: Engine, zone: ZoneInfo) -> bytes:
@@ -179,7 +185,8 @@ st.caption(
 uploaded = st.file_uploader("CSV file", type=["csv", "txt"], key="import_file")
 if st.button("Import entries", key="import_submit", type="primary", disabled=uploaded is None):
     assert uploaded is not None  # the button is disabled without a file
-    _import(uploaded)
+    if _import(uploaded):
+        st.rerun()  # the counts and the export above must show the new entries
 outcome = st.session_state.get("import_outcome")
 if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
     kind, text = outcome["message"]

@@ -61,6 +61,8 @@ def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) ->
     added = count_sessions(engine)
     assert added > 0
     assert f"{added} entries added, 0 were already saved" in texts(at)
+    assert at.metric[0].value == f"{added:,}"  # the facts above the import are current
+    assert not at.get("download_button")[0].disabled
     at.button(key="import_submit").click()
     at.run()
     assert f"0 entries added, {added} were already saved" in texts(at)
