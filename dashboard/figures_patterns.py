@@ -51,6 +51,18 @@ def _empty(title: str, message: str) -> go.Figure:
     return _layout(fig, title, 220)
 
 
+def _wrap(text: str, width: int = 16) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def group_label(kind: str, key: str) -> str:
     """A short axis label for a group, e.g. 'client C-07' or 'time: late afternoon'."""
     if kind == "client":
@@ -142,7 +154,14 @@ def scenario_figure(comparisons: pd.DataFrame) -> go.Figure:
                 ),
             )
         )
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        barmode="group",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    # Long tag names wrap onto two lines instead of being tilted and cut off.
+    fig.update_xaxes(
+        tickangle=0, tickvals=tags, ticktext=[_wrap(tag) for tag in tags], automargin=True
+    )
     fig.update_yaxes(title={"text": "points vs your usual"}, zeroline=True)
     return _layout(fig, title, 380)
 
@@ -236,8 +255,9 @@ def client_figure(differences: pd.DataFrame, client_code: str) -> go.Figure:
             go.Scatter(
                 x=when,
                 y=rows[f"{sign}_baseline"],
-                mode="lines",
-                line={"color": "#95a5a6", "dash": "dash", "shape": "hv"},
+                mode="lines+markers",
+                line={"color": "#95a5a6", "dash": "dash"},
+                marker={"color": "#95a5a6", "size": 4},
                 name="your usual",
                 showlegend=i == 1,
                 hovertemplate="your usual %{y:.1f}<extra></extra>",
