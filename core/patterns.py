@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import chain
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -72,6 +72,9 @@ TIME_BANDS: Final = (
     ("evening", 18, 24, "in the evening (from 18:00)"),
 )
 """Time-of-day bands: key, first hour, hour after the last, phrase for sentences."""
+
+DEFAULT_PERIOD_DAYS: Final = 365
+"""Sessions compared by default (page and `tightrope status`): the last twelve months."""
 
 MAX_POSITION: Final = 6  # the 6th and later sessions of a day are one group: few days have more
 MAX_LOAD: Final = 8  # days with 8 or more sessions are one group, for the same reason
@@ -480,6 +483,11 @@ def find_patterns(
             "Nothing stands out: no client, scenario or time keeps costing you more than usual."
         )
     return PatternReport("ok", message, differences, comparisons)
+
+
+def default_since(today: date) -> date:
+    """First day of the default comparison period ending `today` (the last twelve months)."""
+    return today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
 
 
 def describe_group(kind: str, key: str, settings: Thresholds | None = None) -> str:

@@ -9,7 +9,8 @@ The JSON shape (issue 3)::
 
 Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
 few logged days) is null. Days are local days in the machine's timezone (TZ respected).
-`status_payload` builds the dict so other features can add keys (e.g. "patterns").
+`status_payload` builds the dict so other features can add keys. "patterns" lists every
+comparison of the Patterns page over its default period (see core.patterns.patterns_payload).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from core.patterns import PatternReport, default_since, find_patterns, findings, patterns_payload
 from core.schema import SIGNS, empty_sessions
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
@@ -52,9 +54,9 @@ def add_status_command(subparsers: Any) -> None:
     status.set_defaults(handler=cmd_status)
 
 
-def status_payload(assessment: Assessment) -> dict[str, Any]:
+def status_payload(assessment: Assessment, patterns: PatternReport | None = None) -> dict[str, Any]:
     """The JSON-ready status dict of an assessment (the shape documented above)."""
-    return {
+    payload: dict[str, Any] = {
         "as_of": assessment.as_of.isoformat(),
         "signs": {
             sign: {
@@ -71,6 +73,9 @@ def status_payload(assessment: Assessment) -> dict[str, Any]:
             "explanation": assessment.overall.explanation,
         },
     }
+    # Every comparison the Patterns page shows for its default period (core.patterns).
+    payload["patterns"] = [] if patterns is None else patterns_payload(patterns.comparisons)
+    return payload
 
 
 def status_text(payload: dict[str, Any]) -> str:
@@ -115,7 +120,15 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Print each sign's level with its explanation (text or JSON)."""
     zone = local_timezone()
     today = args.today or datetime.now(zone).date()
-    assessment, _, _ = load_status(today, zone)
-    payload = status_payload(assessment)
+    assessment, sessions, thresholds = load_status(today, zone)
+    patterns = find_patterns(
+        sessions, today=today, tz=zone, settings=thresholds, since=default_since(today)
+    )
+    payload = status_payload(assessment, patterns)
     print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else status_text(payload))
+    if not args.json:
+        recurring = findings(patterns.comparisons, settings=thresholds)
+        print("\nRecurring patterns:" if recurring else "\nRecurring patterns: none.")
+        for sentence in recurring:
+            print(f"  {sentence}")
     return 0

@@ -8,7 +8,13 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from core.patterns import PatternReport, describe_group, find_patterns, findings
+from core.patterns import (
+    DEFAULT_PERIOD_DAYS,
+    PatternReport,
+    describe_group,
+    find_patterns,
+    findings,
+)
 from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
 from dashboard.common import NOT_A_DIAGNOSIS, get_engine, tz
@@ -27,7 +33,7 @@ GUIDE_LINE = (
     "difficult, it may point to personal work worth exploring. Your growth is part of the "
     "therapeutic equation.”"
 )
-PERIODS = {"Last 3 months": 91, "Last 12 months": 365, "All your history": None}
+PERIODS = {"Last 3 months": 91, "Last 12 months": DEFAULT_PERIOD_DAYS, "All your history": None}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 

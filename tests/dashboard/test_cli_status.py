@@ -34,7 +34,7 @@ def test_json_has_exactly_the_issues_shape(
 ) -> None:
     insert_frame(engine, demo_sessions(TODAY, ZoneInfo("Europe/Berlin")))
     payload = status_json(capsys, "--today", "2026-11-26")
-    assert set(payload) == {"as_of", "signs", "overall"}
+    assert set(payload) == {"as_of", "signs", "overall", "patterns"}  # patterns: issue 4
     assert payload["as_of"] == "2026-11-26"
     signs = payload["signs"]
     assert isinstance(signs, dict) and list(signs) == list(SIGNS)
