@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
+from core.patterns import PatternReport, find_patterns
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
 from data.repository import data_version, load_sessions
@@ -70,6 +71,35 @@ def cached_assessment(
     """core.warnings.assess on every stored entry, cached per data version and inputs."""
     version = astuple(data_version(engine))
     return _assessment(_url(engine), version, threshold_key(thresholds), today, tz.key, engine)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _patterns(
+    url: str,
+    version: tuple[Any, ...],
+    thresholds: ThresholdKey,
+    today: date,
+    zone: str,
+    since: date | None,
+    _engine: Engine,
+) -> PatternReport:
+    sessions = _sessions(url, version, _engine)
+    return find_patterns(
+        sessions,
+        today=today,
+        tz=ZoneInfo(zone),
+        settings=Thresholds.from_mapping(dict(thresholds)),
+        since=since,
+    )
+
+
+def cached_patterns(
+    engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds, since: date | None
+) -> PatternReport:
+    """core.patterns.find_patterns on every stored entry, cached per data version and inputs."""
+    version = astuple(data_version(engine))
+    key = threshold_key(thresholds)
+    return _patterns(_url(engine), version, key, today, tz.key, since, engine)
 
 
 def current_thresholds(engine: Engine) -> Thresholds:

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
-from core.patterns import (
-    DEFAULT_PERIOD_DAYS,
-    PatternReport,
-    describe_group,
-    find_patterns,
-    findings,
-)
+from core.patterns import DEFAULT_PERIOD_DAYS, PatternReport, describe_group, findings
 from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
+from dashboard.analysis import cached_patterns, current_thresholds
 from dashboard.common import NOT_A_DIAGNOSIS, get_engine, tz
 from dashboard.figures_patterns import (
     client_figure,
@@ -25,8 +20,6 @@ from dashboard.figures_patterns import (
     load_figure,
     scenario_figure,
 )
-from data.repository import data_version, load_sessions
-from data.settings_store import load_thresholds
 
 GUIDE_LINE = (
     "“Track the Patterns: If you notice that certain types of clients continually feel "
@@ -40,38 +33,6 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def md(text: str) -> str:
     """Escape a user string (a client code, a tag) so Markdown shows it as plain text."""
     return _MARKDOWN.sub(r"\\\1", text)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def patterns_for(
-    token: str,
-    count: int,
-    max_id: int,
-    today: date,
-    zone: str,
-    since: date | None,
-    thresholds: tuple[tuple[str, float | int | bool], ...],
-) -> PatternReport:
-    """The pattern analysis, recomputed only when an entry, the day, period or a setting changes."""
-    # token/count/max_id are data.repository.data_version(engine): the cache key, unused inside.
-    settings = Thresholds.from_mapping(dict(thresholds))
-    return find_patterns(
-        load_sessions(get_engine()), today=today, tz=zone, settings=settings, since=since
-    )
-
-
-def _report(today: date, since: date | None, settings: Thresholds) -> PatternReport:
-    engine = get_engine()
-    version = data_version(engine)
-    return patterns_for(
-        version.token,
-        version.count,
-        version.max_id,
-        today,
-        tz().key,
-        since,
-        tuple(sorted(settings.to_mapping().items())),
-    )
 
 
 def _guide_box() -> None:
@@ -181,7 +142,7 @@ def _every_comparison(report: PatternReport) -> None:
 
 
 engine = get_engine()
-settings = load_thresholds(engine)
+settings = current_thresholds(engine)
 today = datetime.now(tz()).date()
 
 st.title("Patterns")
@@ -191,7 +152,7 @@ days_back = PERIODS.get(period or "")
 since = today - timedelta(days=days_back - 1) if days_back else None
 
 with st.spinner("Looking for patterns…"):
-    report = _report(today, since, settings)
+    report = cached_patterns(engine, today=today, tz=tz(), thresholds=settings, since=since)
 
 if report.status != "ok":
     st.info(report.message)
