@@ -366,12 +366,12 @@ def explain(sign: str, row: Mapping[str, Any], t: Thresholds) -> str:
         )
     if lw == 0:
         return f"No {sign} ratings in the last {watch_period}, so there is nothing to judge yet."
+    days = "day" if lw == 1 else "days"
     if ew == 0:
         return (
-            f"{name} was not elevated ({cut}) on any of the {lw} days you logged in the last "
-            f"{watch_period}; {r7}, {usual}."
+            f"{name} was not elevated on any of the {lw} {days} you logged in the last "
+            f"{watch_period} (elevated means {cut}); {r7}, {usual}."
         )
-    days = "day" if lw == 1 else "days"
     if ew >= (t.most_days_share - 1e-9) * lw:
         return (
             f"{name} was elevated ({cut}) on {ew} of the {lw} {days} you logged in the last "
