@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io
 import plotly.offline
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from sqlalchemy import Engine
 
-from core.deidentify import client_aliases, deidentify_sessions
+from core.deidentify import ALIAS_PREFIX, client_aliases, deidentify_sessions
 from core.patterns import PatternReport, find_patterns, findings
 from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
@@ -37,6 +38,13 @@ from core.supervision import (
     weekly_table,
 )
 from core.warnings import Assessment, assess
+from dashboard.figures import levels_figure, trend_figure
+from dashboard.figures_patterns import (
+    effects_figure,
+    heatmap_figure,
+    load_figure,
+    scenario_figure,
+)
 from data.packets import previous_packet
 from data.repository import load_sessions
 from data.settings_store import load_thresholds
@@ -48,6 +56,18 @@ FIGURE_WIDTH = 680
 """Charts are drawn this wide (CSS px): the printable width of an A4 page with 14 mm margins."""
 
 FIGURE_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": False}
+
+LEGEND_BAND = 92
+"""Pixels above a chart for its title and a legend of up to two rows."""
+
+TREND_HEIGHT = 300
+"""Trend charts are a little shorter than on the Review page so three fit on one A4 page."""
+
+MIN_CHART_DAYS = 28
+"""Trend charts span at least this many days, however short the period."""
+
+PATTERN_ROWS = 10
+"""Rows per dot-and-interval chart in the packet: the recurring ones and the largest of the rest."""
 
 LEVEL_WORDS = {"none": "No warning", "watch": "Watch", "chronic": "Chronic"}
 
@@ -113,17 +133,40 @@ def _safe_value(value: Any) -> Any:
     return value
 
 
-def safe_figure(fig: go.Figure) -> go.Figure:
-    """A copy of `fig` whose every text is plotly-safe, drawn at the packet's fixed width."""
-    safe = go.Figure(_safe_value(fig.to_dict()))
-    safe.update_layout(width=FIGURE_WIDTH, autosize=False)
+def safe_figure(fig: go.Figure) -> dict[str, Any]:
+    """`fig` as a plain dict whose every text is plotly-safe, drawn at the packet's fixed width."""
+    safe: dict[str, Any] = _safe_value(fig.to_dict())
+    layout = safe.setdefault("layout", {})
+    layout.update(width=FIGURE_WIDTH, autosize=False)
+    _legend_under_title(layout)
     return safe
+
+
+def _legend_under_title(layout: dict[str, Any]) -> None:
+    """At print width a top-right legend runs into the title: give each its own band on top."""
+    legend = layout.get("legend") or {}
+    if legend.get("orientation") != "h" or float(legend.get("y", 0)) < 1:
+        return
+    height = float(layout.get("height") or 450)
+    title = layout.setdefault("title", {})
+    title.update(yref="container", y=1 - 10 / height, yanchor="top")
+    legend.update(yref="container", y=1 - 38 / height, yanchor="top", x=0, xanchor="left")
+    layout["legend"] = legend
+    margin = layout.setdefault("margin", {})
+    margin["t"] = LEGEND_BAND
 
 
 def figure_html(fig: go.Figure) -> Markup:
     """One chart as an HTML fragment that relies on the packet's single plotly.js."""
-    html = safe_figure(fig).to_html(
-        full_html=False, include_plotlyjs=False, config=FIGURE_CONFIG, default_width=FIGURE_WIDTH
+    # validate=False: the figure was validated when it was built; checking it again per chart
+    # would cost most of the packet's time.
+    html = plotly.io.to_html(
+        safe_figure(fig),
+        full_html=False,
+        include_plotlyjs=False,
+        config=FIGURE_CONFIG,
+        default_width=FIGURE_WIDTH,
+        validate=False,
     )
     # plotly writes the figure JSON with <, > and & as \u escapes, so no data closes the script.
     return Markup(html)  # built by plotly from escaped JSON, not from user text
@@ -241,6 +284,47 @@ def _headline(assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def _trend_figures(assessment: Assessment, period: Period, t: Thresholds) -> list[Markup]:
+    """The Review page's trend chart per sign and the warning-level strips, over the period."""
+    # A short period still gets four weeks of chart, so a trend has room to show.
+    start = min(period.start, period.end - timedelta(days=MIN_CHART_DAYS - 1))
+    figures = [levels_figure(assessment.days, start=start)]
+    figures += [
+        trend_figure(
+            assessment.days,
+            sign,
+            absolute_threshold=t.absolute_threshold,
+            start=start,
+            height=TREND_HEIGHT,
+        )
+        for sign in SIGNS
+    ]
+    return [figure_html(fig) for fig in figures]
+
+
+def _pattern_figures(
+    report: PatternReport,
+    comparisons: pd.DataFrame,
+    label: Callable[[str], str],
+    *,
+    aliased: bool,
+) -> list[Markup]:
+    """The Patterns page's charts that hold no client-linked dates (the drill-down is left out)."""
+    if report.status != "ok":
+        return []
+    recurring = comparisons[comparisons["recurring"]]
+    focus = str(recurring["sign"].iloc[0]) if len(recurring) else "fatigue"
+    # The chart prefixes client keys with "client": "client A" reads better than "client Client A".
+    if aliased:
+        comparisons = _relabel_clients(comparisons, lambda a: a.removeprefix(ALIAS_PREFIX + " "))
+    # The per-session frame carries codes; the charts only aggregate it, but pass aliases anyway.
+    codes = report.sessions["client_code"]
+    sessions = report.sessions.assign(client_code=[label(c) for c in codes])
+    figures = [effects_figure(comparisons, sign, top=PATTERN_ROWS) for sign in SIGNS]
+    figures += [heatmap_figure(sessions, focus), load_figure(sessions, "fatigue")]
+    return [figure_html(fig) for fig in figures]
+
+
 def _relabel_clients(comparisons: pd.DataFrame, label: Callable[[str], str]) -> pd.DataFrame:
     out = comparisons.copy()
     is_client = out["kind"] == "client"
@@ -315,9 +399,11 @@ def packet_context(
     scenarios = scenario_table(history, options.period, tz)
     context.sections = {
         "headline": _headline(assessment),
-        "trend_figures": [],
-        "pattern_figures": [],
-        "scenario_figures": [],
+        "trend_figures": _trend_figures(assessment, options.period, t),
+        "pattern_figures": _pattern_figures(
+            report, comparisons, label, aliased=not options.show_client_codes
+        ),
+        "scenario_figures": [figure_html(scenario_figure(comparisons))],
         "weeks": _weeks_section(history, options, tz),
         "change": _change_section(engine, history, options, tz),
         "patterns": {

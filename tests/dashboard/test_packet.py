@@ -300,9 +300,28 @@ def test_plotly_safe_text(text: str, shown: str) -> None:
 
 def test_safe_figure_escapes_data_and_fixes_the_width() -> None:
     fig = go.Figure(go.Bar(x=[IMG, "ok"], y=[1, 2], text=[SCRIPT, "fine"], name=LINK))
-    safe = safe_figure(fig).to_dict()
+    safe = safe_figure(fig)
     trace = safe["data"][0]
     assert list(trace["x"]) == ["&lt;img src=x onerror=alert(1)&gt;", "ok"]
     assert next(iter(trace["text"])) == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert "<link" not in trace["name"]
     assert safe["layout"]["width"] == 680
+
+
+def test_charts_are_the_review_and_patterns_figures(default_html: str) -> None:
+    charts = [s for s in parse(default_html).scripts if LIBRARY_MARK not in s]
+    # Warning strips + a trend per sign; effects per sign, heatmap, load; scenarios.
+    assert len(charts) == 10
+    joined = "".join(charts)
+    for sign in ("Dread", "Detachment", "Fatigue"):
+        assert f"{sign}: day values and rolling averages" in joined
+        assert f"{sign}: difference from your usual" in joined
+    assert "Warning levels per day" in joined and "Scenario tags" in joined
+    assert re.search(r'"client [A-Z]+"', joined), "clients in charts are aliased"
+    assert '"width":680' in joined.replace(" ", "")
+
+
+def test_charts_leave_out_the_client_drill_down(default_html: str) -> None:
+    # The drill-down would put session dates next to a client: it is not in the packet.
+    joined = "".join(s for s in parse(default_html).scripts if LIBRARY_MARK not in s)
+    assert "your usual at the time" not in joined  # the drill-down chart's title
