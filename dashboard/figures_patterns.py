@@ -1,10 +1,13 @@
 """Figures of the pattern analysis: plain functions DataFrame -> go.Figure, for page and packet.
 
 Inputs are the frames of `core.patterns.find_patterns`: `comparisons` (one row per group and sign)
-and `differences` (one row per session with its local baselines). No Streamlit here.
+and `differences` (one row per session with its local baselines). No Streamlit here. Client codes
+and tags are the therapist's own strings: they are HTML-escaped wherever plotly would read tags.
 """
 
 from __future__ import annotations
+
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -60,16 +63,16 @@ def _wrap(text: str, width: int = 16) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(lines)
+    return "<br>".join(escape(line) for line in lines)
 
 
 def group_label(kind: str, key: str) -> str:
-    """A short axis label for a group, e.g. 'client C-07' or 'time: late afternoon'."""
+    """A short axis label for a group, e.g. 'client C-07' or 'time: late afternoon' (escaped)."""
     if kind == "client":
-        return f"client {key}"
+        return f"client {escape(key)}"
     if kind == "back_to_back":
         return "back-to-back"
-    return f"{KIND_NAMES.get(kind, kind)}: {key}"
+    return f"{KIND_NAMES.get(kind, kind)}: {escape(key)}"
 
 
 def effects_figure(comparisons: pd.DataFrame, sign: str, *, top: int = 15) -> go.Figure:
@@ -85,7 +88,7 @@ def effects_figure(comparisons: pd.DataFrame, sign: str, *, top: int = 15) -> go
     labels = [group_label(k, v) for k, v in zip(chosen["kind"], chosen["key"], strict=True)]
     colours = [RECURRING_COLOUR if r else QUIET_COLOUR for r in chosen["recurring"]]
     hover = [
-        f"{describe_group(k, v)}<br>{e:+.1f} points ({lo:+.1f} to {hi:+.1f})<br>"
+        f"{escape(describe_group(k, v))}<br>{e:+.1f} points ({lo:+.1f} to {hi:+.1f})<br>"
         f"{n} sessions, {a} above your usual<br>q = {q:.3f}" + ("<br><b>recurring</b>" if r else "")
         for k, v, e, lo, hi, n, a, q, r in zip(
             chosen["kind"],
@@ -132,13 +135,14 @@ def scenario_figure(comparisons: pd.DataFrame) -> go.Figure:
     if rows.empty:
         return _empty(title, "No scenario tag has 3 or more sessions yet.")
     tags = sorted(rows["key"].unique())
+    shown = [escape(tag) for tag in tags]  # plotly reads <b>, <a href> … in labels: escape tags
     fig = go.Figure()
     for sign in SIGNS:
         part = rows[rows["sign"] == sign].set_index("key").reindex(tags)
         fig.add_trace(
             go.Bar(
                 name=sign,
-                x=tags,
+                x=shown,
                 y=part["effect"],
                 marker={"color": SIGN_COLOURS[sign]},
                 error_y={
@@ -160,7 +164,7 @@ def scenario_figure(comparisons: pd.DataFrame) -> go.Figure:
     )
     # Long tag names wrap onto two lines instead of being tilted and cut off.
     fig.update_xaxes(
-        tickangle=0, tickvals=tags, ticktext=[_wrap(tag) for tag in tags], automargin=True
+        tickangle=0, tickvals=shown, ticktext=[_wrap(tag) for tag in tags], automargin=True
     )
     fig.update_yaxes(title={"text": "points vs your usual"}, zeroline=True)
     return _layout(fig, title, 380)
@@ -241,7 +245,7 @@ def load_figure(differences: pd.DataFrame, sign: str = "fatigue") -> go.Figure:
 
 def client_figure(differences: pd.DataFrame, client_code: str) -> go.Figure:
     """One client's sessions over time: each sign's rating against your usual at the time."""
-    title = f"Sessions with {client_code}: ratings (dots) and your usual at the time (line)"
+    title = f"Sessions with {escape(client_code)}: ratings (dots) and your usual at the time (line)"
     rows = differences[differences["client_code"] == client_code]
     if rows.empty:
         return _empty(title, "No sessions with this client yet.")
