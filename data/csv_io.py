@@ -162,6 +162,12 @@ def _decode(raw: bytes) -> str:
 def _header(names: Sequence[str]) -> list[str]:
     header = [name.strip().lower() for name in names]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing and len(header) == 1 and ";" in header[0]:
+        # Spreadsheets in many European locales save "CSV" with semicolons between columns.
+        raise CsvFileError(
+            "This file separates its columns with semicolons; Tightrope needs commas. "
+            "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)”."
+        )
     if missing:
         raise CsvFileError(
             "This does not look like a Tightrope CSV file: the first line must name the columns "

@@ -187,8 +187,20 @@ def test_optional_columns_in_any_order(engine: Engine) -> None:
         ((HEADER + ",mood\n").encode(), "does not know: mood"),
         ((HEADER + ",note\n").encode(), "names a column twice"),
         (b"a,b\x00c\n", "binary"),
+        (HEADER.replace(",", ";").encode() + b"\n", "semicolons"),
     ],
-    ids=["empty", "blank", "png", "json", "other-csv", "header-only", "unknown", "twice", "nul"],
+    ids=[
+        "empty",
+        "blank",
+        "png",
+        "json",
+        "other-csv",
+        "header-only",
+        "unknown",
+        "twice",
+        "nul",
+        "semicolons",
+    ],
 )
 def test_unusable_files_get_a_clear_error(engine: Engine, raw: bytes, words: str) -> None:
     with pytest.raises(CsvFileError, match=words):
