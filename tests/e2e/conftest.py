@@ -17,14 +17,18 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
+from sqlalchemy import Engine
 
 from dashboard.cli import streamlit_command
+from data.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_VARIABLE = "TIGHTROPE_CHROMIUM"
@@ -39,6 +43,7 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
+DEMO_ZONE = ZoneInfo("Europe/Berlin")
 # Streamlit marks its root element with the script's run state; "notRunning" means idle.
 IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 
@@ -225,6 +230,23 @@ def app(db_url: str, tmp_path: Path, chromium_executable: str) -> Iterator[Runni
     stop_app(process)
 
 
+@pytest.fixture
+def demo_app(
+    engine: Engine, db_url: str, tmp_path: Path, chromium_executable: str
+) -> Iterator[RunningApp]:
+    """The real app on a database holding the demo history (six months ending today)."""
+    seed_demo(engine, local_today(), DEMO_ZONE)
+    engine.dispose()
+    process, running = start_app(db_url, tmp_path)
+    yield running
+    stop_app(process)
+
+
+def local_today() -> date:
+    """Today in the timezone the app runs in."""
+    return datetime.now(DEMO_ZONE).date()
+
+
 def wait_idle(page: Page, timeout: float = 30_000) -> None:
     """Wait until the Streamlit script has finished its run."""
     page.wait_for_selector(IDLE, timeout=timeout)
@@ -237,4 +259,26 @@ def open_page(page: Page, url: str, *, ready: str | None = None) -> None:
     if ready is not None:
         # The run state flips to idle once before the first script run: wait for real content.
         page.get_by_role("button", name=ready).wait_for(timeout=30_000)
+    wait_idle(page)
+
+
+# Idle, at least one chart, and every chart's SVG drawn (Plotly draws after the script is idle).
+_ALL_CHARTS_DRAWN = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  const charts = document.querySelectorAll("[data-testid='stMain'] [data-testid='stPlotlyChart']");
+  return charts.length > 0 && [...charts].every((c) => c.querySelector(".main-svg"));
+}"""
+
+
+def wait_charts_drawn(page: Page, timeout: float = 60_000) -> int:
+    """Wait until every Plotly chart on the page is drawn; return how many there are."""
+    page.wait_for_function(_ALL_CHARTS_DRAWN, timeout=timeout)
+    return page.get_by_test_id("stMain").get_by_test_id("stPlotlyChart").count()
+
+
+def go_to(page: Page, title: str) -> None:
+    """Open a page from the sidebar navigation, as a user does, and wait for its run."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for(timeout=30_000)
     wait_idle(page)

@@ -1,0 +1,81 @@
+"""Journey (d): download the supervision packet as HTML and as PDF and check what is inside."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import NetworkFence, RunningApp, go_to, open_page
+
+pytestmark = pytest.mark.e2e
+
+PLANTED_CLIENT = "C-42"
+
+
+class _Links(HTMLParser):
+    """Every src and href attribute of the document's elements (script bodies are not markup)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.targets += [v or "" for k, v in attrs if k in ("src", "href")]
+
+
+def outside_links(html: str) -> list[str]:
+    """src/href values that point at another host (http:, https: or protocol-relative)."""
+    parser = _Links()
+    parser.feed(html)
+    return [t for t in parser.targets if re.match(r"\s*(?:[a-z]+:)?//", t, re.IGNORECASE)]
+
+
+def _pdf_text(path: Path) -> tuple[int, str]:
+    """Page count (pdfinfo) and text (pdftotext) of a PDF; poppler is installed with Chromium."""
+    if shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None:
+        pytest.fail("poppler-utils (pdfinfo, pdftotext) is needed to check the PDF")
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return pages, text
+
+
+def test_packet_downloads_as_html_and_pdf(
+    page: Page, fence: NetworkFence, demo_app: RunningApp, tmp_path: Path
+) -> None:
+    open_page(page, demo_app.url, ready="Save session")
+    go_to(page, "Supervision packet")
+    main = page.get_by_test_id("stMain")
+
+    with page.expect_download() as html_download:
+        main.get_by_role("button", name="Download HTML").click()
+    html_path = tmp_path / "packet.html"
+    html_download.value.save_as(html_path)
+    html = html_path.read_text(encoding="utf-8")
+    assert html_download.value.suggested_filename.endswith(".html")
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "Client A" in html
+    assert PLANTED_CLIENT not in html, "client codes must not be in a default packet"
+    assert outside_links(html) == [], "the packet must not load anything from outside"
+    assert html.count("Plotly.newPlot") >= 1
+
+    main.get_by_role("button", name="Make PDF").click()
+    download_pdf = main.get_by_role("button", name="Download PDF")
+    expect(download_pdf).to_be_visible(timeout=60_000)
+    with page.expect_download() as pdf_download:
+        download_pdf.click()
+    pdf_path = tmp_path / "packet.pdf"
+    pdf_download.value.save_as(pdf_path)
+    assert pdf_path.read_bytes()[:5] == b"%PDF-"
+    pages, text = _pdf_text(pdf_path)
+    assert pages > 0
+    assert "Fatigue" in text
+    assert PLANTED_CLIENT not in text

@@ -1,0 +1,56 @@
+"""Journey (b): import the demo CSV on the Data page, open Review, read the warning, see charts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from playwright.sync_api import Page, expect
+
+from core.warnings import assess
+from data.csv_io import export_csv
+from data.demo import demo_sessions
+from tests.e2e.conftest import (
+    DEMO_ZONE,
+    NetworkFence,
+    RunningApp,
+    go_to,
+    local_today,
+    open_page,
+    wait_charts_drawn,
+)
+
+pytestmark = pytest.mark.e2e
+
+REVIEW_CHARTS = 5  # a trend per sign, the levels strip and the calendar heatmap
+
+
+def test_imported_demo_shows_warning_and_charts_on_review(
+    page: Page, fence: NetworkFence, app: RunningApp, tmp_path: Path
+) -> None:
+    today = local_today()
+    demo = demo_sessions(today, DEMO_ZONE)
+    # The demo fills today's whole timetable; an export never holds sessions still to come.
+    sessions = demo[demo["started_at"] <= pd.Timestamp.now(tz="UTC")].reset_index(drop=True)
+    csv_file = tmp_path / "demo.csv"
+    csv_file.write_bytes(export_csv(sessions, DEMO_ZONE))
+    expected = assess(sessions, today=today, tz=DEMO_ZONE)
+    # The demo plants a fatigue episode over the last five weeks: the page must say so.
+    assert expected.signs["fatigue"].level != "none"
+
+    open_page(page, app.url, ready="Save session")
+    go_to(page, "Your data")
+    main = page.get_by_test_id("stMain")
+    main.locator("input[type='file']").first.set_input_files(csv_file)
+    import_button = main.get_by_role("button", name="Import entries")
+    expect(import_button).to_be_enabled()
+    import_button.click()
+    imported = main.get_by_test_id("stAlert").filter(has_text="Imported demo.csv")
+    expect(imported).to_contain_text(f"{len(sessions)} entries added", timeout=60_000)
+
+    go_to(page, "Weekly review")
+    expect(main.get_by_text(expected.signs["fatigue"].explanation)).to_be_visible()
+    first_sentence = expected.overall.explanation.split(". ")[0]
+    expect(main.get_by_test_id("stAlert").filter(has_text=first_sentence)).to_be_visible()
+    assert wait_charts_drawn(page) == REVIEW_CHARTS
