@@ -136,3 +136,29 @@ def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
     assert "CHECK constraint failed" in str(caught.value)
     assert NOTE not in str(caught.value) and CODE not in str(caught.value)
     assert load_sessions(engine).empty
+
+
+def test_report_and_status_commands(
+    engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    out = tmp_path / "packet.html"
+    code = main(
+        [
+            "report",
+            "--from",
+            "2025-07-01",
+            "--to",
+            "2025-09-07",
+            "--format",
+            "html",
+            "--out",
+            str(out),
+            "--include-notes",
+            "--show-client-codes",
+        ]
+    )
+    assert code == 0 and NOTE in out.read_text(encoding="utf-8")
+    assert main(["status", "--today", "2025-09-07", "--json"]) == 0
+    assert_clean(logs)
