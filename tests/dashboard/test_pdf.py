@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -98,6 +100,41 @@ def test_a_page_that_reaches_for_the_network_still_prints_offline(tmp_path: Path
     path = tmp_path / "offline.pdf"
     path.write_bytes(data)
     assert "Offline headline" in _text(path)
+
+
+@needs_chromium
+def test_no_request_leaves_the_browser_even_to_this_machine() -> None:
+    # A local server stands in for "the network": every request is sent to a dead proxy
+    # (loopback included), so the server must see none, whatever the page asks for.
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        html = (
+            "<html><head>"
+            f'<link rel=stylesheet href="http://localhost:{port}/x.css">'
+            "</head><body><h1>Probe</h1>"
+            f'<img src="http://127.0.0.1:{port}/x.png">'
+            f"<script>fetch('http://127.0.0.1:{port}/fetch').catch(() => null)</script>"
+            "</body></html>"
+        )
+        assert html_to_pdf(html, timeout=30).startswith(b"%PDF")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
 
 
 def test_the_command_blocks_the_network_and_prints_without_header(tmp_path: Path) -> None:
