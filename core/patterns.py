@@ -95,6 +95,10 @@ COMPARISON_COLUMNS: Final = (
     "recurring",
     "order",
 )
+"""Columns of `PatternReport.comparisons`: the group (kind, key), the sign, the number of
+sessions, the mean difference from the local baseline with its 95% interval, how many sessions
+sat above it (and the share), p and Benjamini–Hochberg q, the recurring flag, and the key's
+place in its kind's natural order (Monday before Tuesday, 1st before 2nd) for tables and charts."""
 
 
 @dataclass(frozen=True)
@@ -362,14 +366,16 @@ def compare_groups(
     """Per group and sign: n, effect, 95% interval, share above, p and BH q; recurring flagged."""
     settings = settings or Thresholds()
     diff_columns = [f"{sign}_diff" for sign in SIGNS]
-    usable = differences[diff_columns].notna().all(axis=1).to_numpy()
+    diffs_all = differences[diff_columns].to_numpy(dtype=float)
+    usable = np.isfinite(diffs_all).all(axis=1)
     if since is not None:
-        usable = usable & (differences["day"] >= pd.Timestamp(since)).to_numpy()
-    frame = differences[usable].reset_index(drop=True) if not usable.all() else differences
+        usable &= (differences["day"] >= pd.Timestamp(since)).to_numpy()
+    frame = differences
+    if not usable.all():
+        frame, diffs_all = differences[usable].reset_index(drop=True), diffs_all[usable]
     if frame.empty:
         return _empty_comparisons()
     member, group, groups = _memberships(frame)
-    diffs_all = frame[diff_columns].to_numpy()
     diffs = diffs_all[member]  # (memberships, signs)
     n_groups = len(groups)
 
@@ -398,7 +404,9 @@ def compare_groups(
     own_df = n - 1
     df = own_df + prior_df
     se = np.sqrt((sq[shown].ravel() + prior_df * prior_var) / df) / np.sqrt(n)
-    half = stats.t.ppf(0.975, df) * se
+    # Few distinct degrees of freedom: the quantile once per value, not once per comparison.
+    unique_df, which = np.unique(df, return_inverse=True)
+    half = stats.t.ppf(0.975, unique_df)[which] * se
     with np.errstate(invalid="ignore", divide="ignore"):
         t_value = effect / se
     p = 2 * stats.t.sf(np.abs(t_value), df)
@@ -410,32 +418,32 @@ def compare_groups(
     kinds = [groups[g][0] for g in shown]
     keys = [groups[g][1] for g in shown]
     n_above = above[shown].ravel()
-    table = pd.DataFrame(
-        {
-            "kind": np.repeat(np.asarray(kinds, dtype=object), len(SIGNS)),
-            "key": np.repeat(np.asarray(keys, dtype=object), len(SIGNS)),
-            "sign": np.tile(np.asarray(SIGNS, dtype=object), len(shown)),
-            "n": n,
-            "effect": effect,
-            "ci_low": effect - half,
-            "ci_high": effect + half,
-            "n_above": n_above,
-            "share_above": n_above / n,
-            "p": p,
-            "q": q,
-            "recurring": (q < settings.pattern_q_cutoff)
-            & (effect >= settings.pattern_min_effect)
-            & (effect - half >= settings.pattern_min_interval_low)
-            & (n >= settings.pattern_min_sessions_recurring),
-            "order": np.repeat(
-                [_natural_order(k, v) for k, v in zip(kinds, keys, strict=True)], len(SIGNS)
-            ),
-        }
+    recurring = (
+        (q < settings.pattern_q_cutoff)
+        & (effect >= settings.pattern_min_effect)
+        & (effect - half >= settings.pattern_min_interval_low)
+        & (n >= settings.pattern_min_sessions_recurring)
     )
-    table = table.sort_values(
-        ["recurring", "effect", "n"], ascending=[False, False, False], kind="stable"
-    )
-    return table.reset_index(drop=True)
+    # Ranked: recurring first, then the largest effect, then the most sessions (stable).
+    rank = np.lexsort((-n, -effect, ~recurring))
+    columns = {
+        "kind": np.repeat(np.asarray(kinds, dtype=object), len(SIGNS)),
+        "key": np.repeat(np.asarray(keys, dtype=object), len(SIGNS)),
+        "sign": np.tile(np.asarray(SIGNS, dtype=object), len(shown)),
+        "n": n,
+        "effect": effect,
+        "ci_low": effect - half,
+        "ci_high": effect + half,
+        "n_above": n_above,
+        "share_above": n_above / n,
+        "p": p,
+        "q": q,
+        "recurring": recurring,
+        "order": np.repeat(
+            [_natural_order(k, v) for k, v in zip(kinds, keys, strict=True)], len(SIGNS)
+        ),
+    }
+    return pd.DataFrame({name: values[rank] for name, values in columns.items()})
 
 
 def find_patterns(
@@ -465,7 +473,7 @@ def find_patterns(
     if span < settings.pattern_min_history_days:
         return PatternReport(
             "thin",
-            f"Patterns need about 4 weeks of entries; you have {span} "
+            f"Patterns need about 4 weeks of entries; yours cover {span} "
             f"day{'s' if span != 1 else ''} so far. Keep logging and they will appear here.",
             differences,
             _empty_comparisons(),
@@ -475,7 +483,10 @@ def find_patterns(
         # Charts show the chosen period; baselines above were computed from every day around it.
         differences = differences[differences["day"] >= pd.Timestamp(since)].reset_index(drop=True)
     if comparisons.empty:
-        message = "No group has enough sessions to compare yet (each needs at least 3)."
+        message = (
+            "No group has enough sessions to compare yet "
+            f"(each needs at least {settings.pattern_min_sessions_shown})."
+        )
     elif comparisons["recurring"].any():
         message = "Some sessions keep costing you more than your usual."
     else:

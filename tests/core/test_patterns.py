@@ -380,6 +380,24 @@ def test_row_order_never_changes_a_result(rng) -> None:
     pd.testing.assert_frame_equal(a, b)
 
 
+@settings(max_examples=5, deadline=None)
+@given(st.integers(min_value=-2, max_value=2))
+def test_moving_every_rating_by_the_same_amount_changes_no_effect(shift: int) -> None:
+    # The baseline is local: a therapist who rates everything one point higher has the same
+    # patterns. Ratings are squeezed into 2..8 first so the shift never hits the 0-10 bounds.
+    base = SHORT.copy()
+    for sign in SIGNS:
+        base[sign] = base[sign].clip(2, 8)
+    moved = base.copy()
+    for sign in SIGNS:
+        moved[sign] = moved[sign] + shift
+    a = find_patterns(base, today=date(2025, 3, 16), tz=BERLIN).comparisons
+    b = find_patterns(moved, today=date(2025, 3, 16), tz=BERLIN).comparisons
+    columns = ["effect", "ci_low", "ci_high", "p", "q"]
+    assert a[["kind", "key", "sign", "n"]].equals(b[["kind", "key", "sign", "n"]])
+    assert np.allclose(a[columns].to_numpy(), b[columns].to_numpy())
+
+
 @pytest.mark.slow
 def test_planted_patterns_are_found_and_neutral_ones_are_not_on_100_seeds() -> None:
     rates = measure(range(100))
