@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 import tzlocal
@@ -56,5 +56,12 @@ def load_environment() -> Environment:
 
 def local_timezone() -> ZoneInfo:
     """The machine's timezone (TZ respected): local days are counted in it."""
+    # Read TZ on every call: tzlocal caches its first answer, and TZ may change in a process.
+    name = os.environ.get("TZ", "").strip().lstrip(":")
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ValueError, ZoneInfoNotFoundError):
+            pass  # not a zone name (e.g. a POSIX rule string): ask the system
     zone = tzlocal.get_localzone()
     return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))

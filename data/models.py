@@ -53,10 +53,12 @@ def normalise_tag(name: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip().lower()
 
 
+# Control characters (Unicode category Cc) except tab and newline: they break CSV and HTML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _clean_text(value: str) -> str:
-    # Keep newlines and tabs in free text; drop other control characters that break CSV and HTML.
-    text = unicodedata.normalize("NFC", value)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value)).strip()
 
 
 class SessionBase(SQLModel):
@@ -84,7 +86,10 @@ class SessionCreate(SessionBase):
     def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("the start time needs a timezone")
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("the start time is out of range") from None
 
     @field_validator("client_code", mode="before")
     @classmethod

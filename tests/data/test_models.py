@@ -90,3 +90,9 @@ def test_database_constraints_refuse_bad_rows(engine: Engine, statement: str) ->
         connection.execute(text(statement))
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM session_entry")).scalar() == 0
+
+
+def test_start_time_out_of_range_is_a_validation_error() -> None:
+    far = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5)))
+    with pytest.raises(ValidationError, match="out of range"):
+        make_entry(started_at=far)
