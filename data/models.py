@@ -115,8 +115,10 @@ class SessionCreate(SessionBase):
         if isinstance(value, str):
             value = value.split(";")
         tags: list[str] = []
-        for raw in value:
-            tag = normalise_tag(_clean_text(str(raw)))
+        # ";" separates tags in the CSV format, so a tag can never contain one: split it.
+        parts = [part for raw in value for part in str(raw).split(";")]
+        for raw in parts:
+            tag = normalise_tag(_clean_text(raw))
             if not tag:
                 continue
             if len(tag) > TAG_MAX:

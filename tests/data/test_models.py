@@ -96,3 +96,11 @@ def test_start_time_out_of_range_is_a_validation_error() -> None:
     far = datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5)))
     with pytest.raises(ValidationError, match="out of range"):
         make_entry(started_at=far)
+
+
+def test_a_tag_never_holds_the_csv_separator() -> None:
+    assert make_entry(scenarios=["late; again", "crisis situation"]).scenarios == [
+        "late",
+        "again",
+        "crisis situation",
+    ]
