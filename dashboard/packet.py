@@ -333,11 +333,13 @@ def _relabel_clients(comparisons: pd.DataFrame, label: Callable[[str], str]) -> 
 
 
 def _ordered_clients(report: PatternReport, chosen: pd.DataFrame) -> list[str]:
-    """Clients named by findings first (most costly first), then the rest by first session."""
-    ranked = report.comparisons
-    named = ranked[ranked["kind"] == "client"]
-    named = named.sort_values(["recurring", "effect"], ascending=[False, False], kind="stable")
-    return [*named["key"].tolist(), *chosen.sort_values("started_at")["client_code"].tolist()]
+    """Alias order: recurring findings (most costly first), the period's clients by first
+    session, then clients seen only earlier (they appear in the effect charts alone)."""
+    ranked = report.comparisons[report.comparisons["kind"] == "client"]
+    ranked = ranked.sort_values(["recurring", "effect"], ascending=[False, False], kind="stable")
+    recurring = ranked[ranked["recurring"]]["key"].tolist()
+    in_period = chosen.sort_values("started_at", kind="stable")["client_code"].tolist()
+    return [*recurring, *in_period, *ranked["key"].tolist()]
 
 
 def _reflections(

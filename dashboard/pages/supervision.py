@@ -121,7 +121,7 @@ if period is not None:
             on_click=_record,
             args=(start, end, "html"),
         )
-        pdf_key = ("sup_pdf", start, end, include_notes, show_codes, len(html))
+        pdf_key = ("sup_pdf", start, end, include_notes, show_codes, hash(html))
         if buttons[1].button("Make PDF", key="sup_make_pdf"):
             try:
                 with st.spinner("Making the PDF… (a few seconds)"):

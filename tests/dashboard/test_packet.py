@@ -233,7 +233,8 @@ def test_contents_in_order(default_html: str) -> None:
 
 def test_patterns_re_alias_the_difficult_client(default_html: str, opted_in_html: str) -> None:
     default_visible = parse(default_html).visible
-    assert re.search(r"Sessions with Client [A-Z]+ leave your dread", default_visible)
+    # The most costly recurring client gets the first letter.
+    assert "Sessions with Client A leave your dread" in default_visible
     assert f"Sessions with {SCRIPT} leave your dread" in parse(opted_in_html).visible
 
 
