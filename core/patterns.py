@@ -571,8 +571,3 @@ def patterns_payload(comparisons: pd.DataFrame) -> list[dict[str, object]]:
         }
         for row in records
     ]
-
-
-def client_sessions(differences: pd.DataFrame, client_code: str) -> pd.DataFrame:
-    """One client's sessions with ratings and local baselines, oldest first (for the drill-down)."""
-    return differences[differences["client_code"] == client_code].reset_index(drop=True)
