@@ -5,9 +5,10 @@ reflection, and places client-linked information in weeks rather than at exact t
 
 Aliases: every client code in a packet becomes "Client A", "Client B", … in one map that the
 whole packet shares, so "Client B" in the patterns and in the reflections is the same person.
-The order is the order the codes are handed in; the packet hands in first the clients named by
-its findings (most costly first, so "Client A" tops the list), then every other client of the
-period by their first session. The same data and options therefore always give the same aliases.
+The order is the order the codes are handed in; the packet hands in first the clients of its
+recurring findings (most costly first, so "Client A" tops the list), then the period's other
+clients by their first session, then clients seen only before the period (they appear in the
+pattern charts alone). The same data and options therefore always give the same aliases.
 """
 
 from __future__ import annotations
