@@ -30,6 +30,7 @@ from core.patterns import PatternReport, find_patterns, findings
 from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
 from core.supervision import (
+    SAME_BAND,
     Period,
     compare_periods,
     grounding_summary,
@@ -231,7 +232,12 @@ def _weeks_section(
 
 
 def _change_section(
-    engine: Engine | None, sessions: pd.DataFrame, options: PacketOptions, tz: ZoneInfo
+    engine: Engine | None,
+    sessions: pd.DataFrame,
+    options: PacketOptions,
+    tz: ZoneInfo,
+    now: Assessment,
+    t: Thresholds,
 ) -> dict[str, Any]:
     previous = previous_packet(engine, options.start) if engine is not None else None
     if previous is not None:
@@ -249,6 +255,7 @@ def _change_section(
             f"{earlier.days} days before ({_fmt_day(earlier.start)} – {_fmt_day(earlier.end)}):"
         )
     changes = compare_periods(sessions, options.period, earlier, tz, label=label)
+    then = assess(sessions, today=earlier.end, tz=tz, thresholds=t)
     return {
         "intro": intro,
         "rows": [
@@ -260,9 +267,11 @@ def _change_section(
                 "delta": "–" if c.delta is None else f"{round(c.delta, 1) + 0.0:+.1f}",
                 "direction": (
                     "same"
-                    if c.delta is None or abs(c.delta) < 0.5
+                    if c.delta is None or abs(c.delta) < SAME_BAND
                     else ("up" if c.delta > 0 else "down")
                 ),
+                "level_before": then.signs[c.sign].level,
+                "level_now": now.signs[c.sign].level,
                 "sentence": c.sentence,
             }
             for c in changes
@@ -407,7 +416,7 @@ def packet_context(
         ),
         "scenario_figures": [figure_html(scenario_figure(comparisons))],
         "weeks": _weeks_section(history, options, tz),
-        "change": _change_section(engine, history, options, tz),
+        "change": _change_section(engine, history, options, tz, assessment, t),
         "patterns": {
             "status": report.status,
             "message": report.message,

@@ -281,6 +281,7 @@ def test_change_compares_with_the_previous_packet(engine: Engine) -> None:
     record_packet(engine, START - timedelta(days=28), START - timedelta(days=1), "pdf")
     second = parse(build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN))
     assert "Compared with your last packet" in second.visible
+    assert "Level then" in second.visible and "Level now" in second.visible
     assert "since the last packet" in second.visible or "as the last packet" in second.visible
 
 
