@@ -48,9 +48,15 @@ def main(argv: list[str] | None = None) -> int:
         ("planted client not flagged for fatigue", rates.planted_fatigue_not_flagged, "≥ 90%"),
         ("neutral client in a bad month not flagged", rates.bad_month_client_not_flagged, "≥ 95%"),
         ("nothing planted: seeds with any finding", rates.nothing_planted_any_flag, "≤ 10%"),
+        (
+            "contrast: whole-history baseline blames it",
+            rates.bad_month_blamed_by_global_baseline,
+            "high: the scenario bites",
+        ),
     )
     for label, rate, target in lines:
         print(f"  {label:<44} {rate:6.0%}  (target {target})")
+    print("  (contrast: the bad-month client against the median of every day value instead)")
     count, wall, cpu = ten_year_timing()
     print(
         f"Ten-year history: {count} sessions, find_patterns median {wall * 1000:.0f} ms wall, "
