@@ -150,6 +150,93 @@ def visit_every_page(visits: Visits, urls: list[str]) -> None:
             page.wait_for_function(PAGE_SETTLED, polling=100, timeout=TIMEOUT_MS)
 
 
+BACK_AT_START = """([title]) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute("data-test-script-state") !== "notRunning") return false;
+  const h1 = document.querySelector("[data-testid='stMain'] h1");
+  return !!h1 && h1.textContent.trim().startsWith(title) &&
+    document.querySelectorAll("[data-testid='stPlotlyChart']").length === 0;
+}"""
+
+
+class Navigator:
+    """Clicks a sidebar link in an open app, times it until every chart is drawn, then goes back."""
+
+    def __init__(self, page: Page, target: str, back: str) -> None:
+        self.page, self.target, self.back = page, target, back
+
+    def __call__(self) -> float:
+        """Seconds from the click on the target link to every chart on that page drawn."""
+        nav = self.page.get_by_test_id("stSidebarNav")
+        start = time.perf_counter()
+        nav.get_by_role("link", name=self.target).click()
+        self.page.wait_for_function(ALL_CHARTS_DRAWN, polling="raf", timeout=TIMEOUT_MS)
+        seconds = time.perf_counter() - start
+        nav.get_by_role("link", name=self.back).click()
+        self.page.wait_for_function(BACK_AT_START, arg=[self.back], timeout=TIMEOUT_MS)
+        return seconds
+
+
+def _page_timings(report: Report, visits: Visits, app: Server, chart: Server, runs: int) -> None:
+    """The Review page against the bare chart page: in-app navigation and opening a new tab."""
+    with visits.page() as app_page, visits.page() as bare_page:
+        app_page.goto(app.url)
+        _wait_ready(app_page, "Save session")
+        bare_page.goto(chart.url)
+        bare_page.wait_for_function(BACK_AT_START, arg=["Start"], timeout=TIMEOUT_MS)
+        review, bare = interleaved_self_timed(
+            [
+                (
+                    "Review page: sidebar click → every chart drawn",
+                    Navigator(app_page, "Weekly review", "Log a session"),
+                ),
+                (
+                    "bare app: sidebar click → its chart drawn",
+                    Navigator(bare_page, "Chart", "Start"),
+                ),
+            ],
+            runs=runs,
+        )
+    report.time(review)
+    report.time(bare)
+    report.ratio("Review ÷ bare chart page, navigation in the open app", review, bare, 1.5)
+    cold_review, cold_bare = interleaved_self_timed(
+        [
+            (
+                "Review page: opened in a new tab → every chart drawn",
+                lambda: visits.time_to_charts(f"{app.url}/review"),
+            ),
+            (
+                "bare chart page: opened in a new tab → chart drawn",
+                lambda: visits.time_to_charts(f"{chart.url}/chart"),
+            ),
+        ],
+        runs=runs,
+    )
+    report.time(cold_review)
+    report.time(cold_bare)
+    report.ratio("Review ÷ bare chart page, opened in a new tab", cold_review, cold_bare, 1.5)
+
+
+def _save_timings(report: Report, visits: Visits, app: Server, form: Server, runs: int) -> None:
+    """Click Save → confirmation on the Log page (ten years stored) against a bare form."""
+    with visits.page() as log_page, visits.page() as form_page:
+        log_page.goto(app.url)
+        _wait_ready(log_page, "Save session")
+        form_page.goto(form.url)
+        _wait_ready(form_page, "Save")
+        save_time, bare_save = interleaved_self_timed(
+            [
+                ("save: click Save → confirmation", Saver(log_page, tightrope=True)),
+                ("bare form: click Save → confirmation", Saver(form_page, tightrope=False)),
+            ],
+            runs=runs,
+        )
+    report.time(save_time)
+    report.time(bare_save)
+    report.ratio("save ÷ bare form save", save_time, bare_save, 1.3)
+
+
 def run_browser(report: Report, runs: int) -> None:
     """Measure Review vs bare chart, save vs bare form, and server memory; add them to `report`."""
     with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as folder, ExitStack() as stack:
@@ -161,6 +248,7 @@ def run_browser(report: Report, runs: int) -> None:
         }
         app = stack.enter_context(serve(None, tightrope_env, work))
         chart = stack.enter_context(serve(HERE / "bare_chart.py", {}, work))
+        minimal = stack.enter_context(serve(HERE / "bare_chart_minimal.py", {}, work))
         form = stack.enter_context(
             serve(HERE / "bare_form.py", {"BARE_FORM_DATABASE": str(work / "bare.sqlite3")}, work)
         )
@@ -170,51 +258,22 @@ def run_browser(report: Report, runs: int) -> None:
         visits = Visits(browser)
 
         urls = page_urls(visits, app)
-        review = next((u for u in urls if urlsplit(u).path.rstrip("/").endswith("review")), None)
-        if review is None:
-            report.notes.append("Review page not in the navigation yet: page timing skipped.")
-        else:
-            review_time, bare_time = interleaved_self_timed(
-                [
-                    (
-                        "Review page, navigation → every chart drawn",
-                        lambda: visits.time_to_charts(review),
-                    ),
-                    ("bare page, one Plotly chart drawn", lambda: visits.time_to_charts(chart.url)),
-                ],
-                runs=runs,
-            )
-            report.time(review_time)
-            report.time(bare_time)
-            report.ratio("Review page ÷ bare chart page", review_time, bare_time, 1.5)
-
-        with visits.page() as log_page, visits.page() as form_page:
-            log_page.goto(app.url)
-            _wait_ready(log_page, "Save session")
-            form_page.goto(form.url)
-            _wait_ready(form_page, "Save")
-            save_time, bare_save = interleaved_self_timed(
-                [
-                    ("save: click Save → confirmation", Saver(log_page, tightrope=True)),
-                    ("bare form: click Save → confirmation", Saver(form_page, tightrope=False)),
-                ],
-                runs=runs,
-            )
-        report.time(save_time)
-        report.time(bare_save)
-        report.ratio("save ÷ bare form save", save_time, bare_save, 1.3)
+        _page_timings(report, visits, app, chart, runs)
+        _save_timings(report, visits, app, form, runs)
 
         visit_every_page(visits, urls)
-        visits.time_to_charts(chart.url)
-        time.sleep(2)  # let both servers finish any work the last visits started
-        app_rss, chart_rss = rss_mib(app.pid), rss_mib(chart.pid)
+        visits.time_to_charts(f"{chart.url}/chart")
+        visits.time_to_charts(minimal.url)
+        time.sleep(2)  # let the servers finish any work the last visits started
+        app_rss, chart_rss, minimal_rss = rss_mib(app.pid), rss_mib(chart.pid), rss_mib(minimal.pid)
         report.memory("server RSS, every page visited, ten years", app_rss)
-        report.memory("bare chart app RSS", chart_rss)
+        report.memory("bare chart app RSS (pandas + Plotly Express)", chart_rss)
+        report.memory("minimal chart app RSS (numpy + plotly.graph_objects)", minimal_rss)
         report.memory("bare form app RSS", rss_mib(form.pid))
         report.ratio_of("server RSS ÷ bare chart app RSS", app_rss / chart_rss, 1.5)
-        report.notes.append(
-            f"Pages visited for memory: {', '.join(urlsplit(u).path or '/' for u in urls)}."
-        )
+        report.ratio_of("server RSS ÷ minimal chart app RSS", app_rss / minimal_rss, 1.5)
+        paths = ", ".join(urlsplit(u).path or "/" for u in urls)
+        report.notes.append(f"Pages visited for memory: {paths}.")
         if visits.foreign:
             report.notes.append(f"Requests to other hosts (blocked): {sorted(set(visits.foreign))}")
         else:
