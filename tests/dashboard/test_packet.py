@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from core.schema import REFLECTION_PROMPTS
@@ -327,3 +329,14 @@ def test_charts_leave_out_the_client_drill_down(default_html: str) -> None:
     # The drill-down would put session dates next to a client: it is not in the packet.
     joined = "".join(s for s in parse(default_html).scripts if LIBRARY_MARK not in s)
     assert "your usual at the time" not in joined  # the drill-down chart's title
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>/ab =\"'&x")) | st.characters(), max_size=40))
+def test_plotly_safe_text_leaves_only_bare_formatting_tags(text: str) -> None:
+    shown = plotly_safe_text(text)
+    for tag in re.findall(r"<[^<>]*>?", shown):
+        assert re.fullmatch(r"</?(b|i|em|strong|sup|sub|br|extra)\s*/?>", tag, re.IGNORECASE), tag
+    # What a reader sees is the text itself: undoing the escapes gives it back.
+    assert shown.replace("&lt;", "<").replace("&gt;", ">") == text.replace("&lt;", "<").replace(
+        "&gt;", ">"
+    )
