@@ -2,8 +2,9 @@
 
 Calibration window: the baseline that judges day `d` is the median of the logged day values in
 the `baseline_window_days` (default 182) calendar days that end `baseline_exclude_days`
-(default 28) days before `d`. The recent weeks are left out because they are the weeks being
-judged: a rise must not hide itself by raising its own yardstick. At least `baseline_min_days`
+(default 42) days before `d`. The recent weeks are left out because they are the weeks being
+judged (the four-week chronic window, and chronic can take up to six weeks to show): a rise
+must not hide itself by raising its own yardstick. At least `baseline_min_days`
 (default 20) logged days are needed.
 
 Fallback while history is short: when that window holds too few logged days, the baseline is

@@ -23,7 +23,7 @@ import pandas as pd
 
 from core.schema import SIGNS
 from core.settings import Thresholds
-from core.synthetic import Effect, History, make_sessions
+from core.synthetic import Effect, History, Latent, latent_sessions, realise
 from core.warnings import assess
 
 START = date(2025, 1, 6)
@@ -46,21 +46,20 @@ def history(seed: int, effects: tuple[Effect, ...] = ()) -> History:
     return History(start=START, days=DAYS, seed=seed, effects=effects)
 
 
-def _days(h: History, thresholds: Thresholds) -> pd.DataFrame:
-    last = h.start + timedelta(days=h.days - 1)
-    return assess(make_sessions(h), today=last, tz=h.tz, thresholds=thresholds).days
+def _judge(latent: Latent, effects: tuple[Effect, ...], thresholds: Thresholds) -> pd.DataFrame:
+    last = START + timedelta(days=DAYS - 1)
+    sessions = realise(latent, effects)
+    return assess(sessions, today=last, tz=history(0).tz, thresholds=thresholds).days
 
 
-def chronic_anywhere(seed: int, thresholds: Thresholds | None = None) -> bool:
-    """Whether an in-control year reaches chronic on any sign and any day."""
-    days = _days(history(seed), thresholds or Thresholds())
-    return bool((days["level"] == "chronic").any())
+def _rise_effect(seed: int, delta: float) -> tuple[str, tuple[Effect, ...]]:
+    sign = SIGNS[seed % len(SIGNS)]
+    return sign, (Effect(delta, (sign,), start=START + timedelta(days=CHANGE_DAY)),)
 
 
-def watch_share(seed: int, thresholds: Thresholds | None = None) -> float:
-    """Share of sign-days at watch or above in an in-control year (how noisy watch is)."""
-    days = _days(history(seed), thresholds or Thresholds())
-    return float((days["level"] != "none").mean())
+def _week_effect() -> tuple[Effect, ...]:
+    begin = START + timedelta(days=CHANGE_DAY)
+    return (Effect(4.0, SIGNS, start=begin, end=begin + timedelta(days=6)),)
 
 
 def _first_delay(days: pd.DataFrame, sign: str, levels: set[str], start: date) -> int | None:
@@ -69,12 +68,9 @@ def _first_delay(days: pd.DataFrame, sign: str, levels: set[str], start: date) -
     return None if hit.empty else int((hit.iloc[0] - pd.Timestamp(start)).days)
 
 
-def rise(seed: int, delta: float = 2.5, thresholds: Thresholds | None = None) -> RiseResult:
-    """A sustained rise of one sign from CHANGE_DAY to the end of the year."""
-    sign = SIGNS[seed % len(SIGNS)]
+def _rise_result(days: pd.DataFrame, sign: str) -> RiseResult:
     begin = START + timedelta(days=CHANGE_DAY)
-    days = _days(history(seed, (Effect(delta, (sign,), start=begin),)), thresholds or Thresholds())
-    others = days[(days["sign"] != sign)]
+    others = days[days["sign"] != sign]
     return RiseResult(
         sign=sign,
         watch_delay=_first_delay(days, sign, {"watch", "chronic"}, begin),
@@ -83,11 +79,22 @@ def rise(seed: int, delta: float = 2.5, thresholds: Thresholds | None = None) ->
     )
 
 
+def chronic_anywhere(seed: int, thresholds: Thresholds | None = None) -> bool:
+    """Whether an in-control year reaches chronic on any sign and any day."""
+    days = _judge(latent_sessions(history(seed)), (), thresholds or Thresholds())
+    return bool((days["level"] == "chronic").any())
+
+
+def rise(seed: int, delta: float = 2.5, thresholds: Thresholds | None = None) -> RiseResult:
+    """A sustained rise of one sign (rotating with the seed) from CHANGE_DAY to the year's end."""
+    sign, effects = _rise_effect(seed, delta)
+    days = _judge(latent_sessions(history(seed)), effects, thresholds or Thresholds())
+    return _rise_result(days, sign)
+
+
 def terrible_week_chronic(seed: int, thresholds: Thresholds | None = None) -> bool:
     """Whether one week of +4 on every sign brings any sign to chronic anywhere in the year."""
-    begin = START + timedelta(days=CHANGE_DAY)
-    week = Effect(4.0, SIGNS, start=begin, end=begin + timedelta(days=6))
-    days = _days(history(seed, (week,)), thresholds or Thresholds())
+    days = _judge(latent_sessions(history(seed)), _week_effect(), thresholds or Thresholds())
     return bool((days["level"] == "chronic").any())
 
 
@@ -109,13 +116,16 @@ class Rates:
 def rates(seeds: range, thresholds: Thresholds | None = None) -> Rates:
     """Run all three scenarios on `seeds` and summarise them."""
     t = thresholds or Thresholds()
-    chronic, watch = [], []
+    chronic, watch, rises, weeks = [], [], [], []
     for seed in seeds:
-        days = _days(history(seed), t)
+        # Effects draw no random numbers: the three scenarios share one schedule and noise.
+        latent = latent_sessions(history(seed))
+        days = _judge(latent, (), t)
         chronic.append(bool((days["level"] == "chronic").any()))
         watch.append(float((days["level"] != "none").mean()))
-    rises = [rise(seed, thresholds=t) for seed in seeds]
-    weeks = [terrible_week_chronic(seed, t) for seed in seeds]
+        sign, effects = _rise_effect(seed, 2.5)
+        rises.append(_rise_result(_judge(latent, effects, t), sign))
+        weeks.append(bool((_judge(latent, _week_effect(), t)["level"] == "chronic").any()))
     watch_delays = np.array([r.watch_delay if r.watch_delay is not None else 9999 for r in rises])
     chronic_delays = np.array(
         [r.chronic_delay if r.chronic_delay is not None else 9999 for r in rises]

@@ -38,14 +38,14 @@ class Thresholds:
         maximum=10,
     )
     baseline_margin_points: float = setting(
-        1.5,
+        1.75,
         "A day is also elevated when it is clearly above your usual level: at least this many "
         "points above it, so small ups and downs never count.",
         minimum=0.5,
         maximum=10,
     )
     baseline_margin_spreads: float = setting(
-        2.0,
+        1.75,
         "…and at least this many of your usual day-to-day spreads above it, so a person whose "
         "ratings swing a lot is not flagged for an ordinary swing.",
         minimum=0.5,
@@ -115,9 +115,10 @@ class Thresholds:
         maximum=730,
     )
     baseline_exclude_days: int = setting(
-        28,
+        42,
         "The most recent this-many days are left out of your usual level, because they are the "
-        "weeks being judged: a rise must not hide itself by raising the baseline.",
+        "weeks being judged (chronic can take up to six weeks to show): a rise must not hide "
+        "itself by raising the baseline.",
         minimum=7,
         maximum=120,
     )

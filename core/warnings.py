@@ -16,7 +16,7 @@ The rules, for one sign on day `d` (defaults in brackets; see core.settings.Thre
 
 * **Elevated day**: a logged day whose value is at or above the absolute threshold [6], or
   clearly above the personal baseline (core.baseline): at least baseline + max(margin points
-  [1.5], margin spreads [2] x spread). So a day is elevated when value >= cut, where
+  [1.75], margin spreads [1.75] x spread). So a day is elevated when value >= cut, where
   cut = min(absolute threshold, baseline + margin).
 * **Watch window** = the last `watch_window_days` [14] calendar days ending on `d`;
   **chronic window** = the last `chronic_window_days` [28]. Gaps count for nothing.

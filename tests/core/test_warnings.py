@@ -200,7 +200,7 @@ def test_the_explanation_reads_like_the_issue_example() -> None:
     status = assess(calm_then(recent, days=200), today=TODAY, tz=TZ).signs["fatigue"]
     assert status.level == "chronic"
     assert status.explanation == (
-        "Fatigue has been elevated (4.5 or more, clearly above your usual level) on 20 of the "
+        "Fatigue has been elevated (4.8 or more, clearly above your usual level) on 20 of the "
         "20 days you logged in the last 4 weeks; your 28-day average is 6.7, your usual level 3.0."
     )
 
