@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.schema import REFLECTION_PROMPTS, as_sessions
+from core.synthetic import History, make_sessions
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import insert_frame
@@ -118,3 +119,23 @@ def test_user_strings_are_shown_as_text_never_as_markup(engine: Engine) -> None:
     findings = [m.value for m in at.markdown if "leave your dread" in m.value]
     assert findings, text_of(at)
     assert "\\!\\[x\\]\\(http://example\\.org/x\\.png\\)" in findings[0]
+
+
+def test_nothing_recurring_says_so_calmly_without_the_guide_box(engine: Engine) -> None:
+    # A steady therapist: no client, time or load effect, little noise: nothing can recur.
+    today = _today()
+    history = History(
+        start=today - timedelta(days=120),
+        days=120,
+        seed=3,
+        client_sd=0.0,
+        day_sd=0.2,
+        session_sd=0.3,
+        tz=local_timezone().key,
+    )
+    insert_frame(engine, make_sessions(history))
+    at = open_page()
+    text = text_of(at)
+    assert "Nothing stands out" in text
+    assert "Questions to take to supervision" not in text  # the guide box stands by findings
+    assert len(at.get("plotly_chart")) == 7
