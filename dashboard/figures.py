@@ -26,11 +26,12 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
         height=height,
-        margin=dict(l=40, r=16, t=48, b=36),
+        margin=dict(l=40, r=16, t=40, b=40),
         font=FONT,
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1),
+        # Below the plot: above it, the legend collides with the title on narrow screens.
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
         hovermode="x unified",
     )
     return fig
@@ -73,7 +74,7 @@ def trend_figure(
     *,
     absolute_threshold: float,
     start: date | None = None,
-    height: int = 320,
+    height: int = 360,
 ) -> go.Figure:
     """One sign over time: day values, 7- and 28-day means, the threshold, the usual level,
     and the days at watch (amber) or chronic (red) shaded."""
