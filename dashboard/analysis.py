@@ -14,16 +14,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
 from core.patterns import PatternReport, find_patterns
+from core.schema import SIGNS
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
+from dashboard.figures import calendar_figure, levels_figure, trend_figure
 from data.repository import data_version, load_sessions
 from data.settings_store import load_thresholds
 
 CACHE_ENTRIES = 8
+FIGURE_CACHE_ENTRIES = 16
 
 ThresholdKey = tuple[tuple[str, Any], ...]
 
@@ -71,6 +75,58 @@ def cached_assessment(
     """core.warnings.assess on every stored entry, cached per data version and inputs."""
     version = astuple(data_version(engine))
     return _assessment(_url(engine), version, threshold_key(thresholds), today, tz.key, engine)
+
+
+# Figures are kept as objects (cache_resource), not pickled: building Plotly figures is most of a
+# Review page run (about 0.2 s of CPU for ten years), and unpickling one validates it all again.
+# st.plotly_chart copies a figure (to_dict) before sending it, so sharing one is safe.
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def _review_trends(
+    url: str,
+    version: tuple[Any, ...],
+    thresholds: ThresholdKey,
+    today: date,
+    zone: str,
+    start: date | None,
+    _engine: Engine,
+) -> tuple[go.Figure, ...]:
+    days = _assessment(url, version, thresholds, today, zone, _engine).days
+    cut = Thresholds.from_mapping(dict(thresholds)).absolute_threshold
+    trends = (trend_figure(days, sign, absolute_threshold=cut, start=start) for sign in SIGNS)
+    return (*trends, levels_figure(days, start=start))
+
+
+def cached_review_trends(
+    engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds, start: date | None
+) -> tuple[go.Figure, ...]:
+    """The Review trend charts (one per sign in SIGNS order, then the levels strip), built once
+    per data version, thresholds, day and period."""
+    version = astuple(data_version(engine))
+    key = threshold_key(thresholds)
+    return _review_trends(_url(engine), version, key, today, tz.key, start, engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def _review_calendar(
+    url: str,
+    version: tuple[Any, ...],
+    thresholds: ThresholdKey,
+    today: date,
+    zone: str,
+    sign: str,
+    _engine: Engine,
+) -> go.Figure:
+    assessment = _assessment(url, version, thresholds, today, zone, _engine)
+    return calendar_figure(assessment.days, sign, end=assessment.as_of)
+
+
+def cached_review_calendar(
+    engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds, sign: str
+) -> go.Figure:
+    """The Review calendar heatmap of one sign, built once per data version and inputs."""
+    version = astuple(data_version(engine))
+    key = threshold_key(thresholds)
+    return _review_calendar(_url(engine), version, key, today, tz.key, sign, engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

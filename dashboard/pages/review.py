@@ -9,10 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from core.schema import GUIDE_ACTIONS, SIGNS
+from core.settings import Thresholds
 from core.warnings import Assessment
-from dashboard.analysis import cached_assessment, current_thresholds, local_today
+from dashboard.analysis import (
+    cached_assessment,
+    cached_review_calendar,
+    cached_review_trends,
+    current_thresholds,
+    local_today,
+)
 from dashboard.common import get_engine, tz
-from dashboard.figures import calendar_figure, levels_figure, trend_figure
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
 LEVEL_BADGES = {"none": "🟢 no warning", "watch": "🟡 watch", "chronic": "🔴 chronic"}
@@ -78,7 +84,7 @@ def _explanations(assessment: Assessment) -> None:
         )
 
 
-def _charts(assessment: Assessment, absolute_threshold: float) -> None:
+def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     st.subheader("Trends")
     period = (
         st.segmented_control("Period", list(PERIODS), default="6 months", key="review_period")
@@ -90,17 +96,14 @@ def _charts(assessment: Assessment, absolute_threshold: float) -> None:
         "Dots are day values; lines the 7- and 28-day averages. The dashed grey line is your "
         "usual level, the red one the fixed threshold. Amber shading marks watch, red chronic."
     )
-    for sign in SIGNS:
-        figure = trend_figure(
-            assessment.days, sign, absolute_threshold=absolute_threshold, start=start
-        )
-        st.plotly_chart(figure, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
-    st.plotly_chart(
-        levels_figure(assessment.days, start=start),
-        width="stretch",
-        key="review_levels",
-        config=CHART_CONFIG,
+    engine, zone = get_engine(), tz()
+    # Built once per data version and period (dashboard.analysis): figures are most of a run.
+    *trends, levels = cached_review_trends(
+        engine, today=assessment.as_of, tz=zone, thresholds=thresholds, start=start
     )
+    for sign, figure in zip(SIGNS, trends, strict=True):
+        st.plotly_chart(figure, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
+    st.plotly_chart(levels, width="stretch", key="review_levels", config=CHART_CONFIG)
 
     st.subheader("A year at a glance")
     sign = (
@@ -108,7 +111,9 @@ def _charts(assessment: Assessment, absolute_threshold: float) -> None:
         or SIGNS[0]
     )
     st.plotly_chart(
-        calendar_figure(assessment.days, sign, end=assessment.as_of),
+        cached_review_calendar(
+            engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign
+        ),
         width="stretch",
         key="review_calendar",
         config=CHART_CONFIG,
@@ -145,7 +150,7 @@ def main() -> None:
     _status(assessment)
     _tiles(assessment)
     _explanations(assessment)
-    _charts(assessment, thresholds.absolute_threshold)
+    _charts(assessment, thresholds)
     with st.expander("How the warning levels work"):
         st.markdown(
             f"A day is **elevated** when a sign averages {thresholds.absolute_threshold:g} or "
