@@ -21,7 +21,11 @@ from dashboard.analysis import (
 from dashboard.common import get_engine, tz
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
-LEVEL_BADGES = {"none": "🟢 no warning", "watch": "🟡 watch", "chronic": "🔴 chronic"}
+LEVEL_BADGES = {
+    "none": ":green-badge[no warning]",
+    "watch": ":orange-badge[watch]",
+    "chronic": ":red-badge[chronic]",
+}
 THIN_DAYS = 14
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -54,7 +58,7 @@ def _tiles(assessment: Assessment) -> None:
                 ),
                 border=True,
             )
-            st.caption(LEVEL_BADGES[assessment.signs[sign].level])
+            st.markdown(LEVEL_BADGES[assessment.signs[sign].level])
 
 
 def _status(assessment: Assessment) -> None:
@@ -135,7 +139,7 @@ def main() -> None:
             "Nothing to review yet. Log your sessions after each one; after a week you will see "
             "how it compares, and after about a month Tightrope knows your usual level."
         )
-        st.page_link("pages/log.py", label="Log a session", icon="✍️")
+        st.page_link("pages/log.py", label="Log a session")
         return
 
     logged = int((assessment.days.drop_duplicates("day")["sessions"] > 0).sum())
@@ -160,7 +164,7 @@ def main() -> None:
             f"{thresholds.chronic_window_days} days. Days without sessions never count either "
             "way. You can change every threshold on the Settings page."
         )
-        st.page_link("pages/settings.py", label="Settings", icon="⚙️")
+        st.page_link("pages/settings.py", label="Change the thresholds in Settings")
 
 
 main()
