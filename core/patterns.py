@@ -501,9 +501,12 @@ def default_since(today: date) -> date:
     return today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
 
 
+_DEFAULTS: Final = Thresholds()
+
+
 def describe_group(kind: str, key: str, settings: Thresholds | None = None) -> str:
     """The group as the subject of a sentence, e.g. 'Sessions with C-07'."""
-    settings = settings or Thresholds()
+    settings = settings or _DEFAULTS
     if kind == "client":
         return f"Sessions with {key}"
     if kind == "scenario":

@@ -21,6 +21,7 @@ from core.schema import SIGNS
 SIGN_COLOURS = {"dread": "#5b6abf", "detachment": "#2a9d8f", "fatigue": "#c8553d"}
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 RECURRING_COLOUR = "#c0392b"
+GRID = "#e5e8eb"
 QUIET_COLOUR = "#7f8c8d"
 KIND_NAMES = {
     "client": "client",
@@ -34,12 +35,18 @@ KIND_NAMES = {
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    # White background and light grid set directly: a named template is deep-copied into every
+    # figure, which cost more than everything else in building one.
+    axis = {"gridcolor": GRID, "zerolinecolor": GRID, "linecolor": GRID}
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,
         margin={"l": 10, "r": 10, "t": 50, "b": 40},
-        template="plotly_white",
         font=FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        xaxis=axis,
+        yaxis=axis,
     )
     return fig
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import astuple
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.patterns import DEFAULT_PERIOD_DAYS, PatternReport, describe_group, findings
@@ -20,6 +23,7 @@ from dashboard.figures_patterns import (
     load_figure,
     scenario_figure,
 )
+from data.repository import data_version
 
 GUIDE_LINE = (
     "“Track the Patterns: If you notice that certain types of clients continually feel "
@@ -33,6 +37,27 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 def md(text: str) -> str:
     """Escape a user string (a client code, a tag) so Markdown shows it as plain text."""
     return _MARKDOWN.sub(r"\\\1", text)
+
+
+# Figures are kept as objects (cache_resource): Plotly spends tens of milliseconds validating
+# each one, and a click on the heatmap's sign or the client list would otherwise rebuild all
+# seven. The key says which report a figure belongs to; the report itself is not hashed.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(name: str, report_key: tuple[Any, ...], arg: str, _report: PatternReport) -> go.Figure:
+    if name == "effects":
+        return effects_figure(_report.comparisons, arg)
+    if name == "scenarios":
+        return scenario_figure(_report.comparisons)
+    if name == "heatmap":
+        return heatmap_figure(_report.sessions, arg)
+    if name == "load":
+        return load_figure(_report.sessions, arg)
+    return client_figure(_report.sessions, arg)
+
+
+def _chart(name: str, arg: str, report: PatternReport, key: str) -> None:
+    # REPORT_KEY is set below, once the report is loaded, before any chart is drawn.
+    st.plotly_chart(_figure(name, REPORT_KEY, arg, report), key=key)
 
 
 def _guide_box() -> None:
@@ -82,7 +107,7 @@ def _client_drilldown(report: PatternReport) -> None:
     code = st.selectbox("Client", ranked, key="patterns_client")
     if code is None:
         return
-    st.plotly_chart(client_figure(report.sessions, code), key="patterns_client_chart")
+    _chart("client", code, report, "patterns_client_chart")
     rows = clients[clients["key"] == code].set_index("sign").reindex(list(SIGNS))
     lines = []
     for sign, row in rows.iterrows():
@@ -153,6 +178,14 @@ since = today - timedelta(days=days_back - 1) if days_back else None
 
 with st.spinner("Looking for patterns…"):
     report = cached_patterns(engine, today=today, tz=tz(), thresholds=settings, since=since)
+REPORT_KEY = (
+    engine.url.render_as_string(hide_password=True),
+    astuple(data_version(engine)),
+    tuple(sorted(settings.to_mapping().items())),
+    today,
+    tz().key,
+    since,
+)
 
 if report.status != "ok":
     st.info(report.message)
@@ -167,18 +200,16 @@ else:
     )
     for tab, sign in zip(st.tabs([s.capitalize() for s in SIGNS]), SIGNS, strict=True):
         with tab:
-            st.plotly_chart(
-                effects_figure(report.comparisons, sign), key=f"patterns_effects_{sign}"
-            )
+            _chart("effects", sign, report, f"patterns_effects_{sign}")
     st.subheader("Scenario tags")
-    st.plotly_chart(scenario_figure(report.comparisons), key="patterns_scenarios")
+    _chart("scenarios", "", report, "patterns_scenarios")
     st.subheader("When in the week")
     heat_sign = st.radio(
         "Sign", list(SIGNS), horizontal=True, key="patterns_heat_sign", format_func=str.capitalize
     )
-    st.plotly_chart(heatmap_figure(report.sessions, heat_sign), key="patterns_heatmap")
+    _chart("heatmap", heat_sign, report, "patterns_heatmap")
     st.subheader("Load")
-    st.plotly_chart(load_figure(report.sessions, "fatigue"), key="patterns_load")
+    _chart("load", "fatigue", report, "patterns_load")
     _client_drilldown(report)
     _every_comparison(report)
 _method(settings)
