@@ -36,7 +36,10 @@ START = TODAY - timedelta(days=27)
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 LINK = "<link rel=stylesheet href=http://example.org/x.css>"
-NOTE = f"secret-note {IMG}"
+CODE_LINK = "<link rel=stylesheet href=http://example.org/c.css>"
+TAG_SCRIPT = "<script>alert(4)</script>"
+TAG_IMG = "<img src=y onerror=alert(3)>"
+NOTE = f"secret-note {IMG} {SCRIPT} {LINK}"
 REFLECTION = f"secret-reaction {LINK}"
 HELD_BACK = f"secret-held {SCRIPT}"
 LIBRARY_MARK = "plotly.js v"
@@ -101,13 +104,16 @@ def without_library(html: str) -> str:
 def hostile() -> pd.DataFrame:
     """The demo history with the difficult client's code, tags, notes and reflections hostile."""
     frame = demo_sessions(TODAY, BERLIN)
-    frame["client_code"] = frame["client_code"].replace({"C-42": SCRIPT, "C-01": IMG})
     recent = frame.index[-40:]
+    # Three clients of the period get hostile codes: the difficult one and two others.
+    others = [c for c in frame.loc[recent, "client_code"].unique() if c != "C-42"][:2]
+    codes = {"C-42": SCRIPT, others[0]: IMG, others[1]: CODE_LINK}
+    frame["client_code"] = frame["client_code"].replace(codes)
     frame.loc[recent, "note"] = NOTE
     frame.loc[recent, "reflection_reaction"] = REFLECTION
     frame.loc[recent, "reflection_held_back"] = HELD_BACK
     frame["scenarios"] = [
-        [*tags, LINK] if i in set(recent) else tags
+        [*tags, LINK, TAG_SCRIPT, TAG_IMG] if i in set(recent) else tags
         for i, tags in zip(frame.index, frame["scenarios"], strict=True)
     ]
     return frame
@@ -177,7 +183,8 @@ def test_opted_in_packet_shows_payloads_as_text(opted_in_html: str) -> None:
     assert NOTE in visible
     assert REFLECTION in visible
     assert HELD_BACK in visible
-    assert LINK in visible  # the scenario tag
+    assert LINK in visible and TAG_SCRIPT in visible and TAG_IMG in visible  # scenario tags
+    assert CODE_LINK in visible  # a client code, in the reflections
     assert "&lt;img src=x onerror=alert(1)&gt;" in opted_in_html  # escaped in the source
 
 
@@ -189,7 +196,7 @@ def test_default_packet_holds_no_code_note_or_reflection(
     for code in hostile["client_code"].unique():
         assert code not in ours, code
         assert code not in visible
-    for secret in ("secret-note", "secret-reaction", "secret-held", "onerror", "alert(1)"):
+    for secret in ("secret-note", "secret-reaction", "secret-held", "alert(1)", "c.css"):
         assert secret not in ours
     assert "Client A" in visible
     # The tag is not a client identifier: it stays, as text.
