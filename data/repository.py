@@ -178,15 +178,34 @@ def recent_sessions(engine: Engine, limit: int = 10) -> pd.DataFrame:
     return _frame(engine, limit=limit).iloc[::-1].reset_index(drop=True)
 
 
+RECENT_CODES_WINDOW = 500
+"""Newest entries scanned for the quick pick before falling back to grouping every entry."""
+
+
 def recent_client_codes(engine: Engine, limit: int = 12) -> list[str]:
     """Client codes by most recent session, for the quick pick on the Log page."""
-    query = (
-        select(ENTRY.c.client_code, func.max(ENTRY.c.started_at).label("last"))
-        .group_by(ENTRY.c.client_code)
-        .order_by(func.max(ENTRY.c.started_at).desc())
-        .limit(limit)
+    # The newest entries through the started_at index first: grouping ten years of entries on
+    # every Log page run costs tens of milliseconds, and the codes are almost always in there.
+    newest = (
+        select(ENTRY.c.client_code)
+        .order_by(ENTRY.c.started_at.desc(), ENTRY.c.id.desc())
+        .limit(RECENT_CODES_WINDOW)
     )
     with engine.connect() as connection:
+        seen = list(dict.fromkeys(row.client_code for row in connection.execute(newest)))
+        scanned_all = (
+            len(seen) < limit
+            and connection.execute(select(func.count()).select_from(ENTRY)).scalar_one()
+            <= RECENT_CODES_WINDOW
+        )
+        if len(seen) >= limit or scanned_all:
+            return seen[:limit]
+        query = (
+            select(ENTRY.c.client_code, func.max(ENTRY.c.started_at).label("last"))
+            .group_by(ENTRY.c.client_code)
+            .order_by(func.max(ENTRY.c.started_at).desc())
+            .limit(limit)
+        )
         return [row.client_code for row in connection.execute(query)]
 
 

@@ -237,15 +237,15 @@ for key, value in _defaults("new_").items():
 st.session_state.setdefault("editing", None)
 st.session_state.setdefault("confirm_delete", None)
 
-codes = recent_client_codes(engine)
-tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
-
 st.title("Log a session")
 st.caption(
     "A client code and three ratings are enough. Tab moves between fields, arrow keys move "
     "the sliders, and Enter on Save session saves."
 )
+# The outcome of a save first: it reaches the screen before the queries for the form below run.
 _flash("new_")
+codes = recent_client_codes(engine)
+tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
 with st.form("log_form", border=True, enter_to_submit=True):
     _entry_fields("new_", codes, tags)
     st.form_submit_button("Save session", type="primary", on_click=_save_new, key="new_submit")

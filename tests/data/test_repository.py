@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from core.schema import SESSION_DTYPES
+from data import repository
 from data.models import SessionUpdate
 from data.repository import (
     DuplicateEntryError,
@@ -114,6 +115,19 @@ def test_recent_lists_newest_first_and_codes_by_recency(engine: Engine) -> None:
     recent = recent_sessions(engine, limit=3)
     assert list(recent["client_code"]) == ["C-3", "C-1", "C-2"]
     assert recent_client_codes(engine) == ["C-3", "C-1", "C-2"]
+
+
+@pytest.mark.parametrize("window", [1, 2, 3, 500])
+def test_recent_client_codes_same_with_any_scan_window(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    # The quick pick scans the newest entries first and groups everything only when needed.
+    now = datetime.now(UTC)
+    for code, hours in [("C-1", 5), ("C-2", 4), ("C-1", 3), ("C-3", 2), ("C-3", 1)]:
+        add_session(engine, make_entry(client_code=code, started_at=now - timedelta(hours=hours)))
+    monkeypatch.setattr(repository, "RECENT_CODES_WINDOW", window)
+    assert recent_client_codes(engine) == ["C-3", "C-1", "C-2"]
+    assert recent_client_codes(engine, limit=2) == ["C-3", "C-1"]
 
 
 def test_data_version_changes_on_every_kind_of_write(engine: Engine) -> None:
