@@ -1,4 +1,4 @@
-"""Take a full-page screenshot of a running Tightrope page with Debian's Chromium (README images)."""
+"""Take a full-page screenshot of a running Tightrope page with Debian's Chromium."""
 
 from __future__ import annotations
 
