@@ -62,7 +62,9 @@ LEGEND_BAND = 92
 """Pixels above a chart for its title and a legend of up to two rows."""
 
 TREND_HEIGHT = 300
-"""Trend charts are a little shorter than on the Review page so three fit on one A4 page."""
+"""Trend charts, a little shorter than on the Review page: three to an A4 page."""
+
+LEVELS_HEIGHT = 160
 
 MIN_CHART_DAYS = 28
 """Trend charts span at least this many days, however short the period."""
@@ -139,14 +141,21 @@ def safe_figure(fig: go.Figure) -> dict[str, Any]:
     safe: dict[str, Any] = _safe_value(fig.to_dict())
     layout = safe.setdefault("layout", {})
     layout.update(width=FIGURE_WIDTH, autosize=False)
-    _legend_under_title(layout)
+    _legend_under_title(layout, safe.get("data") or [])
     return safe
 
 
-def _legend_under_title(layout: dict[str, Any]) -> None:
-    """At print width a top-right legend runs into the title: give each its own band on top."""
+def _shows_legend(layout: dict[str, Any], data: list[dict[str, Any]]) -> bool:
+    # plotly's rule: a legend appears when asked for, or by default once two traces could use it.
+    if "showlegend" in layout:
+        return bool(layout["showlegend"])
+    return sum(trace.get("showlegend", True) is not False for trace in data) >= 2
+
+
+def _legend_under_title(layout: dict[str, Any], data: list[dict[str, Any]]) -> None:
+    """At print width a row legend runs into the title or the axis labels: give it a band on top."""
     legend = layout.get("legend") or {}
-    if legend.get("orientation") != "h" or float(legend.get("y", 0)) < 1:
+    if legend.get("orientation") != "h" or not _shows_legend(layout, data):
         return
     height = float(layout.get("height") or 450)
     title = layout.setdefault("title", {})
@@ -297,7 +306,7 @@ def _trend_figures(assessment: Assessment, period: Period, t: Thresholds) -> lis
     """The Review page's trend chart per sign and the warning-level strips, over the period."""
     # A short period still gets four weeks of chart, so a trend has room to show.
     start = min(period.start, period.end - timedelta(days=MIN_CHART_DAYS - 1))
-    figures = [levels_figure(assessment.days, start=start)]
+    figures = [levels_figure(assessment.days, start=start, height=LEVELS_HEIGHT)]
     figures += [
         trend_figure(
             assessment.days,

@@ -347,3 +347,13 @@ def test_plotly_safe_text_leaves_only_bare_formatting_tags(text: str) -> None:
     assert shown.replace("&lt;", "<").replace("&gt;", ">") == text.replace("&lt;", "<").replace(
         "&gt;", ">"
     )
+
+
+def test_a_row_legend_gets_its_own_band_only_when_shown() -> None:
+    two = go.Figure([go.Scatter(y=[1, 2], name="a"), go.Scatter(y=[2, 1], name="b")])
+    two.update_layout(legend={"orientation": "h", "y": -0.2}, height=300)
+    layout = safe_figure(two)["layout"]
+    assert layout["legend"]["yref"] == "container" and layout["margin"]["t"] == 92
+    one = go.Figure(go.Heatmap(z=[[1, 2]]))
+    one.update_layout(legend={"orientation": "h", "y": 1.0}, height=160)
+    assert "yref" not in safe_figure(one)["layout"]["legend"]
