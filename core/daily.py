@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from core.schema import SIGNS
@@ -25,6 +26,7 @@ Frame = TypeVar("Frame", pd.Series, pd.DataFrame)
 
 DAY = "day"
 SESSIONS = "sessions"
+SIGN_INDEX = pd.Index(SIGNS, name="sign")  # built once: a new string Index costs a millisecond
 
 
 def as_zone(tz: str | ZoneInfo) -> ZoneInfo:
@@ -64,13 +66,12 @@ def day_values(sessions: pd.DataFrame, *, tz: str | ZoneInfo, today: date) -> pd
     index = calendar(date.fromordinal(date(1970, 1, 1).toordinal() + first), today)
     position = stamps - first
     counts = np.bincount(position, minlength=len(index))
-    out = pd.DataFrame(index=index)
+    means: dict[str, npt.NDArray[Any]] = {}
     with np.errstate(invalid="ignore", divide="ignore"):
         for sign in SIGNS:
             ratings = sessions[sign].to_numpy(dtype="float64")[keep]
-            out[sign] = np.bincount(position, weights=ratings, minlength=len(index)) / counts
-    out[SESSIONS] = counts.astype("int64")
-    return out[columns]
+            means[sign] = np.bincount(position, weights=ratings, minlength=len(index)) / counts
+    return pd.DataFrame({**means, SESSIONS: counts.astype("int64")}, index=index)
 
 
 def min_logged_days(window: int, min_coverage_share: float) -> int:
@@ -105,7 +106,7 @@ def compare_weeks(days: pd.DataFrame, today: date) -> pd.DataFrame:
     was logged), change (this_week - previous_four), days_this_week and days_previous_four.
     """
     rows = []
-    values = days[list(SIGNS)].to_numpy(dtype="float64", na_value=np.nan)
+    values = sign_matrix(days)
     if len(days):
         # The index is every calendar day, so positions follow from day differences.
         offset = (pd.Timestamp(today) - days.index[0]).days
@@ -128,7 +129,7 @@ def compare_weeks(days: pd.DataFrame, today: date) -> pd.DataFrame:
                 "days_previous_four": n_then,
             }
         )
-    return pd.DataFrame(rows, index=pd.Index(SIGNS, name="sign"))
+    return pd.DataFrame(rows, index=SIGN_INDEX)
 
 
 def week_start(today: date) -> date:
@@ -136,6 +137,10 @@ def week_start(today: date) -> date:
     return today - timedelta(days=6)
 
 
-def as_float_array(values: pd.Series) -> np.ndarray:
-    """A float64 numpy array of a series (NaN for missing)."""
-    return values.to_numpy(dtype="float64", na_value=np.nan)
+def sign_matrix(days: pd.DataFrame) -> npt.NDArray[np.float64]:
+    """The day values of the three signs as a (days x signs) float array, gaps NaN."""
+    if days.empty:
+        return np.empty((0, len(SIGNS)))
+    return np.column_stack(
+        [days[sign].to_numpy(dtype="float64", na_value=np.nan) for sign in SIGNS]
+    )

@@ -126,10 +126,11 @@ MINUTES = (0, 0, 0, 5, 10)  # a session starts on the hour, now and then a littl
 class Latent:
     """A history's sessions before planted effects and rounding.
 
-    `frame` holds started_at, client_code, scenarios and grounding_done; `day` the local day of
-    each session; `base` the mean ratings (personal level + day effect + client effect) and
-    `noise` the session noise, both (sessions x signs). Planted effects draw no random numbers,
-    so one Latent serves every set of effects with identical schedules and noise.
+    `frame` is the session frame (core.schema, sorted by start) with placeholder ratings; `day`
+    the local day of each session; `base` the mean ratings (personal level + day effect +
+    client effect) and `noise` the session noise, both (sessions x signs), in frame order.
+    Planted effects draw no random numbers, so one Latent serves every set of effects with
+    identical schedules and noise.
     """
 
     frame: pd.DataFrame
@@ -202,11 +203,17 @@ def latent_sessions(h: History) -> Latent:
         {
             "started_at": started,
             "client_code": pd.Series(codes, dtype="str"),
+            **{sign: 0 for sign in SIGNS},  # placeholders: realise() fills the ratings
             "scenarios": pd.Series(tags, dtype="object"),
             "grounding_done": pd.Series(grounding, dtype="bool"),
         }
     )
-    return Latent(frame, days, base, np.array(noise).reshape(n, len(SIGNS)))
+    # Sort and coerce once here; the order by start time does not depend on effects.
+    order = np.argsort(frame["started_at"].to_numpy(), kind="stable")
+    frame = as_sessions(frame.iloc[order].reset_index(drop=True)) if n else frame
+    base = base.reshape(n, len(SIGNS))[order]
+    noise_matrix = np.array(noise).reshape(n, len(SIGNS))[order]
+    return Latent(frame, days[order], base, noise_matrix)
 
 
 def realise(latent: Latent, effects: Sequence[Effect] = ()) -> pd.DataFrame:
@@ -229,8 +236,7 @@ def realise(latent: Latent, effects: Sequence[Effect] = ()) -> pd.DataFrame:
     frame = latent.frame.copy()
     for j, sign in enumerate(SIGNS):
         frame[sign] = values[:, j]
-    frame = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
-    return as_sessions(frame)
+    return frame
 
 
 def make_sessions(h: History) -> pd.DataFrame:

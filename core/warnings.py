@@ -54,7 +54,14 @@ from scipy.signal import lfilter
 
 from core.baseline import NONE as NO_BASELINE
 from core.baseline import PERSONAL, PROVISIONAL, baseline_arrays
-from core.daily import as_zone, compare_weeks, day_values, min_logged_days, rolling_mean
+from core.daily import (
+    as_zone,
+    compare_weeks,
+    day_values,
+    min_logged_days,
+    rolling_mean,
+    sign_matrix,
+)
 from core.schema import GUIDE_ACTIONS, SIGNS
 from core.settings import Thresholds
 
@@ -205,8 +212,9 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, npt.NDAr
     `days` is core.daily.day_values output. Keys are the per-sign columns of DAY_COLUMNS.
     """
     t = thresholds
-    values = days[list(SIGNS)]
-    v = values.to_numpy(dtype="float64", na_value=np.nan)
+    v = sign_matrix(days)
+    # Integer column labels: selecting by a list of names builds a string Index (slow).
+    values = pd.DataFrame(v, index=days.index)
     logged = ~np.isnan(v)
     b, s, source = baseline_arrays(values, t)
     margin = np.fmax(t.baseline_margin_points, t.baseline_margin_spreads * s)
@@ -272,23 +280,30 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, npt.NDAr
     }
 
 
+_SIGN_DTYPE: Final = pd.CategoricalDtype(list(SIGNS))
+_LEVEL_DTYPE: Final = pd.CategoricalDtype(list(LEVELS))
+_SOURCES: Final = (PERSONAL, PROVISIONAL, NO_BASELINE)
+_SOURCE_DTYPE: Final = pd.CategoricalDtype(list(_SOURCES))
+
+
 def _long(days: pd.DataFrame, judged: dict[str, npt.NDArray[Any]]) -> pd.DataFrame:
     """Stack the 2-D arrays into the long per-day frame (all days of dread, then detachment...)."""
     n = len(days)
-    columns: dict[str, Any] = {
+    # Categoricals from integer codes with prebuilt dtypes: building string arrays is slow.
+    source = judged["baseline_source"].ravel(order="F")
+    source_codes = np.select([source == name for name in _SOURCES], [0, 1, 2], default=2)
+    stacked: dict[str, Any] = {
         "day": np.tile(days.index.to_numpy(), len(SIGNS)),
-        "sign": pd.Categorical.from_codes(
-            np.repeat(np.arange(len(SIGNS)), n), categories=pd.Index(SIGNS)
-        ),
+        "sign": pd.Categorical.from_codes(np.repeat(np.arange(len(SIGNS)), n), dtype=_SIGN_DTYPE),
         "sessions": np.tile(days["sessions"].to_numpy(), len(SIGNS)),
+        "baseline_source": pd.Categorical.from_codes(source_codes, dtype=_SOURCE_DTYPE),
+        "level": pd.Categorical.from_codes(judged["level"].ravel(order="F"), dtype=_LEVEL_DTYPE),
     }
-    for name, array in judged.items():
-        columns[name] = array.ravel(order="F")
-    columns["level"] = pd.Categorical.from_codes(columns["level"], categories=pd.Index(LEVELS))
-    columns["baseline_source"] = pd.Categorical(
-        columns["baseline_source"], categories=(PERSONAL, PROVISIONAL, NO_BASELINE)
-    )
-    return pd.DataFrame(columns)[list(DAY_COLUMNS)]
+    columns = {
+        name: stacked[name] if name in stacked else judged[name].ravel(order="F")
+        for name in DAY_COLUMNS
+    }
+    return pd.DataFrame(columns)
 
 
 def _empty_days() -> pd.DataFrame:
