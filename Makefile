@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run demo test lint typecheck bench clean
+.PHONY: run demo test e2e lint typecheck bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ typecheck: $(STAMP)
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest tests/e2e -m e2e
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
