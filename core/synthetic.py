@@ -80,6 +80,7 @@ def _clients(h: History, rng: np.random.Generator) -> list[ClientSpec]:
     clients: list[ClientSpec] = []
     taken = {(c.weekday, c.hour) for c in h.extra_clients}
     free = [s for s in slots if s not in taken]
+    reserved = {c.code for c in h.extra_clients}
     number = 1
     # Each caseload slot is held by a sequence of clients: therapy lasts ~3–12 months.
     for weekday, hour in free[: h.n_clients]:
@@ -90,6 +91,8 @@ def _clients(h: History, rng: np.random.Generator) -> list[ClientSpec]:
                 str(t)
                 for t in rng.choice(BUILTIN_SCENARIOS, size=int(rng.integers(0, 3)), replace=False)
             )
+            while f"C-{number:02d}" in reserved:  # a planted client's code stays its own
+                number += 1
             clients.append(
                 ClientSpec(
                     code=f"C-{number:02d}",

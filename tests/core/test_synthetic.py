@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core.schema import SESSION_COLUMNS, SIGNS
-from core.synthetic import Effect, History, latent_sessions, make_sessions, realise
+from core.synthetic import ClientSpec, Effect, History, latent_sessions, make_sessions, realise
 
 START = date(2025, 1, 6)
 
@@ -69,3 +69,13 @@ def test_weekends_are_off_and_working_days_hold_a_few_sessions() -> None:
     per_day = local.dt.date.value_counts()
     assert 3 <= per_day.mean() <= 7
     assert local.dt.hour.between(8, 17).all()
+
+
+def test_a_planted_client_code_is_never_reused_by_a_generated_client() -> None:
+    start = date(2025, 1, 6)
+    planted = ClientSpec(code="C-05", weekday=2, hour=12, start=start, end=start + timedelta(182))
+    frame = make_sessions(History(start=start, days=183, seed=4, extra_clients=(planted,)))
+    local = frame.loc[frame["client_code"] == "C-05", "started_at"].dt.tz_convert("Europe/Berlin")
+    assert len(local) > 0
+    assert set(local.dt.day_of_week) == {2}
+    assert set(local.dt.hour) == {12}
