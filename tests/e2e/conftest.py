@@ -132,7 +132,7 @@ class NetworkFence:
 
     def on_web_socket(self, ws: WebSocketRoute) -> None:
         """Pass local websockets to the server; record and close any other."""
-        if is_local(ws.url.replace("ws", "http", 1)):
+        if is_local(ws.url):
             ws.connect_to_server()
         else:
             self.foreign.append(ws.url)

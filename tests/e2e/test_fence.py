@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
@@ -30,9 +32,18 @@ def test_fence_records_and_blocks_foreign_requests(
 ) -> None:
     guard = NetworkFence()
     context.route("**/*", guard.on_route)
-    open_page(page, app.url)
+    context.route_web_socket(re.compile(r".*"), guard.on_web_socket)
+    open_page(page, app.url)  # the app's own websocket to 127.0.0.1 passes
     outcome = page.evaluate(
         """() => fetch("https://example.org/tracker.js").then(() => "sent", () => "blocked")"""
     )
     assert outcome == "blocked"
-    assert guard.foreign == ["https://example.org/tracker.js"]
+    closed = page.evaluate(
+        """() => new Promise((done) => {
+             const ws = new WebSocket("wss://example.org/socket");
+             ws.onopen = () => done("open");
+             ws.onclose = () => done("closed");
+           })"""
+    )
+    assert closed == "closed"
+    assert guard.foreign == ["https://example.org/tracker.js", "wss://example.org/socket"]
