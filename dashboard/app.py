@@ -11,13 +11,15 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 
 st.set_page_config(page_title="Tightrope", page_icon="🪢", layout="wide")
 
+# Page scripts live in views/, not pages/: Streamlit would otherwise also serve every file in a
+# pages/ folder on its own URL, skipping this script (its config and navigation).
 PAGES = [
-    st.Page("pages/log.py", title="Log a session", url_path="log", default=True),
-    st.Page("pages/review.py", title="Weekly review", url_path="review"),
-    st.Page("pages/patterns.py", title="Patterns", url_path="patterns"),
-    st.Page("pages/supervision.py", title="Supervision packet", url_path="supervision"),
-    st.Page("pages/data.py", title="Your data", url_path="data"),
-    st.Page("pages/settings.py", title="Settings", url_path="settings"),
+    st.Page("views/log.py", title="Log a session", url_path="log", default=True),
+    st.Page("views/review.py", title="Weekly review", url_path="review"),
+    st.Page("views/patterns.py", title="Patterns", url_path="patterns"),
+    st.Page("views/supervision.py", title="Supervision packet", url_path="supervision"),
+    st.Page("views/data.py", title="Your data", url_path="data"),
+    st.Page("views/settings.py", title="Settings", url_path="settings"),
 ]
 
 navigation = st.navigation(PAGES)

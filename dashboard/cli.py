@@ -65,8 +65,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     url = sqlite_url(path)
     engine = make_engine(url)
     ensure_schema(engine)
-    today = date.fromisoformat(args.today) if args.today else datetime.now(local_timezone()).date()
-    added = seed_demo(engine, today, local_timezone())
+    now = datetime.now(local_timezone())
+    # A given --today seeds that whole day (tests, screenshots); otherwise the demo stops at now.
+    today = date.fromisoformat(args.today) if args.today else now.date()
+    added = seed_demo(engine, today, local_timezone(), until=None if args.today else now)
     engine.dispose()
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:

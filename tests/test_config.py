@@ -49,3 +49,9 @@ def test_no_material_icons_anywhere() -> None:
     pattern = re.compile(r":material/")
     for path in (ROOT / "dashboard").rglob("*.py"):
         assert not pattern.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_no_pages_folder_beside_the_app() -> None:
+    # A pages/ folder would be served page by page, bypassing app.py's navigation and set-up.
+    assert not (ROOT / "dashboard" / "pages").exists()
+    assert (ROOT / "dashboard" / "views" / "log.py").exists()

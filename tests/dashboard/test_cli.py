@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import cli
@@ -73,3 +74,11 @@ def test_unknown_command_exits_with_usage() -> None:
     with pytest.raises(SystemExit) as error:
         cli.main(["nonsense"])
     assert error.value.code == 2
+
+
+def test_demo_without_a_date_holds_no_future_session(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    assert cli.main(["demo", "--database", str(path), "--seed-only"]) == 0
+    frame = load_sessions(make_engine(f"sqlite:///{path}"))
+    assert len(frame) > 400
+    assert frame["started_at"].max() <= pd.Timestamp.now(tz="UTC")

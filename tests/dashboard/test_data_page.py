@@ -22,7 +22,7 @@ def open_page(engine: Engine) -> AppTest:
     """The app switched to the data page, after its first run."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/data.py")
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception
     return at

@@ -27,7 +27,7 @@ def open_page() -> AppTest:
     """The app switched to the Patterns page."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/patterns.py")
+    at.switch_page("views/patterns.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -26,7 +26,7 @@ def open_review(engine: Engine) -> AppTest:
     """The app switched to the Weekly review page."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/review.py")
+    at.switch_page("views/review.py")
     at.run()
     assert not at.exception, at.exception
     return at

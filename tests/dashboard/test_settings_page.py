@@ -17,7 +17,7 @@ def open_settings() -> AppTest:
     """The app switched to the Settings page."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/settings.py")
+    at.switch_page("views/settings.py")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -29,7 +29,7 @@ def open_page(engine: Engine) -> AppTest:
     """The app switched to the Supervision page."""
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/supervision.py")
+    at.switch_page("views/supervision.py")
     at.run()
     assert not at.exception, at.exception
     return at

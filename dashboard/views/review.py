@@ -139,7 +139,7 @@ def main() -> None:
             "Nothing to review yet. Log your sessions after each one; after a week you will see "
             "how it compares, and after about a month Tightrope knows your usual level."
         )
-        st.page_link("pages/log.py", label="Log a session")
+        st.page_link("views/log.py", label="Log a session")
         return
 
     logged = int((assessment.days.drop_duplicates("day")["sessions"] > 0).sum())
@@ -164,7 +164,7 @@ def main() -> None:
             f"{thresholds.chronic_window_days} days. Days without sessions never count either "
             "way. You can change every threshold on the Settings page."
         )
-        st.page_link("pages/settings.py", label="Change the thresholds in Settings")
+        st.page_link("views/settings.py", label="Change the thresholds in Settings")
 
 
 main()
