@@ -69,6 +69,7 @@ class History:
     session_sd: float = 1.0
     cancel_rate: float = 0.1
     leave_weeks: int = 3  # weeks of leave a year, in two blocks
+    workday_tail: int = 0  # no leave or holiday in the history's last N days (the demo's story)
     extra_clients: Sequence[ClientSpec] = ()
     effects: Sequence[Effect] = ()
 
@@ -119,6 +120,10 @@ def _days_off(h: History, rng: np.random.Generator) -> set[date]:
         off.update(
             h.start + timedelta(days=year_start + int(d)) for d in rng.integers(0, 365, size=8)
         )
+    if h.workday_tail:
+        # Filtered after every draw, so the random stream (and every other day) is unchanged.
+        tail_start = h.start + timedelta(days=h.days - h.workday_tail)
+        off = {day for day in off if day < tail_start}
     return off
 
 
@@ -262,6 +267,7 @@ def demo_history(today: date, *, seed: int = 20261126) -> History:
         start=start,
         days=183,
         seed=seed,
+        workday_tail=49,  # the fatigue episode and the weeks before it are plain working weeks
         extra_clients=(difficult,),
         effects=(
             Effect(2.5, ("fatigue",), start=today - timedelta(days=35)),

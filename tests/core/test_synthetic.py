@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -79,3 +80,17 @@ def test_a_planted_client_code_is_never_reused_by_a_generated_client() -> None:
     assert len(local) > 0
     assert set(local.dt.day_of_week) == {2}
     assert set(local.dt.hour) == {12}
+
+
+def test_a_workday_tail_keeps_the_last_weeks_free_of_leave_and_changes_nothing_else() -> None:
+    base = History(start=date(2025, 1, 6), days=365, seed=11)
+    plain = make_sessions(base)
+    tail = make_sessions(replace(base, workday_tail=42))
+    cut = pd.Timestamp(date(2025, 1, 6) + timedelta(days=365 - 42), tz="UTC")
+    # Before the tail nothing moves; inside it every working weekday has sessions.
+    assert plain[plain["started_at"] < cut].equals(tail[tail["started_at"] < cut])
+    days = set(tail.loc[tail["started_at"] >= cut + pd.Timedelta(days=1), "started_at"].dt.date)
+    weekdays = {
+        d for d in pd.date_range(cut + pd.Timedelta(days=1), periods=40).date if d.weekday() < 5
+    }
+    assert weekdays <= days
