@@ -37,15 +37,16 @@ def outside_links(html: str) -> list[str]:
 
 
 def _pdf_text(path: Path) -> tuple[int, str]:
-    """Page count (pdfinfo) and text (pdftotext) of a PDF; poppler is installed with Chromium."""
+    """Page count (pdfinfo) and text (pdftotext) of a PDF; .ci/run installs poppler-utils."""
     if shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None:
         pytest.fail("poppler-utils (pdfinfo, pdftotext) is needed to check the PDF")
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    pages = re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
+    assert pages is not None, info.stdout
     text = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return pages, text
+    return int(pages.group(1)), text
 
 
 def test_packet_downloads_as_html_and_pdf(
