@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 import streamlit as st
 from pydantic import ValidationError
+from sqlalchemy import Engine
 
 from core.privacy import pseudonym_advice
 from core.schema import BUILTIN_SCENARIOS, RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
@@ -113,7 +114,7 @@ def _validate(prefix: str, model: type[SessionCreate]) -> SessionCreate | None:
 
 def _summary(entry: SessionCreate) -> str:
     ratings = ", ".join(f"{sign} {getattr(entry, sign)}" for sign in SIGNS)
-    return f"{entry.client_code} at {local_time(entry.started_at)}: {ratings}"
+    return f"{_code_span(entry.client_code)} at {local_time(entry.started_at)}: {ratings}"
 
 
 def _save_new() -> None:
@@ -231,7 +232,108 @@ def _delete(entry_id: int) -> None:
         st.session_state["editing"] = None
 
 
-engine = get_engine()
+def _pick_label(row: dict[str, Any]) -> str:
+    """One entry as plain text for the picker (widget options are never rendered as Markdown)."""
+    return (
+        f"{local_time(row['started_at'])} · {row['client_code']} · dread {row['dread']} · "
+        f"detachment {row['detachment']} · fatigue {row['fatigue']}"
+    )
+
+
+def _code_span(text: str) -> str:
+    """User text as a Markdown code span: shown literally, never as a link, image or icon."""
+    # Backticks would end the span; pipes would split a table cell.
+    return "`" + str(text).replace("`", "'").replace("|", "/") + "`"
+
+
+def _entry_line(row: dict[str, Any]) -> str:
+    tags_text = (
+        f" · {', '.join(_code_span(t) for t in row['scenarios'])}" if row["scenarios"] else ""
+    )
+    ritual = " · grounding done" if row["grounding_done"] else ""
+    return (
+        f"- **{local_time(row['started_at'])}** · {_code_span(row['client_code'])} · "
+        f"dread {row['dread']} · detachment {row['detachment']} · fatigue {row['fatigue']}"
+        f"{tags_text}{ritual}"
+    )
+
+
+def _ask_delete() -> None:
+    st.session_state["confirm_delete"] = st.session_state.get("row_pick")
+
+
+def _edit_picked() -> None:
+    picked = st.session_state.get("row_pick")
+    if picked is not None:
+        _load_into_edit(int(picked))
+
+
+def _recent_entries(engine: Engine) -> None:
+    """The last ten entries as one compact list, and one picker with Edit and Delete."""
+    st.subheader("Recent entries")
+    recent = recent_sessions(engine, limit=10)
+    if recent.empty:
+        st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
+        return
+    rows = cast(list[dict[str, Any]], recent.to_dict("records"))
+    # One Markdown element and three widgets: ten bordered rows with twenty buttons made the
+    # browser's redraw after every save about twice as slow as a bare form's.
+    st.markdown("\n".join(_entry_line(row) for row in rows))
+    by_id = {int(row["id"]): row for row in rows}
+    if st.session_state.get("row_pick") not in by_id:
+        st.session_state["row_pick"] = next(iter(by_id))
+    pick, edit, remove = st.columns([6, 1, 1], vertical_alignment="bottom")
+    pick.selectbox(
+        "Entry to edit or delete",
+        list(by_id),
+        format_func=lambda entry_id: _pick_label(by_id[entry_id]),
+        key="row_pick",
+    )
+    edit.button("Edit", key="row_edit", on_click=_edit_picked, width="stretch")
+    remove.button("Delete", key="row_delete", on_click=_ask_delete, width="stretch")
+    doomed = st.session_state.get("confirm_delete")
+    if doomed in by_id:
+        row = by_id[doomed]
+        st.warning(
+            f"Delete the entry for {_code_span(row['client_code'])} of "
+            f"{local_time(row['started_at'])}? This cannot be undone."
+        )
+        yes, no = st.columns(2)
+        yes.button("Yes, delete it", key="delete_yes", on_click=_delete, args=(doomed,))
+        no.button(
+            "Keep it",
+            key="delete_no",
+            on_click=lambda: st.session_state.update(confirm_delete=None),
+        )
+
+
+@st.fragment
+def _log_body() -> None:
+    """Form, edit form and recent list: a save reruns only this, not the navigation and title."""
+    engine = get_engine()
+    # The outcome of a save first: it reaches the screen before the queries for the form below.
+    _flash("new_")
+    codes = recent_client_codes(engine)
+    tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
+    with st.form("log_form", border=True, enter_to_submit=True):
+        _entry_fields("new_", codes, tags)
+        st.form_submit_button("Save session", type="primary", on_click=_save_new, key="new_submit")
+
+    if st.session_state.get("editing") is not None:
+        st.subheader("Edit entry")
+        _flash("edit_")
+        with st.form("edit_form"):
+            _entry_fields("edit_", codes, tags)
+            left, right = st.columns(2)
+            left.form_submit_button(
+                "Save changes", type="primary", on_click=_save_edit, key="edit_submit"
+            )
+            right.form_submit_button(
+                "Cancel", on_click=lambda: st.session_state.update(editing=None), key="edit_cancel"
+            )
+    _recent_entries(engine)
+
+
 for key, value in _defaults("new_").items():
     st.session_state.setdefault(key, value)
 st.session_state.setdefault("editing", None)
@@ -242,61 +344,4 @@ st.caption(
     "A client code and three ratings are enough. Tab moves between fields, arrow keys move "
     "the sliders, and Enter on Save session saves."
 )
-# The outcome of a save first: it reaches the screen before the queries for the form below run.
-_flash("new_")
-codes = recent_client_codes(engine)
-tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
-with st.form("log_form", border=True, enter_to_submit=True):
-    _entry_fields("new_", codes, tags)
-    st.form_submit_button("Save session", type="primary", on_click=_save_new, key="new_submit")
-
-editing = st.session_state.get("editing")
-if editing is not None:
-    st.subheader("Edit entry")
-    _flash("edit_")
-    with st.form("edit_form"):
-        _entry_fields("edit_", codes, tags)
-        left, right = st.columns(2)
-        left.form_submit_button(
-            "Save changes", type="primary", on_click=_save_edit, key="edit_submit"
-        )
-        right.form_submit_button(
-            "Cancel", on_click=lambda: st.session_state.update(editing=None), key="edit_cancel"
-        )
-
-st.subheader("Recent entries")
-recent = recent_sessions(engine, limit=10)
-if recent.empty:
-    st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
-for row in recent.to_dict("records"):
-    entry_id = int(row["id"])
-    with st.container(border=True):
-        info, edit, remove = st.columns([6, 1, 1], vertical_alignment="center")
-        tags_text = f" · {', '.join(row['scenarios'])}" if row["scenarios"] else ""
-        ritual = " · grounding done" if row["grounding_done"] else ""
-        code = str(row["client_code"]).replace("`", "'")
-        info.markdown(
-            f"**{local_time(row['started_at'])}** · `{code}` · "
-            f"dread {row['dread']} · detachment {row['detachment']} · fatigue {row['fatigue']}"
-            f"{tags_text}{ritual}"
-        )
-        edit.button("Edit", key=f"row_edit_{entry_id}", on_click=_load_into_edit, args=(entry_id,))
-        remove.button(
-            "Delete",
-            key=f"row_delete_{entry_id}",
-            on_click=lambda i=entry_id: st.session_state.update(confirm_delete=i),
-        )
-        if st.session_state.get("confirm_delete") == entry_id:
-            st.warning("Delete this entry? This cannot be undone.")
-            yes, no = st.columns(2)
-            yes.button(
-                "Yes, delete it",
-                key=f"confirm_delete_{entry_id}",
-                on_click=_delete,
-                args=(entry_id,),
-            )
-            no.button(
-                "Keep it",
-                key=f"cancel_delete_{entry_id}",
-                on_click=lambda: st.session_state.update(confirm_delete=None),
-            )
+_log_body()

@@ -38,6 +38,11 @@ def fill(at: AppTest, code: str = "C-07", ratings: tuple[int, int, int] = (3, 4,
     at.time_input(key="new_time").set_value(time(14, 0))
 
 
+def pick(at: AppTest, entry_id: int) -> None:
+    """Choose an entry in the recent list's picker (the options are entry ids)."""
+    at.selectbox(key="row_pick").set_value(entry_id)
+
+
 def submit(at: AppTest) -> None:
     """Press Save session and rerun."""
     at.button(key="new_submit").click()
@@ -69,7 +74,7 @@ def test_save_stores_one_row_and_says_what_was_saved(app: AppTest, engine: Engin
     assert row["note"] == "hard one"
     local = row["started_at"].to_pydatetime().astimezone(BERLIN)
     assert (local.date(), local.time()) == (date.today() - timedelta(days=1), time(14, 0))
-    assert "Saved C-07" in app.success[0].value
+    assert "Saved `C-07`" in app.success[0].value  # the code as a code span: shown literally
     assert "dread 3" in app.success[0].value
     # The form is ready for the next session, and the list shows the entry.
     assert app.selectbox(key="new_client").value is None
@@ -123,7 +128,8 @@ def test_name_like_code_needs_an_explicit_confirm(app: AppTest, engine: Engine) 
 def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
     entry_id = add_session(engine, make_entry(dread=2, client_code="C-11"))
     app.run()
-    app.button(key=f"row_edit_{entry_id}").click()
+    pick(app, entry_id)
+    app.button(key="row_edit").click()
     app.run()
     assert app.selectbox(key="edit_client").value == "C-11"
     app.slider(key="edit_dread").set_value(8)
@@ -132,28 +138,38 @@ def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
     assert not app.exception
     row = load_sessions(engine).iloc[0]
     assert (row["dread"], row["client_code"]) == (8, "C-11")
-    assert "Updated C-11" in app.success[0].value
+    assert "Updated `C-11`" in app.success[0].value
 
 
-def test_delete_asks_first(app: AppTest, engine: Engine) -> None:
-    entry_id = add_session(engine, make_entry())
+def test_delete_asks_first_and_removes_the_picked_entry(app: AppTest, engine: Engine) -> None:
+    now = datetime.now(BERLIN)
+    keep = add_session(engine, make_entry(client_code="C-01", started_at=now - timedelta(hours=3)))
+    doomed = add_session(
+        engine, make_entry(client_code="C-02", started_at=now - timedelta(hours=5))
+    )
     app.run()
-    app.button(key=f"row_delete_{entry_id}").click()
+    pick(app, doomed)
+    app.button(key="row_delete").click()
     app.run()
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine) == 2
     assert "cannot be undone" in app.warning[0].value
-    app.button(key=f"confirm_delete_{entry_id}").click()
+    assert "C-02" in app.warning[0].value  # it names the entry that would go
+    app.button(key="delete_yes").click()
     app.run()
-    assert count_sessions(engine) == 0
+    assert not app.exception
+    assert load_sessions(engine)["id"].tolist() == [keep]
     assert "deleted" in app.success[0].value
+    # The picker falls back to an entry that still exists.
+    assert app.selectbox(key="row_pick").value == keep
 
 
 def test_delete_can_be_cancelled(app: AppTest, engine: Engine) -> None:
     entry_id = add_session(engine, make_entry())
     app.run()
-    app.button(key=f"row_delete_{entry_id}").click()
+    pick(app, entry_id)
+    app.button(key="row_delete").click()
     app.run()
-    app.button(key=f"cancel_delete_{entry_id}").click()
+    app.button(key="delete_no").click()
     app.run()
     assert count_sessions(engine) == 1
     assert not app.warning
@@ -165,3 +181,11 @@ def test_recent_codes_are_offered(app: AppTest, engine: Engine) -> None:
     add_session(engine, make_entry(client_code="C-02", started_at=now - timedelta(hours=2)))
     app.run()
     assert app.selectbox(key="new_client").options[:2] == ["C-02", "C-01"]
+
+
+def test_a_hostile_code_is_listed_as_literal_text(app: AppTest, engine: Engine) -> None:
+    # Markdown would fetch an image from another host; a code span shows the text as typed.
+    add_session(engine, make_entry(client_code="![x](http://evil.example/x.png)"))
+    app.run()
+    listing = next(md.value for md in app.markdown if "evil.example" in md.value)
+    assert "`![x](http://evil.example/x.png)`" in listing

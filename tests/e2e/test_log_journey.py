@@ -39,8 +39,8 @@ def test_three_sessions_logged_by_keyboard_are_listed(
         saved = main.get_by_test_id("stAlert").filter(has_text=f"Saved {code} at")
         expect(saved).to_contain_text(summary)
 
-    # One list row per session: its markdown line holds the code and the dotted ratings.
-    rows = main.get_by_test_id("stMarkdownContainer")
+    # One list item per session: its line holds the code and the dotted ratings.
+    rows = main.get_by_test_id("stMarkdownContainer").locator("li")
     for code, ratings in SESSIONS:
         line = " · ".join(f"{sign.lower()} {value}" for sign, value in ratings.items())
         expect(rows.filter(has_text=code).filter(has_text=line)).to_have_count(1)
