@@ -19,15 +19,14 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from core.patterns import PatternReport, find_patterns
-from core.schema import SIGNS
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
-from dashboard.figures import calendar_figure, levels_figure, trend_figure
+from dashboard.figures import calendar_figure, trend_figure
 from data.repository import data_version, load_sessions
 from data.settings_store import load_thresholds
 
 CACHE_ENTRIES = 8
-FIGURE_CACHE_ENTRIES = 16
+FIGURE_CACHE_ENTRIES = 12
 
 ThresholdKey = tuple[tuple[str, Any], ...]
 
@@ -80,30 +79,38 @@ def cached_assessment(
 # Figures are kept as objects (cache_resource), not pickled: building Plotly figures is most of a
 # Review page run (about 0.2 s of CPU for ten years), and unpickling one validates it all again.
 # st.plotly_chart copies a figure (to_dict) before sending it, so sharing one is safe.
+# One figure per entry, built only when shown: the page draws one sign at a time, and a bound of
+# three signs by four periods keeps the cache to a few MiB (measured ~0.4 MiB per figure).
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
-def _review_trends(
+def _review_trend(
     url: str,
     version: tuple[Any, ...],
     thresholds: ThresholdKey,
     today: date,
     zone: str,
+    sign: str,
     start: date | None,
     _engine: Engine,
-) -> tuple[go.Figure, ...]:
+) -> go.Figure:
     days = _assessment(url, version, thresholds, today, zone, _engine).days
     cut = Thresholds.from_mapping(dict(thresholds)).absolute_threshold
-    trends = (trend_figure(days, sign, absolute_threshold=cut, start=start) for sign in SIGNS)
-    return (*trends, levels_figure(days, start=start))
+    return trend_figure(days, sign, absolute_threshold=cut, start=start)
 
 
-def cached_review_trends(
-    engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds, start: date | None
-) -> tuple[go.Figure, ...]:
-    """The Review trend charts (one per sign in SIGNS order, then the levels strip), built once
-    per data version, thresholds, day and period."""
+def cached_review_trend(
+    engine: Engine,
+    *,
+    today: date,
+    tz: ZoneInfo,
+    thresholds: Thresholds,
+    sign: str,
+    start: date | None,
+) -> go.Figure:
+    """The Review trend chart of one sign, built once per data version, thresholds, day and
+    period."""
     version = astuple(data_version(engine))
     key = threshold_key(thresholds)
-    return _review_trends(_url(engine), version, key, today, tz.key, start, engine)
+    return _review_trend(_url(engine), version, key, today, tz.key, sign, start, engine)
 
 
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)

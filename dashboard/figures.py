@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.schema import RATING_MAX, RATING_MIN, SIGNS
+from core.warnings import Assessment, level_rank
 
 LEVEL_COLOURS: Final = {"watch": "rgba(242, 169, 0, 0.18)", "chronic": "rgba(214, 69, 65, 0.22)"}
 LEVEL_WORDS: Final = {"none": "no warning", "watch": "watch", "chronic": "chronic"}
@@ -43,6 +44,18 @@ def sign_days(days: pd.DataFrame, sign: str, start: date | None = None) -> pd.Da
     if start is not None:
         rows = rows[rows["day"] >= pd.Timestamp(start)]
     return rows
+
+
+def most_pressing(assessment: Assessment) -> str:
+    """The sign to show first: the highest warning level, then the highest 28-day average."""
+
+    def weight(sign: str) -> tuple[int, float]:
+        status = assessment.signs[sign]
+        average = status.rolling_28d
+        return level_rank(status.level), -1.0 if average is None or pd.isna(average) else average
+
+    # max keeps the first of equals, so a calm history opens on the first sign in SIGNS.
+    return max(SIGNS, key=weight)
 
 
 def level_spans(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:

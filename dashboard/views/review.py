@@ -14,11 +14,12 @@ from core.warnings import Assessment
 from dashboard.analysis import (
     cached_assessment,
     cached_review_calendar,
-    cached_review_trends,
+    cached_review_trend,
     current_thresholds,
     local_today,
 )
 from dashboard.common import get_engine, tz
+from dashboard.figures import most_pressing
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
 LEVEL_BADGES = {
@@ -89,7 +90,20 @@ def _explanations(assessment: Assessment) -> None:
 
 
 def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
+    # One sign at a time: five Plotly charts drawn at once made the page about three times slower
+    # to appear than a one-chart page (BENCHMARKS.md); the shading and the level in each option
+    # carry what the separate level strip showed.
     st.subheader("Trends")
+    first = most_pressing(assessment)
+
+    def option(sign: str) -> str:
+        level = assessment.signs[sign].level
+        return sign.capitalize() + ("" if level == "none" else f" · {level}")
+
+    sign = (
+        st.segmented_control("Show", SIGNS, default=first, format_func=option, key="review_sign")
+        or first
+    )
     period = (
         st.segmented_control("Period", list(PERIODS), default="6 months", key="review_period")
         or "6 months"
@@ -101,25 +115,19 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
         "usual level, the red one the fixed threshold. Amber shading marks watch, red chronic."
     )
     engine, zone = get_engine(), tz()
-    # Built once per data version and period (dashboard.analysis): figures are most of a run.
-    *trends, levels = cached_review_trends(
-        engine, today=assessment.as_of, tz=zone, thresholds=thresholds, start=start
+    # Built once per data version, sign and period (dashboard.analysis): figures are most of a run.
+    trend = cached_review_trend(
+        engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign, start=start
     )
-    for sign, figure in zip(SIGNS, trends, strict=True):
-        st.plotly_chart(figure, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
-    st.plotly_chart(levels, width="stretch", key="review_levels", config=CHART_CONFIG)
+    st.plotly_chart(trend, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
 
     st.subheader("A year at a glance")
-    sign = (
-        st.selectbox("Sign", SIGNS, key="review_calendar_sign", format_func=str.capitalize)
-        or SIGNS[0]
-    )
     st.plotly_chart(
         cached_review_calendar(
             engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign
         ),
         width="stretch",
-        key="review_calendar",
+        key=f"review_calendar_{sign}",
         config=CHART_CONFIG,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.schema import GUIDE_ACTIONS
+from core.warnings import assess
+from dashboard.figures import most_pressing
 from data.demo import seed_demo
 from data.environment import local_timezone
-from data.repository import add_session
+from data.repository import add_session, load_sessions
 from tests.factories import make_entry
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -68,14 +71,33 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     advice = " ".join(m.value for m in at.markdown)
     assert all(action.capitalize() in advice for action in GUIDE_ACTIONS)
     assert "Fatigue has been elevated" in advice  # the per-sign explanation in words
+    # One sign at a time: its trend and its calendar; it opens on the chronic sign.
     charts = at.get("plotly_chart")
-    assert len(charts) == 5  # three trends, the level strips, the calendar
+    assert len(charts) == 2
+    assert at.button_group(key="review_sign").value == "fatigue"
+    assert "Fatigue: day values" in charts[0].proto.spec
+    assert "Fatigue, one square per day" in charts[1].proto.spec
 
 
-def test_the_calendar_follows_the_chosen_sign(demo: Engine) -> None:
+@pytest.mark.parametrize("sign", ["dread", "detachment", "fatigue"])
+def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) -> None:
     at = open_review(demo)
-    at.selectbox(key="review_calendar_sign").set_value("dread")
+    at.button_group(key="review_sign").set_value(sign)
     at.run()
     assert not at.exception
-    calendar = at.get("plotly_chart")[-1]
-    assert "Dread, one square per day" in calendar.proto.spec
+    trend, calendar = at.get("plotly_chart")
+    assert f"{sign.capitalize()}: day values and rolling averages" in trend.proto.spec
+    assert f"{sign.capitalize()}, one square per day" in calendar.proto.spec
+    # The threshold line and the baseline are on every sign's chart.
+    assert "threshold 6" in trend.proto.spec
+    assert "your usual level" in trend.proto.spec
+
+
+def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
+    demo: Engine,
+) -> None:
+    assessment = assess(load_sessions(demo), today=_today(), tz=local_timezone())
+    assert most_pressing(assessment) == "fatigue"
+    calm = {s: replace(v, level="none") for s, v in assessment.signs.items()}
+    calm["dread"] = replace(calm["dread"], rolling_28d=9.5)
+    assert most_pressing(replace(assessment, signs=calm)) == "dread"

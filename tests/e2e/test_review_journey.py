@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.e2e
 
-REVIEW_CHARTS = 5  # a trend per sign, the levels strip and the calendar heatmap
+REVIEW_CHARTS = 2  # the chosen sign's trend and its calendar heatmap
 
 
 def test_imported_demo_shows_warning_and_charts_on_review(
@@ -54,3 +54,14 @@ def test_imported_demo_shows_warning_and_charts_on_review(
     first_sentence = expected.overall.explanation.split(". ")[0]
     expect(main.get_by_test_id("stAlert").filter(has_text=first_sentence)).to_be_visible()
     assert wait_charts_drawn(page) == REVIEW_CHARTS
+    # It opens on the most pressing sign; every sign's trend and calendar can be shown.
+    charts = main.get_by_test_id("stPlotlyChart")
+    expect(charts.first.locator(".gtitle")).to_have_text("Fatigue: day values and rolling averages")
+    for sign in ("Dread", "Detachment", "Fatigue"):
+        # The "Show" control (the metric tiles' help icons are buttons named after the signs).
+        main.get_by_role("radiogroup", name="Show").get_by_role("radio", name=sign).click()
+        expect(charts.first.locator(".gtitle")).to_have_text(
+            f"{sign}: day values and rolling averages", timeout=30_000
+        )
+        expect(charts.last.locator(".gtitle")).to_contain_text(f"{sign}, one square per day")
+        assert wait_charts_drawn(page) == REVIEW_CHARTS
