@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 
 import streamlit as st
 
@@ -15,7 +16,9 @@ from data.repository import DataVersion, count_sessions, data_version
 PREVIEW_HEIGHT = 900
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+# cache_resource, not cache_data: the HTML is ~5 MB (plotly.js inlined) and an immutable str, so
+# every run shares the one copy instead of unpickling a fresh one; two entries cover a toggle.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _packet(
     version: DataVersion,
     start: date,
@@ -114,7 +117,8 @@ if period is not None:
         buttons = st.columns(3)
         buttons[0].download_button(
             "Download HTML",
-            data=html,
+            # Deferred: the bytes are made when the button is clicked, not stored on every run.
+            data=partial(html.encode, "utf-8"),
             file_name=f"{name}.html",
             mime="text/html",
             key="sup_download_html",
@@ -143,4 +147,9 @@ if period is not None:
                 args=(start, end, "pdf"),
             )
         st.subheader("Preview")
-        st.iframe(html, height=PREVIEW_HEIGHT)
+        # On request: the preview sends the whole ~5 MB packet (plotly.js inlined) through the
+        # page, which cost the server ~50 MiB of memory per open preview (BENCHMARKS.md).
+        if st.toggle("Show the packet here", key="sup_preview"):
+            st.iframe(html, height=PREVIEW_HEIGHT)
+        else:
+            st.caption("Turn this on to read the packet on this page before you download it.")

@@ -36,6 +36,12 @@ def open_page(engine: Engine) -> AppTest:
 
 
 def _iframes(at: AppTest) -> list[str]:
+    """The preview's HTML, after turning the preview on (it is off until asked for)."""
+    preview = [toggle for toggle in at.toggle if toggle.key == "sup_preview"]
+    if preview and not preview[0].value:
+        preview[0].set_value(True)
+        at.run()
+        assert not at.exception, at.exception
     return [e.proto.srcdoc for e in at.get("iframe")] if at.get("iframe") else []
 
 
@@ -60,6 +66,7 @@ def test_preview_on_demo_data_defaults_to_the_last_four_weeks(demo: Engine) -> N
     assert at.toggle(key="sup_include_notes").value is False
     assert at.toggle(key="sup_show_codes").value is False
     assert not at.warning
+    assert not at.get("iframe")  # the ~5 MB preview only on request
     frames = _iframes(at)
     assert len(frames) == 1
     assert "How you are doing" in frames[0] and "C-42" not in frames[0].replace("plotly", "")
