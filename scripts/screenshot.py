@@ -21,7 +21,9 @@ def main(url: str, out: str, wait_for: str = "[data-testid='stApp']") -> None:
     """Open `url`, wait for the app (and charts, when asked) and save a PNG to `out`."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = browser.new_page(viewport={"width": 1300, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))})
+        page = browser.new_page(
+            viewport={"width": 1300, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))}
+        )
         page.goto(url)
         page.wait_for_selector(wait_for, timeout=30_000)
         page.wait_for_timeout(2500)
