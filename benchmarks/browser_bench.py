@@ -22,17 +22,10 @@ from benchmarks.datasets import build_database, ten_years
 from benchmarks.report import Report
 from benchmarks.server import HERE, Server, rss_mib, serve
 from benchmarks.timing import interleaved_self_timed
+from dashboard.pdf import OFFLINE_FLAGS
 from data.environment import sqlite_url
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-]
+CHROMIUM_ARGS = [*OFFLINE_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 TIMEOUT_MS = 90_000
 # Idle, at least one chart, and every chart's SVG drawn by Plotly.
 ALL_CHARTS_DRAWN = """() => {

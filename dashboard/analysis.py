@@ -40,6 +40,11 @@ def _url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+def _key(engine: Engine, thresholds: Thresholds) -> tuple[str, tuple[Any, ...], ThresholdKey]:
+    """Database, data version and thresholds: the leading part of every cache key here."""
+    return _url(engine), astuple(data_version(engine)), threshold_key(thresholds)
+
+
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _sessions(url: str, version: tuple[Any, ...], _engine: Engine) -> pd.DataFrame:
     return load_sessions(_engine)
@@ -72,8 +77,7 @@ def cached_assessment(
     engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds
 ) -> Assessment:
     """core.warnings.assess on every stored entry, cached per data version and inputs."""
-    version = astuple(data_version(engine))
-    return _assessment(_url(engine), version, threshold_key(thresholds), today, tz.key, engine)
+    return _assessment(*_key(engine, thresholds), today, tz.key, engine)
 
 
 # Figures are kept as objects (cache_resource), not pickled: building Plotly figures is most of a
@@ -108,9 +112,7 @@ def cached_review_trend(
 ) -> go.Figure:
     """The Review trend chart of one sign, built once per data version, thresholds, day and
     period."""
-    version = astuple(data_version(engine))
-    key = threshold_key(thresholds)
-    return _review_trend(_url(engine), version, key, today, tz.key, sign, start, engine)
+    return _review_trend(*_key(engine, thresholds), today, tz.key, sign, start, engine)
 
 
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
@@ -131,9 +133,7 @@ def cached_review_calendar(
     engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds, sign: str
 ) -> go.Figure:
     """The Review calendar heatmap of one sign, built once per data version and inputs."""
-    version = astuple(data_version(engine))
-    key = threshold_key(thresholds)
-    return _review_calendar(_url(engine), version, key, today, tz.key, sign, engine)
+    return _review_calendar(*_key(engine, thresholds), today, tz.key, sign, engine)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
@@ -160,9 +160,7 @@ def cached_patterns(
     engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds, since: date | None
 ) -> PatternReport:
     """core.patterns.find_patterns on every stored entry, cached per data version and inputs."""
-    version = astuple(data_version(engine))
-    key = threshold_key(thresholds)
-    return _patterns(_url(engine), version, key, today, tz.key, since, engine)
+    return _patterns(*_key(engine, thresholds), today, tz.key, since, engine)
 
 
 def current_thresholds(engine: Engine) -> Thresholds:

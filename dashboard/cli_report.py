@@ -6,18 +6,12 @@ import argparse
 import os
 import sys
 import tempfile
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from dashboard.cli_args import iso_day
 from data.environment import load_environment, local_timezone
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
 
 
 def add_report_command(subparsers: Any) -> None:
@@ -33,12 +27,12 @@ def add_report_command(subparsers: Any) -> None:
     report.add_argument(
         "--from",
         dest="start",
-        type=_day,
+        type=iso_day,
         metavar="YYYY-MM-DD",
         help="first day (default: the day after your last packet, else 4 weeks ago)",
     )
     report.add_argument(
-        "--to", dest="end", type=_day, metavar="YYYY-MM-DD", help="last day (default: today)"
+        "--to", dest="end", type=iso_day, metavar="YYYY-MM-DD", help="last day (default: today)"
     )
     report.add_argument(
         "--format",

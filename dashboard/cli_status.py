@@ -27,14 +27,8 @@ from core.patterns import PatternReport, default_since, find_patterns, findings,
 from core.schema import SIGNS, empty_sessions
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
+from dashboard.cli_args import iso_day
 from data.environment import load_environment, local_timezone
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
 
 
 def add_status_command(subparsers: Any) -> None:
@@ -48,7 +42,7 @@ def add_status_command(subparsers: Any) -> None:
         ),
     )
     status.add_argument(
-        "--today", type=_day, metavar="YYYY-MM-DD", help="the day to judge (default: today)"
+        "--today", type=iso_day, metavar="YYYY-MM-DD", help="the day to judge (default: today)"
     )
     status.add_argument("--json", action="store_true", help="print JSON instead of text")
     status.set_defaults(handler=cmd_status)

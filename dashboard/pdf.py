@@ -43,19 +43,26 @@ def find_chromium() -> str | None:
     return None
 
 
+# Headless Chromium as root on a machine without a display or network: no sandbox, no GPU, and
+# none of the background requests Chromium makes on its own (updates, sync, first-run pages).
+OFFLINE_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
 def chromium_command(browser: str, source: Path, target: Path, profile: Path) -> list[str]:
     """The command that prints `source` (an HTML file) to `target` with every network path shut."""
     return [
         browser,
         "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
+        *OFFLINE_FLAGS,
         "--disable-extensions",
         "--disable-default-apps",
-        "--no-first-run",
         "--no-default-browser-check",
         "--mute-audio",
         # Every host name fails to resolve and every connection goes to a closed local port:

@@ -7,20 +7,13 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from dashboard.pdf import OFFLINE_FLAGS
 
 
 def main(url: str, out: str, wait_for: str = "[data-testid='stApp']") -> None:
     """Open `url`, wait for the app (and charts, when asked) and save a PNG to `out`."""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=list(OFFLINE_FLAGS))
         page = browser.new_page(
             viewport={"width": 1300, "height": int(os.environ.get("SHOT_HEIGHT", "1000"))}
         )

@@ -28,19 +28,13 @@ from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
 from sqlalchemy import Engine
 
 from dashboard.cli import streamlit_command
+from dashboard.pdf import OFFLINE_FLAGS
 from data.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_VARIABLE = "TIGHTROPE_CHROMIUM"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_ARGS = list(OFFLINE_FLAGS)
 LOCAL_HOST = "127.0.0.1"
 START_TIMEOUT_S = 60.0
 DEMO_ZONE = ZoneInfo("Europe/Berlin")
