@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 
 import streamlit as st
 
@@ -16,8 +15,10 @@ from data.repository import DataVersion, count_sessions, data_version
 PREVIEW_HEIGHT = 900
 
 
-# cache_resource, not cache_data: the HTML is ~5 MB (plotly.js inlined) and an immutable str, so
+# cache_resource, not cache_data: the HTML is ~5 MB (plotly.js inlined) and immutable bytes, so
 # every run shares the one copy instead of unpickling a fresh one; two entries cover a toggle.
+# Bytes, not str: the download button hands these very bytes to Streamlit's media store, which
+# keys them by content, so a rerun stores nothing new.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _packet(
     version: DataVersion,
@@ -27,12 +28,12 @@ def _packet(
     show_client_codes: bool,
     today: date,
     previous_id: int | None,
-) -> tuple[bool, str]:
+) -> tuple[bool, bytes]:
     # The data version and the previous packet are in the key: a new entry or a newly recorded
     # packet gives a fresh packet, anything else reuses the last one.
     options = PacketOptions(start, end, include_notes, show_client_codes)
     context = load_packet(get_engine(), options, today=today, tz=tz())
-    return context.empty, render_packet(context)
+    return context.empty, render_packet(context).encode("utf-8")
 
 
 def _record(start: date, end: date, fmt: str) -> None:
@@ -96,7 +97,7 @@ if period is not None:
     start, end = period
     previous = previous_packet(engine, start)
     with st.spinner("Preparing the packet…"):
-        empty, html = _packet(
+        empty, html_bytes = _packet(
             data_version(engine),
             start,
             end,
@@ -117,19 +118,21 @@ if period is not None:
         buttons = st.columns(3)
         buttons[0].download_button(
             "Download HTML",
-            # Deferred: the bytes are made when the button is clicked, not stored on every run.
-            data=partial(html.encode, "utf-8"),
+            # The bytes themselves, not a callable: a deferred download is fetched after the rerun
+            # that on_click starts, and that rerun revokes the callable, so the download failed
+            # now and then on a loaded machine.
+            data=html_bytes,
             file_name=f"{name}.html",
             mime="text/html",
             key="sup_download_html",
             on_click=_record,
             args=(start, end, "html"),
         )
-        pdf_key = ("sup_pdf", start, end, include_notes, show_codes, hash(html))
+        pdf_key = ("sup_pdf", start, end, include_notes, show_codes, hash(html_bytes))
         if buttons[1].button("Make PDF", key="sup_make_pdf"):
             try:
                 with st.spinner("Making the PDF… (a few seconds)"):
-                    st.session_state["sup_pdf"] = (pdf_key, html_to_pdf(html))
+                    st.session_state["sup_pdf"] = (pdf_key, html_to_pdf(html_bytes.decode("utf-8")))
             except ChromiumNotFoundError as error:
                 st.warning(str(error))
             except PdfError as error:
@@ -150,6 +153,6 @@ if period is not None:
         # On request: the preview sends the whole ~5 MB packet (plotly.js inlined) through the
         # page, which cost the server ~50 MiB of memory per open preview (BENCHMARKS.md).
         if st.toggle("Show the packet here", key="sup_preview"):
-            st.iframe(html, height=PREVIEW_HEIGHT)
+            st.iframe(html_bytes.decode("utf-8"), height=PREVIEW_HEIGHT)
         else:
             st.caption("Turn this on to read the packet on this page before you download it.")
