@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any, cast
 
 import streamlit as st
@@ -27,11 +28,24 @@ from data.repository import (
 
 SCALE = " · ".join(f"{value} {word}" for value, word in RATING_ANCHORS.items())
 TEXT_FIELDS = (*REFLECTION_PROMPTS, "note")
+# A second identical save this soon after the first is a double click, even across a minute
+# boundary (where the database's one-entry-per-minute-and-client rule would not catch it).
+DOUBLE_SUBMIT_SECONDS = 120
 
 
 def _now_local() -> tuple[date, time]:
     now = datetime.now(tz())
     return now.date(), now.time().replace(second=0, microsecond=0)
+
+
+def _backfilling(prefix: str) -> bool:
+    """Whether this form sets its own date and start time (always, when editing)."""
+    return prefix != "new_" or bool(st.session_state.get("new_backfill"))
+
+
+def _start_now() -> None:
+    """Turning back-fill on starts the pickers at the current time, not when the page opened."""
+    st.session_state["new_date"], st.session_state["new_time"] = _now_local()
 
 
 def _defaults(prefix: str) -> dict[str, Any]:
@@ -44,19 +58,30 @@ def _defaults(prefix: str) -> dict[str, Any]:
         f"{prefix}grounding": False,
         f"{prefix}keep_code": False,
     }
+    if prefix == "new_":
+        values["new_backfill"] = False
     values.update({f"{prefix}{sign}": 0 for sign in SIGNS})
     values.update({f"{prefix}{field}": "" for field in TEXT_FIELDS})
     return values
 
 
 def _reset(prefix: str) -> None:
+    # Back-filling several past sessions: stay in that mode and keep the day and time just used.
+    keep = {"new_backfill"}
+    if _backfilling(prefix):
+        keep |= {f"{prefix}date", f"{prefix}time"}
     for key, value in _defaults(prefix).items():
-        st.session_state[key] = value
+        if key not in keep:
+            st.session_state[key] = value
 
 
 def _payload(prefix: str) -> dict[str, Any]:
     state = st.session_state
-    started = datetime.combine(state[f"{prefix}date"], state[f"{prefix}time"], tzinfo=tz())
+    if _backfilling(prefix):
+        started = datetime.combine(state[f"{prefix}date"], state[f"{prefix}time"], tzinfo=tz())
+    else:
+        # Logged right after the session: the time of saving, to the minute.
+        started = datetime.now(tz()).replace(second=0, microsecond=0)
     payload: dict[str, Any] = {
         "started_at": started,
         "client_code": (state[f"{prefix}client"] or "").strip(),
@@ -117,18 +142,34 @@ def _summary(entry: SessionCreate) -> str:
     return f"{_code_span(entry.client_code)} at {local_time(entry.started_at)}: {ratings}"
 
 
+def _fingerprint(entry: SessionCreate) -> str:
+    """The entry without its start time: what a double click repeats."""
+    return entry.model_dump_json(exclude={"started_at"})
+
+
 def _save_new() -> None:
     entry = _validate("new_", SessionCreate)
     if entry is None:
         return
+    state = st.session_state
+    last = state.get("new_last_saved")
+    if (
+        last is not None
+        and not _backfilling("new_")
+        and last[0] == _fingerprint(entry)
+        and monotonic() - last[1] < DOUBLE_SUBMIT_SECONDS
+    ):
+        state["new_flash"] = ("info", "Already saved: " + last[2] + ".")
+        return
     try:
         add_session(get_engine(), entry)
     except DuplicateEntryError:
-        st.session_state["new_flash"] = ("info", "Already saved: " + _summary(entry) + ".")
+        state["new_flash"] = ("info", "Already saved: " + _summary(entry) + ".")
         return
     except EntryError as error:
-        st.session_state["new_flash"] = ("error", f"{error} Nothing was saved.")
+        state["new_flash"] = ("error", f"{error} Nothing was saved.")
         return
+    state["new_last_saved"] = (_fingerprint(entry), monotonic(), _summary(entry))
     _reset("new_")
     st.session_state["new_needs_confirm"] = False
     st.session_state["new_flash"] = ("success", "Saved " + _summary(entry) + ".")
@@ -176,11 +217,12 @@ def _entry_fields(prefix: str, codes: list[str], tags: list[str]) -> None:
     for column, sign in zip(columns, SIGNS, strict=True):
         with column:
             st.slider(sign.capitalize(), 0, 10, key=f"{prefix}{sign}")
-    left, right = st.columns(2)
-    with left:
-        st.date_input("Session date", key=f"{prefix}date", format="YYYY-MM-DD")
-    with right:
-        st.time_input("Start time", key=f"{prefix}time", step=timedelta(minutes=5))
+    if _backfilling(prefix):
+        left, right = st.columns(2)
+        with left:
+            st.date_input("Session date", key=f"{prefix}date", format="YYYY-MM-DD")
+        with right:
+            st.time_input("Start time", key=f"{prefix}time", step=timedelta(minutes=5))
     st.multiselect(
         "Scenario tags (optional)",
         tags,
@@ -315,6 +357,15 @@ def _log_body() -> None:
     _flash("new_")
     codes = recent_client_codes(engine)
     tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
+    # The date and time pickers only on request: most entries are made right after the session
+    # and take the time of saving; two fewer widgets also make every save's redraw faster
+    # (BENCHMARKS.md).
+    st.toggle(
+        "Earlier session: set its date and start time",
+        key="new_backfill",
+        on_change=_start_now,
+        help="Off: the entry is saved with the current time. On: choose when it started.",
+    )
     with st.form("log_form", border=True, enter_to_submit=True):
         _entry_fields("new_", codes, tags)
         st.form_submit_button("Save session", type="primary", on_click=_save_new, key="new_submit")

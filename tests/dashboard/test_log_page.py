@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
 from data.repository import add_session, count_sessions, load_sessions
@@ -26,16 +26,30 @@ def app(engine: Engine) -> AppTest:
     return at
 
 
-def fill(at: AppTest, code: str = "C-07", ratings: tuple[int, int, int] = (3, 4, 5)) -> None:
-    """Fill the log form the way a user would, yesterday at 14:00."""
+def fill_now(at: AppTest, code: str = "C-07", ratings: tuple[int, int, int] = (3, 4, 5)) -> None:
+    """Fill the log form the way a user would right after a session (no date or time)."""
     box = at.selectbox(key="new_client")
     if code not in box.options:
         box.options.append(code)  # what typing a new code does (accept_new_options)
     box.set_value(code)
     for key, value in zip(("new_dread", "new_detachment", "new_fatigue"), ratings, strict=True):
         at.slider(key=key).set_value(value)
-    at.date_input(key="new_date").set_value(date.today() - timedelta(days=1))
-    at.time_input(key="new_time").set_value(time(14, 0))
+
+
+def backfill(at: AppTest, day: date, start: time) -> None:
+    """Turn on "Earlier session" (outside the form: it reruns) and set the date and time."""
+    if not at.toggle(key="new_backfill").value:
+        at.toggle(key="new_backfill").set_value(True)
+        at.run()
+        assert not at.exception
+    at.date_input(key="new_date").set_value(day)
+    at.time_input(key="new_time").set_value(start)
+
+
+def fill(at: AppTest, code: str = "C-07", ratings: tuple[int, int, int] = (3, 4, 5)) -> None:
+    """Fill the log form the way a user would for a session yesterday at 14:00."""
+    backfill(at, date.today() - timedelta(days=1), time(14, 0))
+    fill_now(at, code, ratings)
 
 
 def pick(at: AppTest, entry_id: int) -> None:
@@ -81,6 +95,38 @@ def test_save_stores_one_row_and_says_what_was_saved(app: AppTest, engine: Engin
     assert any("C-07" in md.value for md in app.markdown)
 
 
+def test_default_entry_takes_the_time_of_saving(app: AppTest, engine: Engine) -> None:
+    # Right after a session no date or time is asked for: the pickers are behind a toggle.
+    assert not app.get("date_input") and not app.get("time_input")
+    before = datetime.now(BERLIN).replace(second=0, microsecond=0)
+    fill_now(app)
+    submit(app)
+    after = datetime.now(BERLIN)
+    started = load_sessions(engine).iloc[0]["started_at"].to_pydatetime()
+    assert before <= started <= after
+    assert started.second == 0 and started.microsecond == 0
+    assert "Saved `C-07`" in app.success[0].value
+
+
+def test_backfill_keeps_its_day_for_the_next_entry(app: AppTest, engine: Engine) -> None:
+    day = date.today() - timedelta(days=3)
+    app.toggle(key="new_backfill").set_value(True)
+    app.run()
+    # Turning it on starts the pickers at the current time, not at when the page opened.
+    assert app.date_input(key="new_date").value == date.today()
+    backfill(app, day, time(9, 0))
+    fill_now(app, code="C-01")
+    submit(app)
+    assert app.toggle(key="new_backfill").value is True
+    assert app.date_input(key="new_date").value == day
+    assert app.selectbox(key="new_client").value is None
+    app.time_input(key="new_time").set_value(time(10, 0))
+    fill_now(app, code="C-02")
+    submit(app)
+    starts = load_sessions(engine)["started_at"].dt.tz_convert(BERLIN)
+    assert [(s.date(), s.time()) for s in starts] == [(day, time(9, 0)), (day, time(10, 0))]
+
+
 def test_missing_client_code_is_refused_and_nothing_is_stored(app: AppTest, engine: Engine) -> None:
     app.slider(key="new_dread").set_value(7)
     submit(app)
@@ -113,6 +159,26 @@ def test_double_submit_stores_one_row(app: AppTest, engine: Engine) -> None:
     submit(app)
     assert count_sessions(engine) == 1
     assert "Already saved" in app.info[0].value
+
+
+def test_double_click_across_a_minute_boundary_stores_one_row(app: AppTest, engine: Engine) -> None:
+    fill_now(app)
+    submit(app)
+    # As if the minute had turned between the two clicks: the database's one-entry-per-minute
+    # rule cannot catch the second, the page's double-click guard must.
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE session_entry SET started_at = :earlier"),
+            {"earlier": "2020-01-01 08:00:00.000000"},
+        )
+    fill_now(app)
+    submit(app)
+    assert count_sessions(engine) == 1
+    assert "Already saved" in app.info[0].value
+    # A different entry is not a double click.
+    fill_now(app, code="C-08")
+    submit(app)
+    assert count_sessions(engine) == 2
 
 
 def test_name_like_code_needs_an_explicit_confirm(app: AppTest, engine: Engine) -> None:
