@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine
 
 from data.environment import sqlite_path, sqlite_url
@@ -82,7 +80,11 @@ def timestamped_backup(engine: Engine, prefix: str = "backup-") -> Path:
 
 
 def _known_revisions() -> dict[str, int]:
-    from data.db import alembic_config  # local import: db imports this module lazily too
+    # Local imports: db imports this module lazily too, and alembic is loaded only when needed
+    # (the running dashboard never imports it unless a restore or a migration needs it).
+    from alembic.script import ScriptDirectory
+
+    from data.db import alembic_config
 
     script = ScriptDirectory.from_config(alembic_config())
     ordered = list(reversed(list(script.walk_revisions())))
@@ -137,6 +139,8 @@ def restore_database(engine: Engine, source: Path) -> RestoreResult:
     migrated on a private copy when it is older. The current data is backed up before anything
     changes; the swap is a single SQLite backup step, so it happens whole or not at all.
     """
+    from alembic.util.exc import CommandError  # local import: alembic only when restoring
+
     from data.db import head_revision, make_engine, upgrade
 
     revision = inspect_backup(source)

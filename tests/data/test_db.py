@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from data.db import current_revision, head_revision
+from data.db import current_revision, ensure_schema, head_revision, make_engine, upgrade
+from data.environment import sqlite_url
 
 
 @pytest.mark.parametrize(
@@ -71,3 +77,43 @@ def test_data_revision_changes_even_when_raw_sql_writes(engine: Engine) -> None:
         connection.execute(text("DELETE FROM session_entry"))
     seen.append(token())
     assert len(set(seen)) == 3
+
+
+def test_current_revision_reads_what_alembic_reads(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "journal.sqlite3"))
+    assert current_revision(engine) is None  # no version table yet
+    for revision in ("0001", head_revision()):
+        upgrade(engine, revision)
+        with engine.connect() as connection:
+            alembic_says = MigrationContext.configure(connection).get_current_revision()
+        assert current_revision(engine) == alembic_says == revision
+    engine.dispose()
+
+
+def test_current_revision_of_an_empty_version_table_is_none(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM alembic_version"))
+    assert current_revision(engine) is None
+
+
+def test_starting_on_an_up_to_date_database_does_not_import_alembic(engine: Engine) -> None:
+    # alembic costs the running dashboard ~11 MiB; a fresh interpreter shows whether it loads.
+    url = engine.url.render_as_string(hide_password=False)
+    code = (
+        "import sys\n"
+        "from data.db import ensure_schema, make_engine\n"
+        f"assert ensure_schema(make_engine({url!r})) is None\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_an_outdated_database_is_still_migrated(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "journal.sqlite3"))
+    upgrade(engine, "0001")
+    ensure_schema(engine)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
