@@ -98,7 +98,8 @@ def _review_trend(
 ) -> go.Figure:
     days = _assessment(url, version, thresholds, today, zone, _engine).days
     cut = Thresholds.from_mapping(dict(thresholds)).absolute_threshold
-    return trend_figure(days, sign, absolute_threshold=cut, start=start)
+    # No legend: the Review page's caption names every line (the packet's charts keep theirs).
+    return trend_figure(days, sign, absolute_threshold=cut, start=start, legend=False)
 
 
 def cached_review_trend(

@@ -88,9 +88,11 @@ def trend_figure(
     absolute_threshold: float,
     start: date | None = None,
     height: int = 360,
+    legend: bool = True,
 ) -> go.Figure:
     """One sign over time: day values, 7- and 28-day means, the threshold, the usual level,
-    and the days at watch (amber) or chronic (red) shaded."""
+    and the days at watch (amber) or chronic (red) shaded; `legend=False` when a caption says
+    what each line means."""
     rows = sign_days(days, sign, start)
     fig = go.Figure()
     title = f"{sign.capitalize()}: day values and rolling averages"
@@ -110,7 +112,7 @@ def trend_figure(
             x0=first, x1=after, fillcolor=LEVEL_COLOURS[level], line_width=0, layer="below"
         )
     # Legend entries for the shading (a shape has none).
-    for level, fill in LEVEL_COLOURS.items():
+    for level, fill in LEVEL_COLOURS.items() if legend else ():
         fig.add_trace(
             go.Scatter(
                 x=[None],
@@ -178,7 +180,12 @@ def trend_figure(
         range=[RATING_MIN - 0.3, RATING_MAX + 0.3], title=None, gridcolor="#eee", dtick=2
     )
     fig.update_xaxes(gridcolor="#f3f3f3", type="date")
-    return _layout(fig, title, height)
+    fig = _layout(fig, title, height)
+    if not legend:
+        # In Chromium a six-entry legend costs about as much drawing as the lines themselves
+        # (BENCHMARKS.md, Review page); without it the plot also keeps the legend's band.
+        fig.update_layout(showlegend=False, margin=dict(b=30))
+    return fig
 
 
 def calendar_figure(

@@ -48,8 +48,9 @@ def _tiles(assessment: Assessment) -> None:
         week: dict[str, Any] = weeks[sign]
         change = float(week["change"])
         with column:
+            # The level badge sits in the label: a Markdown element per tile cost drawing time.
             st.metric(
-                sign.capitalize(),
+                f"{sign.capitalize()} {LEVEL_BADGES[assessment.signs[sign].level]}",
                 _number(float(week["this_week"])),
                 delta=None if pd.isna(change) else f"{change:+.1f} vs previous 4 weeks",
                 delta_color="inverse",
@@ -59,34 +60,36 @@ def _tiles(assessment: Assessment) -> None:
                 ),
                 border=True,
             )
-            st.markdown(LEVEL_BADGES[assessment.signs[sign].level])
 
 
 def _status(assessment: Assessment) -> None:
     """The overall level in words, with the guide's actions when a sign is chronic."""
     overall = assessment.overall
     show = {"none": st.success, "watch": st.warning, "chronic": st.error}[overall.level]
-    show(overall.explanation)
+    # One alert holding the status and what to do: every element costs the browser drawing time.
+    advice = ""
     if overall.level == "chronic":
-        st.markdown(
-            "**What the guide suggests when dread, detachment or fatigue become chronic:**\n"
+        advice = (
+            "\n\n**What the guide suggests when dread, detachment or fatigue become chronic:**\n"
             + "\n".join(f"- {action.capitalize()}" for action in GUIDE_ACTIONS)
         )
     elif overall.level == "watch":
-        st.markdown(
-            "**Small steps from the guide that help now:** give yourself a grounding ritual "
+        advice = (
+            "\n\n**Small steps from the guide that help now:** give yourself a grounding ritual "
             "after tough sessions (stretch, walk, journal); name what happened with a trusted "
             "colleague; bring the sessions that weigh most to supervision."
         )
+    show(overall.explanation + advice)
 
 
 def _explanations(assessment: Assessment) -> None:
     st.subheader("Each sign in words")
-    for sign in SIGNS:
-        status = assessment.signs[sign]
-        st.markdown(
+    st.markdown(
+        "\n\n".join(
             f"**{sign.capitalize()}** · {LEVEL_BADGES[status.level]}  \n{status.explanation}"
+            for sign, status in ((s, assessment.signs[s]) for s in SIGNS)
         )
+    )
 
 
 def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
@@ -111,8 +114,9 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     days = PERIODS[period]
     start = None if days is None else assessment.as_of - timedelta(days=days - 1)
     st.caption(
-        "Dots are day values; lines the 7- and 28-day averages. The dashed grey line is your "
-        "usual level, the red one the fixed threshold. Amber shading marks watch, red chronic."
+        "Dots are day values; the solid line is the 7-day average, the dotted one the 28-day "
+        "average. The dashed grey line is your usual level, the red one the fixed threshold. "
+        "Amber shading marks watch, red chronic."
     )
     engine, zone = get_engine(), tz()
     # Built once per data version, sign and period (dashboard.analysis): figures are most of a run.

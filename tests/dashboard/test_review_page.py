@@ -61,16 +61,20 @@ def demo(engine: Engine) -> Engine:
 
 def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: Engine) -> None:
     at = open_review(demo)
-    assert [m.label for m in at.metric] == ["Dread", "Detachment", "Fatigue"]
+    # Each tile's label carries its sign and its level badge.
+    assert [m.label.split()[0] for m in at.metric] == ["Dread", "Detachment", "Fatigue"]
+    assert at.metric[2].label == "Fatigue :red-badge[chronic]"
     assert all("vs previous 4 weeks" in str(m.delta) for m in at.metric)
     # The planted fatigue episode is chronic; the overall status says so, kindly, once.
     assert len(at.error) == 1
     status = at.error[0].value
     assert status.startswith("Fatigue has been elevated")
     assert status.count("not a diagnosis") == 1
-    advice = " ".join(m.value for m in at.markdown)
-    assert all(action.capitalize() in advice for action in GUIDE_ACTIONS)
-    assert "Fatigue has been elevated" in advice  # the per-sign explanation in words
+    # The guide's actions are in the same alert as the status.
+    assert all(f"- {action.capitalize()}" in status for action in GUIDE_ACTIONS)
+    words = " ".join(m.value for m in at.markdown)
+    assert all(f"**{sign}** ·" in words for sign in ("Dread", "Detachment", "Fatigue"))
+    assert "Fatigue has been elevated" in words  # the per-sign explanation in words
     # One sign at a time: its trend and its calendar; it opens on the chronic sign.
     charts = at.get("plotly_chart")
     assert len(charts) == 2
@@ -88,9 +92,10 @@ def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) ->
     trend, calendar = at.get("plotly_chart")
     assert f"{sign.capitalize()}: day values and rolling averages" in trend.proto.spec
     assert f"{sign.capitalize()}, one square per day" in calendar.proto.spec
-    # The threshold line and the baseline are on every sign's chart.
+    # The threshold line and the baseline are on every sign's chart; the caption names the lines.
     assert "threshold 6" in trend.proto.spec
     assert "your usual level" in trend.proto.spec
+    assert '"showlegend":false' in trend.proto.spec.replace(" ", "")
 
 
 def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
