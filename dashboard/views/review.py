@@ -29,6 +29,8 @@ LEVEL_BADGES = {
 }
 THIN_DAYS = 14
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# Session state (not a widget key, which is dropped on leaving the page): the year stays open.
+YEAR_OPEN = "review_year_open"
 
 
 def _number(value: float) -> str:
@@ -126,14 +128,23 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     st.plotly_chart(trend, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
 
     st.subheader("A year at a glance")
-    st.plotly_chart(
-        cached_review_calendar(
-            engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign
-        ),
-        width="stretch",
-        key=f"review_calendar_{sign}",
-        config=CHART_CONFIG,
+    # Drawn on request: it sits below the fold, and a second Plotly chart on arrival kept the
+    # page well over 1.5x a one-chart page (BENCHMARKS.md). Once opened it stays open this session.
+    shown = st.toggle(
+        f"Show {sign} over the last year, one square per day",
+        value=bool(st.session_state.get(YEAR_OPEN, False)),
+        key="review_year",
     )
+    st.session_state[YEAR_OPEN] = shown
+    if shown:
+        st.plotly_chart(
+            cached_review_calendar(
+                engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign
+            ),
+            width="stretch",
+            key=f"review_calendar_{sign}",
+            config=CHART_CONFIG,
+        )
 
 
 def main() -> None:

@@ -75,18 +75,35 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     words = " ".join(m.value for m in at.markdown)
     assert all(f"**{sign}** ·" in words for sign in ("Dread", "Detachment", "Fatigue"))
     assert "Fatigue has been elevated" in words  # the per-sign explanation in words
-    # One sign at a time: its trend and its calendar; it opens on the chronic sign.
+    # One sign at a time, opening on the chronic sign: its trend, and its year on request.
     charts = at.get("plotly_chart")
-    assert len(charts) == 2
+    assert len(charts) == 1
     assert at.button_group(key="review_sign").value == "fatigue"
     assert "Fatigue: day values" in charts[0].proto.spec
+    assert at.toggle(key="review_year").value is False
+    at.toggle(key="review_year").set_value(True).run()
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
     assert "Fatigue, one square per day" in charts[1].proto.spec
+
+
+def test_the_year_at_a_glance_stays_open_for_the_session(demo: Engine) -> None:
+    at = open_review(demo)
+    at.toggle(key="review_year").set_value(True).run()
+    at.switch_page("views/log.py")
+    at.run()
+    at.switch_page("views/review.py")
+    at.run()
+    assert not at.exception
+    assert at.toggle(key="review_year").value is True
+    assert len(at.get("plotly_chart")) == 2
 
 
 @pytest.mark.parametrize("sign", ["dread", "detachment", "fatigue"])
 def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) -> None:
     at = open_review(demo)
     at.button_group(key="review_sign").set_value(sign)
+    at.toggle(key="review_year").set_value(True)
     at.run()
     assert not at.exception
     trend, calendar = at.get("plotly_chart")
