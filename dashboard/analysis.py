@@ -22,6 +22,7 @@ from core.patterns import PatternReport, find_patterns
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
 from dashboard.figures import calendar_figure, trend_figure
+from dashboard.memory import release_free_memory
 from data.repository import data_version, load_sessions
 from data.settings_store import load_thresholds
 
@@ -65,12 +66,15 @@ def _assessment(
     _engine: Engine,
 ) -> Assessment:
     sessions = _sessions(url, version, _engine)
-    return assess(
+    assessment = assess(
         sessions,
         today=today,
         tz=ZoneInfo(zone),
         thresholds=Thresholds.from_mapping(dict(thresholds)),
     )
+    del sessions
+    release_free_memory()  # a cache miss: the analysis' temporary frames are garbage now
+    return assessment
 
 
 def cached_assessment(
@@ -148,13 +152,16 @@ def _patterns(
     _engine: Engine,
 ) -> PatternReport:
     sessions = _sessions(url, version, _engine)
-    return find_patterns(
+    report = find_patterns(
         sessions,
         today=today,
         tz=ZoneInfo(zone),
         settings=Thresholds.from_mapping(dict(thresholds)),
         since=since,
     )
+    del sessions
+    release_free_memory()  # a cache miss: every group comparison's temporaries are garbage now
+    return report
 
 
 def cached_patterns(

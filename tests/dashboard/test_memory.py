@@ -1,0 +1,52 @@
+"""release_free_memory trims glibc's heap and is a harmless no-op everywhere else."""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Iterator
+
+import pytest
+
+from dashboard import memory
+from dashboard.memory import release_free_memory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lookup() -> Iterator[None]:
+    memory._malloc_trim.cache_clear()
+    yield
+    memory._malloc_trim.cache_clear()
+
+
+def test_trims_on_glibc_and_reports_whether_it_could() -> None:
+    on_glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert release_free_memory() is on_glibc
+    assert release_free_memory() is on_glibc  # safe to call again
+
+
+@pytest.mark.parametrize("system", ["darwin", "win32"])
+def test_is_a_no_op_off_linux(monkeypatch: pytest.MonkeyPatch, system: str) -> None:
+    monkeypatch.setattr(memory.sys, "platform", system)
+    assert release_free_memory() is False
+
+
+def test_is_a_no_op_when_the_c_library_cannot_be_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(name: str) -> None:
+        raise OSError(f"cannot load {name}")
+
+    monkeypatch.setattr(memory.sys, "platform", "linux")
+    monkeypatch.setattr(memory.ctypes, "CDLL", refuse)
+    assert release_free_memory() is False
+
+
+def test_is_a_no_op_on_a_libc_without_malloc_trim(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Musl:  # musl (Alpine) has no malloc_trim: the attribute lookup fails
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __getattr__(self, symbol: str) -> object:
+            raise AttributeError(symbol)
+
+    monkeypatch.setattr(memory.sys, "platform", "linux")
+    monkeypatch.setattr(memory.ctypes, "CDLL", Musl)
+    assert release_free_memory() is False
