@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.cli import SECURE_FLAGS, streamlit_command
+from dashboard.cli import SECURE_FLAGS, SERVER_ENV, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -62,7 +62,10 @@ def serve(script: Path | None, env: Mapping[str, str], workdir: Path) -> Iterato
             f"--server.port={port}",
             *SECURE_FLAGS,
         ]
-    full_env = {**os.environ, "TZ": "Europe/Berlin", **env}
+    # Tightrope gets the environment `tightrope run` gives it; the bare apps run as plain
+    # `streamlit run` would.
+    defaults = SERVER_ENV if script is None else {}
+    full_env = {**defaults, **os.environ, "TZ": "Europe/Berlin", **env}
     full_env.pop("TIGHTROPE_DEMO", None)
     log = workdir / f"server-{port}.log"
     with log.open("wb") as sink:

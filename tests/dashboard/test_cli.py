@@ -25,6 +25,22 @@ def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.Mo
     assert "--server.address=127.0.0.1" in argv
 
 
+@pytest.mark.parametrize(("preset", "expected"), [(None, "2"), ("4", "4")])
+def test_run_limits_malloc_arenas_unless_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch, preset: str | None, expected: str
+) -> None:
+    if preset is None:
+        monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    else:
+        monkeypatch.setenv("MALLOC_ARENA_MAX", preset)
+    seen: list[str | None] = []
+    monkeypatch.setattr(
+        cli.os, "execv", lambda path, argv: seen.append(cli.os.environ.get("MALLOC_ARENA_MAX"))
+    )
+    assert cli.main(["run", "--port", "8765"]) == 0
+    assert seen == [expected]
+
+
 def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
