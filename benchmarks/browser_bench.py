@@ -170,8 +170,10 @@ class Navigator:
         return seconds
 
 
-def _page_timings(report: Report, visits: Visits, app: Server, chart: Server, runs: int) -> None:
-    """The Review page against the bare chart page: in-app navigation and opening a new tab."""
+def _navigation_timings(
+    report: Report, visits: Visits, app: Server, chart: Server, runs: int
+) -> None:
+    """The Review page against the bare chart page: a sidebar click in the open app."""
     with visits.page() as app_page, visits.page() as bare_page:
         app_page.goto(app.url)
         _wait_ready(app_page, "Save session")
@@ -193,6 +195,11 @@ def _page_timings(report: Report, visits: Visits, app: Server, chart: Server, ru
     report.time(review)
     report.time(bare)
     report.ratio("Review ÷ bare chart page, navigation in the open app", review, bare, 1.5)
+
+
+def _page_timings(report: Report, visits: Visits, app: Server, chart: Server, runs: int) -> None:
+    """The Review page against the bare chart page: in-app navigation and opening a new tab."""
+    _navigation_timings(report, visits, app, chart, runs)
     cold_review, cold_bare = interleaved_self_timed(
         [
             (
@@ -230,25 +237,53 @@ def _save_timings(report: Report, visits: Visits, app: Server, form: Server, run
     report.ratio("save ÷ bare form save", save_time, bare_save, 1.3)
 
 
+def _tightrope_and_bare_chart(stack: ExitStack, work: Path) -> tuple[Server, Server]:
+    """Serve Tightrope on the ten-year history and the bare chart app until `stack` closes."""
+    build_database(work / "ten-years.sqlite3", ten_years()).dispose()
+    tightrope_env = {
+        "TIGHTROPE_DATABASE_URL": sqlite_url(work / "ten-years.sqlite3"),
+        "XDG_DATA_HOME": str(work / "xdg"),
+    }
+    app = stack.enter_context(serve(None, tightrope_env, work))
+    chart = stack.enter_context(serve(HERE / "bare_chart.py", {}, work))
+    return app, chart
+
+
+def _browser(stack: ExitStack) -> Visits:
+    playwright = stack.enter_context(sync_playwright())
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    stack.callback(browser.close)
+    return Visits(browser)
+
+
+def run_review(report: Report, runs: int) -> None:
+    """Only the Review page's navigation against the bare chart page (the quick loop for it)."""
+    with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as folder, ExitStack() as stack:
+        app, chart = _tightrope_and_bare_chart(stack, Path(folder))
+        visits = _browser(stack)
+        report.notes.append(f"Load average at the start of the Review timings: {_load()}.")
+        _navigation_timings(report, visits, app, chart, runs)
+        if visits.foreign:
+            report.notes.append(f"Requests to other hosts (blocked): {sorted(set(visits.foreign))}")
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def run_browser(report: Report, runs: int) -> None:
     """Measure Review vs bare chart, save vs bare form, and server memory; add them to `report`."""
     with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as folder, ExitStack() as stack:
         work = Path(folder)
-        build_database(work / "ten-years.sqlite3", ten_years()).dispose()
-        tightrope_env = {
-            "TIGHTROPE_DATABASE_URL": sqlite_url(work / "ten-years.sqlite3"),
-            "XDG_DATA_HOME": str(work / "xdg"),
-        }
-        app = stack.enter_context(serve(None, tightrope_env, work))
-        chart = stack.enter_context(serve(HERE / "bare_chart.py", {}, work))
+        app, chart = _tightrope_and_bare_chart(stack, work)
         minimal = stack.enter_context(serve(HERE / "bare_chart_minimal.py", {}, work))
         form = stack.enter_context(
             serve(HERE / "bare_form.py", {"BARE_FORM_DATABASE": str(work / "bare.sqlite3")}, work)
         )
-        playwright = stack.enter_context(sync_playwright())
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        stack.callback(browser.close)
-        visits = Visits(browser)
+        visits = _browser(stack)
 
         urls = page_urls(visits, app)
         _page_timings(report, visits, app, chart, runs)

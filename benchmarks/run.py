@@ -2,6 +2,7 @@
 
     python -m benchmarks.run                 # everything, 5 timed runs each
     python -m benchmarks.run --only core     # one section: core, scaling, browser, packet
+    python -m benchmarks.run --only review   # only the Review page's navigation (part of browser)
     python -m benchmarks.run --json out.json # also keep the raw runs
 
 These are benchmarks, not tests: they print figures and whether each target holds, and exit 0
@@ -24,7 +25,7 @@ from typing import Any
 
 from benchmarks.report import Report
 
-SECTIONS = ("core", "scaling", "browser", "packet")
+SECTIONS = ("core", "scaling", "browser", "review", "packet")
 
 
 def machine() -> str:
@@ -68,6 +69,13 @@ def browser(report: Report, runs: int) -> None:
     run_browser(report, runs)
 
 
+def review(report: Report, runs: int) -> None:
+    """Only the Review page's sidebar navigation against the bare chart page (in browser too)."""
+    from benchmarks.browser_bench import run_review
+
+    run_review(report, runs)
+
+
 def packet(report: Report, runs: int) -> None:
     """Supervision packet export times (HTML, PDF) on ten years of data."""
     from benchmarks.packet_bench import run_packet
@@ -93,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         steps.append(("core", lambda: core(report, args.runs, "scaling" in chosen)))
     if "browser" in chosen:
         steps.append(("browser", lambda: browser(report, args.runs)))
+    elif "review" in chosen:
+        steps.append(("review", lambda: review(report, args.runs)))
     if "packet" in chosen:
         steps.append(("packet", lambda: packet(report, args.runs)))
     print(f"Machine: {machine()}", flush=True)
