@@ -49,9 +49,8 @@ def streamlit_command(port: int) -> list[str]:
 def _serve(port: int) -> int:
     command = streamlit_command(port)
     print(f"Tightrope is starting at http://127.0.0.1:{port}  (Ctrl+C stops it)", flush=True)
-    for name, value in SERVER_ENV.items():
-        os.environ.setdefault(name, value)  # exec passes os.environ on to the server
-    os.execv(command[0], command)  # replaces this process: Ctrl+C reaches Streamlit directly
+    env = {**SERVER_ENV, **os.environ}  # a variable the user set wins
+    os.execve(command[0], command, env)  # replaces this process: Ctrl+C reaches Streamlit directly
     return 0  # pragma: no cover
 
 

@@ -16,7 +16,7 @@ from data.repository import count_sessions, load_sessions
 
 def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli.os, "execv", lambda path, argv: calls.append(list(argv)))
+    monkeypatch.setattr(cli.os, "execve", lambda path, argv, env: calls.append(list(argv)))
     assert cli.main(["run", "--port", "8765"]) == 0
     (argv,) = calls
     assert argv[1:4] == ["-m", "streamlit", "run"]
@@ -35,17 +35,18 @@ def test_run_limits_malloc_arenas_unless_the_user_chose(
         monkeypatch.setenv("MALLOC_ARENA_MAX", preset)
     seen: list[str | None] = []
     monkeypatch.setattr(
-        cli.os, "execv", lambda path, argv: seen.append(cli.os.environ.get("MALLOC_ARENA_MAX"))
+        cli.os, "execve", lambda path, argv, env: seen.append(env.get("MALLOC_ARENA_MAX"))
     )
     assert cli.main(["run", "--port", "8765"]) == 0
     assert seen == [expected]
+    assert cli.os.environ.get("MALLOC_ARENA_MAX") == preset  # this process is left alone
 
 
 def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli.os, "execv", lambda path, argv: calls.append(list(argv)))
+    monkeypatch.setattr(cli.os, "execve", lambda path, argv, env: calls.append(list(argv)))
     demo_path = tmp_path / "demo.sqlite3"
     real = load_environment().database_path
     assert real is not None
