@@ -274,8 +274,11 @@ def _load() -> str:
         return "?"
 
 
-def run_browser(report: Report, runs: int) -> None:
-    """Measure Review vs bare chart, save vs bare form, and server memory; add them to `report`."""
+def run_browser(report: Report, runs: int, *, timings: bool = True) -> None:
+    """Measure Review vs bare chart, save vs bare form, and server memory; add them to `report`.
+
+    With `timings` False only the memory figures are taken (pages visited, no timed runs).
+    """
     with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as folder, ExitStack() as stack:
         work = Path(folder)
         app, chart = _tightrope_and_bare_chart(stack, work)
@@ -286,8 +289,11 @@ def run_browser(report: Report, runs: int) -> None:
         visits = _browser(stack)
 
         urls = page_urls(visits, app)
-        _page_timings(report, visits, app, chart, runs)
-        _save_timings(report, visits, app, form, runs)
+        if timings:
+            _page_timings(report, visits, app, chart, runs)
+            _save_timings(report, visits, app, form, runs)
+        else:
+            report.notes.append("Memory only: no timed runs before the pages were visited.")
 
         visit_every_page(visits, urls)
         visits.time_to_charts(f"{chart.url}/chart")

@@ -2,6 +2,7 @@
 
     python -m benchmarks.run                 # everything, 5 timed runs each
     python -m benchmarks.run --only core     # one section: core, scaling, browser, packet
+    python -m benchmarks.run --only memory   # server memory only (browser, no timed runs)
     python -m benchmarks.run --only review   # only the Review page's navigation (part of browser)
     python -m benchmarks.run --json out.json # also keep the raw runs
 
@@ -76,6 +77,13 @@ def review(report: Report, runs: int) -> None:
     run_review(report, runs)
 
 
+def memory(report: Report) -> None:
+    """Server memory after visiting every page, against the bare apps (no timed runs)."""
+    from benchmarks.browser_bench import run_browser
+
+    run_browser(report, 0, timings=False)
+
+
 def packet(report: Report, runs: int) -> None:
     """Supervision packet export times (HTML, PDF) on ten years of data."""
     from benchmarks.packet_bench import run_packet
@@ -101,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         steps.append(("core", lambda: core(report, args.runs, "scaling" in chosen)))
     if "browser" in chosen:
         steps.append(("browser", lambda: browser(report, args.runs)))
+    elif "memory" in chosen:
+        steps.append(("memory", lambda: memory(report)))
     elif "review" in chosen:
         steps.append(("review", lambda: review(report, args.runs)))
     if "packet" in chosen:
