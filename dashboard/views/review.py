@@ -37,15 +37,36 @@ def _number(value: float) -> str:
     return "–" if pd.isna(value) else f"{value:.1f}"
 
 
+def _days(count: int) -> str:
+    return f"{count} logged day{'' if count == 1 else 's'}"
+
+
+def _logged_days(weeks: dict[Any, Any]) -> str:
+    """How many days the tiles rest on, in one sentence (one per sign only if they differ)."""
+    counts = {
+        sign: (int(weeks[sign]["days_this_week"]), int(weeks[sign]["days_previous_four"]))
+        for sign in SIGNS
+    }
+    if len(set(counts.values())) == 1:
+        now, before = next(iter(counts.values()))
+        return f"{_days(now)} this week, {_days(before)} in the four weeks before."
+    return " ".join(
+        f"{sign.capitalize()}: {_days(now)} this week, {_days(before)} before."
+        for sign, (now, before) in counts.items()
+    )
+
+
 def _tiles(assessment: Assessment) -> None:
     """One tile per sign: this week's average and its change against the previous four weeks."""
-    st.subheader("This week against the previous four")
-    st.caption(
-        "Averages of your day values: the last 7 days against the 28 days before them. "
-        "Lower is better, so a fall shows green."
+    weeks: dict[Any, Any] = assessment.weeks.to_dict(orient="index")
+    # Heading and caption in one Markdown element, the logged days in the caption rather than a
+    # tooltip per tile: each element costs the browser drawing time (BENCHMARKS.md).
+    st.markdown(
+        "### This week against the previous four\n"
+        ":gray[Averages of your day values: the last 7 days against the 28 days before them. "
+        f"Lower is better, so a fall shows green. {_logged_days(weeks)}]"
     )
     columns = st.columns(len(SIGNS))
-    weeks: dict[Any, Any] = assessment.weeks.to_dict(orient="index")
     for column, sign in zip(columns, SIGNS, strict=True):
         week: dict[str, Any] = weeks[sign]
         change = float(week["change"])
@@ -56,10 +77,6 @@ def _tiles(assessment: Assessment) -> None:
                 _number(float(week["this_week"])),
                 delta=None if pd.isna(change) else f"{change:+.1f} vs previous 4 weeks",
                 delta_color="inverse",
-                help=(
-                    f"{int(week['days_this_week'])} logged days this week, "
-                    f"{int(week['days_previous_four'])} in the four weeks before."
-                ),
                 border=True,
             )
 
@@ -85,9 +102,9 @@ def _status(assessment: Assessment) -> None:
 
 
 def _explanations(assessment: Assessment) -> None:
-    st.subheader("Each sign in words")
     st.markdown(
-        "\n\n".join(
+        "### Each sign in words\n\n"
+        + "\n\n".join(
             f"**{sign.capitalize()}** · {LEVEL_BADGES[status.level]}  \n{status.explanation}"
             for sign, status in ((s, assessment.signs[s]) for s in SIGNS)
         )
@@ -98,7 +115,11 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     # One sign at a time: five Plotly charts drawn at once made the page about three times slower
     # to appear than a one-chart page (BENCHMARKS.md); the shading and the level in each option
     # carry what the separate level strip showed.
-    st.subheader("Trends")
+    st.markdown(
+        "### Trends\n:gray[Dots are day values; the solid line is the 7-day average, the dotted "
+        "one the 28-day average. The dashed grey line is your usual level, the red one the fixed "
+        "threshold. Amber shading marks watch, red chronic.]"
+    )
     first = most_pressing(assessment)
 
     def option(sign: str) -> str:
@@ -115,11 +136,6 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     )
     days = PERIODS[period]
     start = None if days is None else assessment.as_of - timedelta(days=days - 1)
-    st.caption(
-        "Dots are day values; the solid line is the 7-day average, the dotted one the 28-day "
-        "average. The dashed grey line is your usual level, the red one the fixed threshold. "
-        "Amber shading marks watch, red chronic."
-    )
     engine, zone = get_engine(), tz()
     # Built once per data version, sign and period (dashboard.analysis): figures are most of a run.
     trend = cached_review_trend(
@@ -127,11 +143,10 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     )
     st.plotly_chart(trend, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
 
-    st.subheader("A year at a glance")
     # Drawn on request: it sits below the fold, and a second Plotly chart on arrival kept the
     # page well over 1.5x a one-chart page (BENCHMARKS.md). Once opened it stays open this session.
     shown = st.toggle(
-        f"Show {sign} over the last year, one square per day",
+        f"Show a year at a glance: {sign}, one square per day",
         value=bool(st.session_state.get(YEAR_OPEN, False)),
         key="review_year",
     )

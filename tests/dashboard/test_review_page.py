@@ -52,6 +52,13 @@ def test_a_few_days_show_the_thin_data_note(engine: Engine) -> None:
     assert not at.error
 
 
+def assessment_weeks(engine: Engine) -> dict[str, int]:
+    """The fatigue row of the assessment's week table: logged days this week and the four before."""
+    weeks = assess(load_sessions(engine), today=_today(), tz=local_timezone()).weeks
+    row = weeks.loc["fatigue"]
+    return {k: int(row[k]) for k in ("days_this_week", "days_previous_four")}
+
+
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
     """The demo history ending today: a fatigue episode in the last five weeks."""
@@ -70,6 +77,10 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     status = at.error[0].value
     assert status.startswith("Fatigue has been elevated")
     assert status.count("not a diagnosis") == 1
+    # How many days the tiles rest on, said once (every entry rates all three signs).
+    week = assessment_weeks(demo)
+    days = f"{week['days_this_week']} logged days this week, {week['days_previous_four']} logged"
+    assert any(days in m.value for m in at.markdown)
     # The guide's actions are in the same alert as the status.
     assert all(f"- {action.capitalize()}" in status for action in GUIDE_ACTIONS)
     words = " ".join(m.value for m in at.markdown)

@@ -57,7 +57,7 @@ def test_imported_demo_shows_warning_and_charts_on_review(
     # It opens on the most pressing sign; every sign's trend and calendar can be shown.
     charts = main.get_by_test_id("stPlotlyChart")
     expect(charts.first.locator(".gtitle")).to_have_text("Fatigue: day values and rolling averages")
-    main.get_by_text("Show fatigue over the last year").click()
+    main.get_by_text("Show a year at a glance: fatigue").click()
     expect(charts).to_have_count(REVIEW_CHARTS)
     expect(charts.last.locator(".gtitle")).to_contain_text("Fatigue, one square per day")
     for sign in ("Dread", "Detachment", "Fatigue"):
