@@ -26,11 +26,16 @@ SECURE_FLAGS = (
 )
 
 
-# The server's environment (a variable the user already set wins). glibc gives every thread that
-# calls malloc an arena of its own, up to 8 per CPU, and Streamlit runs each rerun in a new thread:
-# freed memory then sits in many arenas. Two arenas: 299 -> 293 MiB after every page with ten
-# years stored (benchmarks/memory_by_page.py).
-SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+# The server's environment (a variable the user already set wins). Measured with
+# benchmarks/memory_by_page.py, RSS after every page with ten years stored:
+# - MALLOC_ARENA_MAX: glibc gives every thread that calls malloc an arena of its own, up to 8 per
+#   CPU, and Streamlit runs each rerun in a new thread, so freed memory sits in many arenas. Two
+#   arenas: 299 -> 293 MiB.
+# - PYTHONOPTIMIZE=2 (python -OO): the libraries' docstrings are never loaded (Streamlit, pandas,
+#   SciPy, SQLAlchemy and Plotly carry tens of MiB of them; nothing here reads them): 293 -> 269
+#   MiB. It also skips `assert` statements; Tightrope's own only narrow types for mypy. The first
+#   start compiles the libraries once more (a few seconds; every start if bytecode is not saved).
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2", "PYTHONOPTIMIZE": "2"}
 
 
 def streamlit_command(port: int) -> list[str]:

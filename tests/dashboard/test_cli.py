@@ -25,21 +25,27 @@ def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.Mo
     assert "--server.address=127.0.0.1" in argv
 
 
-@pytest.mark.parametrize(("preset", "expected"), [(None, "2"), ("4", "4")])
-def test_run_limits_malloc_arenas_unless_the_user_chose(
-    monkeypatch: pytest.MonkeyPatch, preset: str | None, expected: str
+@pytest.mark.parametrize(
+    ("variable", "preset", "expected"),
+    [
+        ("MALLOC_ARENA_MAX", None, "2"),
+        ("MALLOC_ARENA_MAX", "4", "4"),
+        ("PYTHONOPTIMIZE", None, "2"),
+        ("PYTHONOPTIMIZE", "0", "0"),
+    ],
+)
+def test_run_sets_the_memory_settings_unless_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch, variable: str, preset: str | None, expected: str
 ) -> None:
     if preset is None:
-        monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv("MALLOC_ARENA_MAX", preset)
+        monkeypatch.setenv(variable, preset)
     seen: list[str | None] = []
-    monkeypatch.setattr(
-        cli.os, "execve", lambda path, argv, env: seen.append(env.get("MALLOC_ARENA_MAX"))
-    )
+    monkeypatch.setattr(cli.os, "execve", lambda path, argv, env: seen.append(env.get(variable)))
     assert cli.main(["run", "--port", "8765"]) == 0
     assert seen == [expected]
-    assert cli.os.environ.get("MALLOC_ARENA_MAX") == preset  # this process is left alone
+    assert cli.os.environ.get(variable) == preset  # this process is left alone
 
 
 def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
