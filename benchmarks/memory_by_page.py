@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
     parser.add_argument("--trim", action="store_true", help="malloc_trim(0) at the end (gdb)")
     parser.add_argument("--bare", action="store_true", help="also the bare chart app")
+    parser.add_argument("--bare-env", action="append", default=[], help="KEY=VALUE for it")
     parser.add_argument("--modules", type=Path, help="write the server's module names here")
     parser.add_argument(
         "--tracemalloc",
@@ -224,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print("malloc_trim: gdb is not installed")
         if args.bare:
-            chart = stack.enter_context(serve(HERE / "bare_chart.py", {}, work))
+            bare_env = dict(item.split("=", 1) for item in args.bare_env)
+            chart = stack.enter_context(serve(HERE / "bare_chart.py", bare_env, work))
             visits.time_to_charts(f"{chart.url}/chart")
             time.sleep(SETTLE_S)
             print(f"bare chart app after its chart: {rss_mib(chart.pid):.0f} MiB")
