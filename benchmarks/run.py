@@ -26,7 +26,7 @@ from typing import Any
 
 from benchmarks.report import Report
 
-SECTIONS = ("core", "scaling", "browser", "review", "packet")
+SECTIONS = ("core", "scaling", "browser", "review", "memory", "packet")
 
 
 def machine() -> str:
@@ -107,12 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     steps: list[tuple[str, Callable[[], None]]] = []
     if "core" in chosen or "scaling" in chosen:
         steps.append(("core", lambda: core(report, args.runs, "scaling" in chosen)))
-    if "browser" in chosen:
+    if "browser" in chosen:  # the browser section holds the review and memory figures too
         steps.append(("browser", lambda: browser(report, args.runs)))
-    elif "memory" in chosen:
-        steps.append(("memory", lambda: memory(report)))
-    elif "review" in chosen:
-        steps.append(("review", lambda: review(report, args.runs)))
+    else:
+        if "review" in chosen:
+            steps.append(("review", lambda: review(report, args.runs)))
+        if "memory" in chosen:
+            steps.append(("memory", lambda: memory(report)))
     if "packet" in chosen:
         steps.append(("packet", lambda: packet(report, args.runs)))
     print(f"Machine: {machine()}", flush=True)
