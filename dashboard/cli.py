@@ -30,7 +30,7 @@ SECURE_FLAGS = (
 # benchmarks/memory_by_page.py, RSS after every page with ten years stored:
 # - MALLOC_ARENA_MAX: glibc gives every thread that calls malloc an arena of its own, up to 8 per
 #   CPU, and Streamlit runs each rerun in a new thread, so freed memory sits in many arenas. Two
-#   arenas: 299 -> 293 MiB.
+#   arenas: 272 MiB in each of three runs against 276-286 MiB with the default 16 (with -OO).
 # - PYTHONOPTIMIZE=2 (python -OO): the libraries' docstrings are never loaded (Streamlit, pandas,
 #   SciPy, SQLAlchemy and Plotly carry tens of MiB of them; nothing here reads them): 293 -> 269
 #   MiB. It also skips `assert` statements; Tightrope's own only narrow types for mypy. The first
