@@ -358,8 +358,8 @@ def _log_body() -> None:
     codes = recent_client_codes(engine)
     tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
     # The date and time pickers only on request: most entries are made right after the session
-    # and take the time of saving; two fewer widgets also make every save's redraw faster
-    # (BENCHMARKS.md).
+    # and take the time of saving. Pickers filled when the page opened went stale while it stayed
+    # open between sessions, so an entry could carry the time of the previous save.
     st.toggle(
         "Earlier session: set its date and start time",
         key="new_backfill",
