@@ -58,18 +58,14 @@ def _defaults(prefix: str) -> dict[str, Any]:
         f"{prefix}grounding": False,
         f"{prefix}keep_code": False,
     }
-    if prefix == "new_":
-        values["new_backfill"] = False
     values.update({f"{prefix}{sign}": 0 for sign in SIGNS})
     values.update({f"{prefix}{field}": "" for field in TEXT_FIELDS})
     return values
 
 
 def _reset(prefix: str) -> None:
-    # Back-filling several past sessions: stay in that mode and keep the day and time just used.
-    keep = {"new_backfill"}
-    if _backfilling(prefix):
-        keep |= {f"{prefix}date", f"{prefix}time"}
+    # Back-filling several past sessions (the toggle stays on): keep the day and time just used.
+    keep = {f"{prefix}date", f"{prefix}time"} if _backfilling(prefix) else set()
     for key, value in _defaults(prefix).items():
         if key not in keep:
             st.session_state[key] = value
@@ -387,6 +383,7 @@ def _log_body() -> None:
 
 for key, value in _defaults("new_").items():
     st.session_state.setdefault(key, value)
+st.session_state.setdefault("new_backfill", False)
 st.session_state.setdefault("editing", None)
 st.session_state.setdefault("confirm_delete", None)
 
