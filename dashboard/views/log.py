@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from time import monotonic
-from typing import Any, cast
+from typing import Any
 
 import streamlit as st
 from pydantic import ValidationError
@@ -17,6 +17,7 @@ from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate, SessionUpdate
 from data.repository import (
     DuplicateEntryError,
     EntryError,
+    RecentEntry,
     add_session,
     delete_session,
     get_session,
@@ -270,11 +271,11 @@ def _delete(entry_id: int) -> None:
         st.session_state["editing"] = None
 
 
-def _pick_label(row: dict[str, Any]) -> str:
+def _pick_label(row: RecentEntry) -> str:
     """One entry as plain text for the picker (widget options are never rendered as Markdown)."""
     return (
-        f"{local_time(row['started_at'])} · {row['client_code']} · dread {row['dread']} · "
-        f"detachment {row['detachment']} · fatigue {row['fatigue']}"
+        f"{local_time(row.started_at)} · {row.client_code} · dread {row.dread} · "
+        f"detachment {row.detachment} · fatigue {row.fatigue}"
     )
 
 
@@ -284,14 +285,12 @@ def _code_span(text: str) -> str:
     return "`" + str(text).replace("`", "'").replace("|", "/") + "`"
 
 
-def _entry_line(row: dict[str, Any]) -> str:
-    tags_text = (
-        f" · {', '.join(_code_span(t) for t in row['scenarios'])}" if row["scenarios"] else ""
-    )
-    ritual = " · grounding done" if row["grounding_done"] else ""
+def _entry_line(row: RecentEntry) -> str:
+    tags_text = f" · {', '.join(_code_span(t) for t in row.scenarios)}" if row.scenarios else ""
+    ritual = " · grounding done" if row.grounding_done else ""
     return (
-        f"- **{local_time(row['started_at'])}** · {_code_span(row['client_code'])} · "
-        f"dread {row['dread']} · detachment {row['detachment']} · fatigue {row['fatigue']}"
+        f"- **{local_time(row.started_at)}** · {_code_span(row.client_code)} · "
+        f"dread {row.dread} · detachment {row.detachment} · fatigue {row.fatigue}"
         f"{tags_text}{ritual}"
     )
 
@@ -309,15 +308,14 @@ def _edit_picked() -> None:
 def _recent_entries(engine: Engine) -> None:
     """The last ten entries as one compact list, and one picker with Edit and Delete."""
     st.subheader("Recent entries")
-    recent = recent_sessions(engine, limit=10)
-    if recent.empty:
+    rows = recent_sessions(engine, limit=10)
+    if not rows:
         st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
         return
-    rows = cast(list[dict[str, Any]], recent.to_dict("records"))
     # One Markdown element and three widgets: ten bordered rows with twenty buttons made the
     # browser's redraw after every save about twice as slow as a bare form's.
     st.markdown("\n".join(_entry_line(row) for row in rows))
-    by_id = {int(row["id"]): row for row in rows}
+    by_id = {row.id: row for row in rows}
     if st.session_state.get("row_pick") not in by_id:
         st.session_state["row_pick"] = next(iter(by_id))
     pick, edit, remove = st.columns([6, 1, 1], vertical_alignment="bottom")
@@ -333,8 +331,8 @@ def _recent_entries(engine: Engine) -> None:
     if doomed in by_id:
         row = by_id[doomed]
         st.warning(
-            f"Delete the entry for {_code_span(row['client_code'])} of "
-            f"{local_time(row['started_at'])}? This cannot be undone."
+            f"Delete the entry for {_code_span(row.client_code)} of "
+            f"{local_time(row.started_at)}? This cannot be undone."
         )
         yes, no = st.columns(2)
         yes.button("Yes, delete it", key="delete_yes", on_click=_delete, args=(doomed,))

@@ -113,7 +113,7 @@ def test_recent_lists_newest_first_and_codes_by_recency(engine: Engine) -> None:
     for hours, code in [(30, "C-1"), (20, "C-2"), (10, "C-1"), (5, "C-3")]:
         add_session(engine, make_entry(client_code=code, started_at=now - timedelta(hours=hours)))
     recent = recent_sessions(engine, limit=3)
-    assert list(recent["client_code"]) == ["C-3", "C-1", "C-2"]
+    assert [entry.client_code for entry in recent] == ["C-3", "C-1", "C-2"]
     assert recent_client_codes(engine) == ["C-3", "C-1", "C-2"]
 
 
