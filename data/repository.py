@@ -276,6 +276,17 @@ def count_sessions(engine: Engine) -> int:
         return int(connection.execute(select(func.count()).select_from(ENTRY)).scalar_one())
 
 
+def count_sessions_between(engine: Engine, start: datetime, end: datetime) -> int:
+    """How many entries started in [start, end): aware datetimes, e.g. local midnights."""
+    query = (
+        select(func.count())
+        .select_from(ENTRY)
+        .where(ENTRY.c.started_at >= start, ENTRY.c.started_at < end)
+    )
+    with engine.connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
 def data_version(engine: Engine) -> DataVersion:
     """A cheap fingerprint of the entries, for caching analytics between saves."""
     # The token is rewritten by triggers on every insert, update and delete (migration 0003),

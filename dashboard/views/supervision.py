@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
@@ -11,9 +11,11 @@ from dashboard.memory import release_free_memory
 from dashboard.packet import PacketOptions, load_packet, render_packet
 from dashboard.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
 from data.packets import default_period, last_packet, previous_packet, record_packet
-from data.repository import DataVersion, count_sessions, data_version
+from data.repository import DataVersion, count_sessions, count_sessions_between, data_version
 
 PREVIEW_HEIGHT = 900
+# Session state, not a widget key: once asked for, the packet follows the choices on this page.
+WANTED = "sup_wanted"
 
 
 # cache_resource, not cache_data: the HTML is ~5 MB (plotly.js inlined) and immutable bytes, so
@@ -101,6 +103,28 @@ if show_codes:
 
 if period is not None:
     start, end = period
+    zone = tz()
+    logged = count_sessions_between(
+        engine,
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
+    if not logged:
+        st.info(
+            f"No sessions were logged from {start:%d %b %Y} to {end:%d %b %Y}. "
+            "Choose a longer or earlier period."
+        )
+        st.stop()
+    st.write(f"{logged} session{'' if logged == 1 else 's'} from {start:%d %b} to {end:%d %b %Y}.")
+    # Built on request, then kept up to date with the choices above for the rest of the visit:
+    # the packet is ~5 MB with its charts and costs the server 15-25 MiB of memory while it is
+    # held (BENCHMARKS.md), too much to spend on every visit to this page.
+    if not st.session_state.get(WANTED):
+        if st.button("Prepare the packet", type="primary", key="sup_prepare"):
+            st.session_state[WANTED] = True
+        else:
+            st.caption("Preparing takes a second or two; then you can download or preview it.")
+            st.stop()
     previous = previous_packet(engine, start)
     with st.spinner("Preparing the packet…"):
         empty, html_bytes = _packet(
@@ -113,6 +137,7 @@ if period is not None:
             previous.id if previous else None,
         )
     if empty:
+        # Entries deleted since the count above: nothing left to bring.
         st.info(
             f"No sessions were logged from {start:%d %b %Y} to {end:%d %b %Y}. "
             "Choose a longer or earlier period."

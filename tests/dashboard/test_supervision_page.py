@@ -35,8 +35,19 @@ def open_page(engine: Engine) -> AppTest:
     return at
 
 
+def prepare(at: AppTest) -> AppTest:
+    """Press "Prepare the packet" when the page still asks for it (built on request only)."""
+    buttons = [button for button in at.button if button.key == "sup_prepare"]
+    if buttons:
+        buttons[0].click()
+        at.run()
+        assert not at.exception, at.exception
+    return at
+
+
 def _iframes(at: AppTest) -> list[str]:
-    """The preview's HTML, after turning the preview on (it is off until asked for)."""
+    """The preview's HTML, after preparing the packet and turning the preview on."""
+    prepare(at)
     preview = [toggle for toggle in at.toggle if toggle.key == "sup_preview"]
     if preview and not preview[0].value:
         preview[0].set_value(True)
@@ -67,6 +78,7 @@ def test_preview_on_demo_data_defaults_to_the_last_four_weeks(demo: Engine) -> N
     assert at.toggle(key="sup_show_codes").value is False
     assert not at.warning
     assert not at.get("iframe")  # the ~5 MB preview only on request
+    assert not at.get("download_button")  # nor the packet itself
     frames = _iframes(at)
     assert len(frames) == 1
     assert "How you are doing" in frames[0] and "C-42" not in frames[0].replace("plotly", "")
@@ -77,7 +89,7 @@ def test_preview_on_demo_data_defaults_to_the_last_four_weeks(demo: Engine) -> N
 def test_html_download_is_a_file_not_a_deferred_callable(demo: Engine) -> None:
     # The button's on_click reruns the page before the browser asks for a deferred file, and
     # the rerun revokes the callable: the download then failed now and then (seen in CI).
-    at = open_page(demo)
+    at = prepare(open_page(demo))
     button = at.get("download_button")[0].proto
     assert button.label == "Download HTML"
     assert button.deferred_file_id == ""
@@ -116,7 +128,7 @@ def test_a_period_without_sessions_says_so(demo: Engine) -> None:
     find_chromium() is None and os.environ.get("CI") != "true", reason="no Chromium"
 )
 def test_make_pdf_offers_the_download(demo: Engine) -> None:
-    at = open_page(demo)
+    at = prepare(open_page(demo))
     at.button(key="sup_make_pdf").click()
     at.run(timeout=120)
     assert not at.exception
@@ -127,7 +139,7 @@ def test_make_pdf_offers_the_download(demo: Engine) -> None:
 def test_without_chromium_the_html_is_offered_instead(
     demo: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = open_page(demo)
+    at = prepare(open_page(demo))
     monkeypatch.setattr(shutil, "which", lambda name: None)
     at.button(key="sup_make_pdf").click()
     at.run()
@@ -143,3 +155,19 @@ def test_a_single_entry_is_enough_for_a_packet(engine: Engine) -> None:
     frames = _iframes(at)
     assert len(frames) == 1 and "Client A" in frames[0]
     assert list_packets(engine) == []
+
+
+def test_the_packet_is_built_only_on_request_then_follows_the_choices(demo: Engine) -> None:
+    at = open_page(demo)
+    today = _today()
+    assert any("sessions from" in m.value for m in at.markdown)
+    assert [b.key for b in at.button] == ["sup_prepare"]
+    assert not at.get("download_button")
+    prepare(at)
+    assert [b.proto.label for b in at.get("download_button")] == ["Download HTML"]
+    # Once asked for, a new period gives a new packet without asking again.
+    at.date_input(key="sup_period").set_value((today - timedelta(days=13), today))
+    at.run()
+    assert not at.exception
+    assert "sup_prepare" not in [b.key for b in at.button]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download HTML"]

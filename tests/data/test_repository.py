@@ -16,6 +16,7 @@ from data.repository import (
     EntryError,
     add_session,
     count_sessions,
+    count_sessions_between,
     data_version,
     delete_session,
     get_session,
@@ -115,6 +116,17 @@ def test_recent_lists_newest_first_and_codes_by_recency(engine: Engine) -> None:
     recent = recent_sessions(engine, limit=3)
     assert [entry.client_code for entry in recent] == ["C-3", "C-1", "C-2"]
     assert recent_client_codes(engine) == ["C-3", "C-1", "C-2"]
+
+
+def test_count_between_takes_the_start_and_leaves_the_end(engine: Engine) -> None:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    for hours in (0, 1, 24):
+        add_session(engine, make_entry(started_at=start + timedelta(hours=hours)))
+    assert count_sessions_between(engine, start, start + timedelta(hours=24)) == 2
+    assert (
+        count_sessions_between(engine, start + timedelta(minutes=1), start + timedelta(days=2)) == 2
+    )
+    assert count_sessions_between(engine, start - timedelta(days=1), start) == 0
 
 
 @pytest.mark.parametrize("window", [1, 2, 3, 500])

@@ -55,6 +55,8 @@ def test_packet_downloads_as_html_and_pdf(
     open_page(page, demo_app.url, ready="Save session")
     go_to(page, "Supervision packet")
     main = page.get_by_test_id("stMain")
+    main.get_by_role("button", name="Prepare the packet").click()
+    expect(main.get_by_role("button", name="Download HTML")).to_be_visible(timeout=60_000)
 
     with page.expect_download() as html_download:
         main.get_by_role("button", name="Download HTML").click()
