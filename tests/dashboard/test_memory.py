@@ -50,3 +50,23 @@ def test_is_a_no_op_on_a_libc_without_malloc_trim(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(memory.sys, "platform", "linux")
     monkeypatch.setattr(memory.ctypes, "CDLL", Musl)
     assert release_free_memory() is False
+
+
+def test_asks_arrows_pool_only_when_pyarrow_is_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    released: list[str] = []
+
+    class Pool:
+        def release_unused(self) -> None:
+            released.append("pool")
+
+    class Arrow:
+        @staticmethod
+        def default_memory_pool() -> Pool:
+            return Pool()
+
+    monkeypatch.delitem(memory.sys.modules, "pyarrow", raising=False)
+    release_free_memory()
+    assert released == []  # not imported just to be asked
+    monkeypatch.setitem(memory.sys.modules, "pyarrow", Arrow)
+    release_free_memory()
+    assert released == ["pool"]
