@@ -228,7 +228,16 @@ def _entry_fields(prefix: str, codes: list[str], tags: list[str]) -> None:
         placeholder="Choose the guide's scenarios or type your own tag",
     )
     st.checkbox("Grounding ritual done after the session", key=f"{prefix}grounding")
-    with st.expander("Reflection and private note (optional)"):
+    reflection = st.expander(
+        "Reflection and private note (optional)", key=f"{prefix}reflection", on_change="rerun"
+    )
+    if reflection.open:
+        st.session_state[f"{prefix}reflection_opened"] = True
+    # Drawn once asked for: four text areas on every visit made the page slower to save on and
+    # to leave (BENCHMARKS.md). Opening the expander reruns the form and brings them in.
+    if not _reflection_wanted(prefix):
+        return
+    with reflection:
         for key, question in REFLECTION_PROMPTS.items():
             st.text_area(question, key=f"{prefix}{key}", height=68)
         # No max_chars: a pasted long text is kept and explained, not silently cut.
@@ -238,6 +247,18 @@ def _entry_fields(prefix: str, codes: list[str], tags: list[str]) -> None:
             height=68,
             help=f"At most {TEXT_MAX} characters.",
         )
+
+
+def _reflection_wanted(prefix: str) -> bool:
+    """Whether the reflection fields are drawn: once opened, or holding text, or when editing."""
+    # Once opened they stay for the session: closing the expander must never drop typed text
+    # (text typed in a form reaches the server only on Save).
+    state = st.session_state
+    return (
+        prefix != "new_"
+        or bool(state.get(f"{prefix}reflection_opened"))
+        or any(state.get(f"{prefix}{field}") for field in TEXT_FIELDS)
+    )
 
 
 def _load_into_edit(entry_id: int) -> None:

@@ -64,11 +64,34 @@ def submit(at: AppTest) -> None:
     assert not at.exception
 
 
+def open_reflection(at: AppTest) -> None:
+    """Open the reflection expander as a click does: its state changes and the form reruns."""
+    at.session_state["new_reflection"] = True
+    at.run()
+    assert not at.exception
+
+
+def test_reflection_fields_are_drawn_once_asked_for_and_then_stay(app: AppTest) -> None:
+    assert not app.text_area  # closed and never opened: nothing drawn inside
+    open_reflection(app)
+    assert [area.key for area in app.text_area] == [
+        "new_reflection_reaction",
+        "new_reflection_held_back",
+        "new_reflection_themes",
+        "new_note",
+    ]
+    # Closing it again keeps the fields (text typed in a form reaches the server only on Save).
+    app.session_state["new_reflection"] = False
+    app.run()
+    assert len(app.text_area) == 4
+
+
 def test_empty_database_shows_a_friendly_state(app: AppTest) -> None:
     assert any("No sessions logged yet" in info.value for info in app.info)
 
 
 def test_save_stores_one_row_and_says_what_was_saved(app: AppTest, engine: Engine) -> None:
+    open_reflection(app)  # a run of its own: AppTest drops form values set before another run
     fill(app)
     app.multiselect(key="new_scenarios").set_value(["crisis situation"])
     app.checkbox(key="new_grounding").check()
