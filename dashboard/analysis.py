@@ -8,7 +8,7 @@ Add other cached analytics (patterns, packet) here in the same shape.
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,7 +56,10 @@ def cached_sessions(engine: Engine) -> pd.DataFrame:
     return _sessions(_url(engine), astuple(data_version(engine)), engine)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+# cache_resource, not cache_data: one shared object instead of unpickling a ten-year assessment
+# (about 1.2 MB of frames) on every Review run. Callers get shallow copies (cached_assessment):
+# with pandas' copy-on-write a change to a copy never reaches the cached frames.
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
 def _assessment(
     url: str,
     version: tuple[Any, ...],
@@ -81,7 +84,8 @@ def cached_assessment(
     engine: Engine, *, today: date, tz: ZoneInfo, thresholds: Thresholds
 ) -> Assessment:
     """core.warnings.assess on every stored entry, cached per data version and inputs."""
-    return _assessment(*_key(engine, thresholds), today, tz.key, engine)
+    shared = _assessment(*_key(engine, thresholds), today, tz.key, engine)
+    return replace(shared, days=shared.days.copy(deep=False), weeks=shared.weeks.copy(deep=False))
 
 
 # Figures are kept as objects (cache_resource), not pickled: building Plotly figures is most of a

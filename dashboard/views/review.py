@@ -180,7 +180,8 @@ def main() -> None:
         st.page_link("views/log.py", label="Log a session")
         return
 
-    logged = int((assessment.days.drop_duplicates("day")["sessions"] > 0).sum())
+    days = assessment.days
+    logged = days.loc[days["sessions"].to_numpy() > 0, "day"].nunique()
     if logged < THIN_DAYS:
         st.info(
             f"You have logged {logged} day{'s' if logged != 1 else ''} so far. Trends become "
