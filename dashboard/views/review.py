@@ -66,11 +66,12 @@ def _tiles(assessment: Assessment) -> None:
         ":gray[Averages of your day values: the last 7 days against the 28 days before them. "
         f"Lower is better, so a fall shows green. {_logged_days(weeks)}]"
     )
-    columns = st.columns(len(SIGNS))
-    for column, sign in zip(columns, SIGNS, strict=True):
+    # One horizontal container, not st.columns: a row of columns is four blocks to draw.
+    row = st.container(horizontal=True)
+    for sign in SIGNS:
         week: dict[str, Any] = weeks[sign]
         change = float(week["change"])
-        with column:
+        with row:
             # The level badge sits in the label: a Markdown element per tile cost drawing time.
             st.metric(
                 f"{sign.capitalize()} {LEVEL_BADGES[assessment.signs[sign].level]}",
@@ -190,10 +191,17 @@ def main() -> None:
             "is used."
         )
 
-    _status(assessment)
-    _tiles(assessment)
-    _explanations(assessment)
+    # The page reads status, tiles, words, then the trend; the trend is sent first into its place
+    # below: Plotly's drawing is the slowest part in the browser and starts while the rest is
+    # still on its way (BENCHMARKS.md).
+    status, tiles, words = st.container(), st.container(), st.container()
     _charts(assessment, thresholds)
+    with status:
+        _status(assessment)
+    with tiles:
+        _tiles(assessment)
+    with words:
+        _explanations(assessment)
     with st.expander("How the warning levels work"):
         st.markdown(
             f"A day is **elevated** when a sign averages {thresholds.absolute_threshold:g} or "
