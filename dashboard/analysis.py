@@ -26,7 +26,10 @@ from dashboard.memory import release_free_memory
 from data.repository import data_version, load_sessions
 from data.settings_store import load_thresholds
 
-CACHE_ENTRIES = 8
+# Entries per cached analysis: a save makes a new data version, and the old one is never asked
+# for again, so the current and the previous one (another day, zone or thresholds) are enough.
+# With 8, a session of saves and Review visits kept eight ten-year frames and assessments.
+CACHE_ENTRIES = 2
 FIGURE_CACHE_ENTRIES = 12
 
 ThresholdKey = tuple[tuple[str, Any], ...]

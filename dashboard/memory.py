@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import sys
 from collections.abc import Callable
@@ -48,6 +49,9 @@ def _release_arrow_pool() -> None:
 
 def release_free_memory() -> bool:
     """Return the C heap's free memory to the OS (glibc only); False where there is no such call."""
+    # Plotly figures and pandas internals hold reference cycles: only the cycle collector frees
+    # them, and only then can their memory go back (a few tens of ms, on a cache miss only).
+    gc.collect()
     _release_arrow_pool()
     trim = _malloc_trim()
     if trim is None:
