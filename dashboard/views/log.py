@@ -210,9 +210,11 @@ def _entry_fields(prefix: str, codes: list[str], tags: list[str]) -> None:
     if st.session_state.get(f"{prefix}needs_confirm"):
         st.checkbox("Keep this code anyway: it is a pseudonym", key=f"{prefix}keep_code")
     st.caption(f"Rate each sign 0–10: {SCALE}.")
-    columns = st.columns(3)
-    for column, sign in zip(columns, SIGNS, strict=True):
-        with column:
+    # One horizontal container, not st.columns: a row of columns is four blocks to draw and to
+    # tear down when leaving the page.
+    sliders = st.container(horizontal=True, gap="medium")
+    for sign in SIGNS:
+        with sliders:
             st.slider(sign.capitalize(), 0, 10, key=f"{prefix}{sign}")
     if _backfilling(prefix):
         left, right = st.columns(2)
@@ -339,15 +341,15 @@ def _recent_entries(engine: Engine) -> None:
     by_id = {row.id: row for row in rows}
     if st.session_state.get("row_pick") not in by_id:
         st.session_state["row_pick"] = next(iter(by_id))
-    pick, edit, remove = st.columns([6, 1, 1], vertical_alignment="bottom")
-    pick.selectbox(
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.selectbox(
         "Entry to edit or delete",
         list(by_id),
         format_func=lambda entry_id: _pick_label(by_id[entry_id]),
         key="row_pick",
     )
-    edit.button("Edit", key="row_edit", on_click=_edit_picked, width="stretch")
-    remove.button("Delete", key="row_delete", on_click=_ask_delete, width="stretch")
+    row.button("Edit", key="row_edit", on_click=_edit_picked)
+    row.button("Delete", key="row_delete", on_click=_ask_delete)
     doomed = st.session_state.get("confirm_delete")
     if doomed in by_id:
         row = by_id[doomed]

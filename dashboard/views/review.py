@@ -202,8 +202,10 @@ def main() -> None:
         _tiles(assessment)
     with words:
         _explanations(assessment)
-    with st.expander("How the warning levels work"):
-        st.markdown(
+    # Its text only once opened (a rerun): every element on arrival costs drawing time.
+    levels = st.expander("How the warning levels work", key="review_levels", on_change="rerun")
+    if levels.open:
+        levels.markdown(
             f"A day is **elevated** when a sign averages {thresholds.absolute_threshold:g} or "
             "more, or is clearly above your usual level. **Watch** means elevated on most days "
             f"you logged in the last {thresholds.watch_window_days} days (or a sustained rise "
@@ -211,7 +213,7 @@ def main() -> None:
             f"{thresholds.chronic_window_days} days. Days without sessions never count either "
             "way. You can change every threshold on the Settings page."
         )
-        st.page_link("views/settings.py", label="Change the thresholds in Settings")
+        levels.page_link("views/settings.py", label="Change the thresholds in Settings")
 
 
 main()
