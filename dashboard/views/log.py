@@ -341,15 +341,15 @@ def _recent_entries(engine: Engine) -> None:
     by_id = {row.id: row for row in rows}
     if st.session_state.get("row_pick") not in by_id:
         st.session_state["row_pick"] = next(iter(by_id))
-    row = st.container(horizontal=True, vertical_alignment="bottom")
-    row.selectbox(
+    picker = st.container(horizontal=True, vertical_alignment="bottom")
+    picker.selectbox(
         "Entry to edit or delete",
         list(by_id),
         format_func=lambda entry_id: _pick_label(by_id[entry_id]),
         key="row_pick",
     )
-    row.button("Edit", key="row_edit", on_click=_edit_picked)
-    row.button("Delete", key="row_delete", on_click=_ask_delete)
+    picker.button("Edit", key="row_edit", on_click=_edit_picked)
+    picker.button("Delete", key="row_delete", on_click=_ask_delete)
     doomed = st.session_state.get("confirm_delete")
     if doomed in by_id:
         row = by_id[doomed]
