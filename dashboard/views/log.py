@@ -366,10 +366,9 @@ def _recent_entries(engine: Engine) -> None:
         )
 
 
+@st.fragment
 def _log_body() -> None:
-    """Form, edit form and recent list."""
-    # Not an st.fragment: rerunning only this part on a save measured no faster (BENCHMARKS.md),
-    # and leaving a page that holds a fragment made the next page 4-7 % slower to appear.
+    """Form, edit form and recent list: a save reruns only this, not the navigation and title."""
     engine = get_engine()
     # The outcome of a save first: it reaches the screen before the queries for the form below.
     _flash("new_")
