@@ -8,7 +8,7 @@ sessions does not outvote a day with one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -37,6 +37,13 @@ class Period:
     def days(self) -> int:
         """How many days the period spans."""
         return (self.end - self.start).days + 1
+
+    def bounds(self, tz: ZoneInfo) -> tuple[datetime, datetime]:
+        """The period as aware instants [first local midnight, the midnight after the last day)."""
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
 
     def before(self) -> Period:
         """The period of the same length that ends the day before this one starts."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import streamlit as st
 
+from core.supervision import Period
 from dashboard.common import get_engine, tz
 from dashboard.memory import release_free_memory
 from dashboard.packet import PacketOptions, load_packet, render_packet
@@ -48,6 +49,13 @@ def _record(start: date, end: date, fmt: str) -> None:
     record_packet(get_engine(), start, end, fmt)
     st.session_state["sup_flash"] = (
         f"Saved as your last packet ({fmt.upper()}); next time the period starts after {end:%d %b}."
+    )
+
+
+def _nothing_logged(start: date, end: date) -> None:
+    st.info(
+        f"No sessions were logged from {start:%d %b %Y} to {end:%d %b %Y}. "
+        "Choose a longer or earlier period."
     )
 
 
@@ -103,17 +111,9 @@ if show_codes:
 
 if period is not None:
     start, end = period
-    zone = tz()
-    logged = count_sessions_between(
-        engine,
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
+    logged = count_sessions_between(engine, *Period(start, end).bounds(tz()))
     if not logged:
-        st.info(
-            f"No sessions were logged from {start:%d %b %Y} to {end:%d %b %Y}. "
-            "Choose a longer or earlier period."
-        )
+        _nothing_logged(start, end)
         st.stop()
     st.write(f"{logged} session{'' if logged == 1 else 's'} from {start:%d %b} to {end:%d %b %Y}.")
     # Built on request, then kept up to date with the choices above for the rest of the visit:
@@ -137,11 +137,7 @@ if period is not None:
             previous.id if previous else None,
         )
     if empty:
-        # Entries deleted since the count above: nothing left to bring.
-        st.info(
-            f"No sessions were logged from {start:%d %b %Y} to {end:%d %b %Y}. "
-            "Choose a longer or earlier period."
-        )
+        _nothing_logged(start, end)  # entries deleted since the count above
     else:
         if flash := st.session_state.pop("sup_flash", None):
             st.success(flash)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -158,3 +158,12 @@ def test_scenario_table_counts_each_tag_of_a_session() -> None:
     assert table["dread"].tolist() == [6.0, 8.0]
     untagged = scenario_table(_frame(rows[2:]), Period(day, day), BERLIN)
     assert untagged.empty and "tag" in untagged.columns
+
+
+def test_period_bounds_are_local_midnights_across_a_clock_change() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    # 29 Mar 2026 has 23 hours in Berlin (clocks go forward).
+    first, after = Period(date(2026, 3, 28), date(2026, 3, 29)).bounds(berlin)
+    assert first == datetime(2026, 3, 28, 0, 0, tzinfo=berlin)
+    assert after == datetime(2026, 3, 30, 0, 0, tzinfo=berlin)
+    assert after.astimezone(UTC) - first.astimezone(UTC) == timedelta(hours=47)
