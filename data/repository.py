@@ -141,6 +141,21 @@ def get_session(engine: Engine, entry_id: int) -> pd.DataFrame:
     return _frame(engine, ENTRY.c.id == entry_id)
 
 
+def _tags(connection: Connection, ids: list[int] | None) -> dict[int, list[str]]:
+    """Scenario names by entry id, alphabetical: of the entries `ids`, or of every entry."""
+    query = (
+        select(LINK.c.session_id, SCENARIO.c.name)
+        .join(SCENARIO, SCENARIO.c.id == LINK.c.scenario_id)
+        .order_by(SCENARIO.c.name)
+    )
+    if ids is not None:
+        query = query.where(LINK.c.session_id.in_(ids))
+    tags: dict[int, list[str]] = {}
+    for session_id, name in connection.execute(query):
+        tags.setdefault(session_id, []).append(name)
+    return tags
+
+
 def _frame(engine: Engine, *where: ColumnElement[bool], limit: int | None = None) -> pd.DataFrame:
     columns = [ENTRY.c[c] for c in SESSION_COLUMNS if c != "scenarios"]
     query = select(*columns).order_by(ENTRY.c.started_at.desc(), ENTRY.c.id.desc())
@@ -153,16 +168,8 @@ def _frame(engine: Engine, *where: ColumnElement[bool], limit: int | None = None
         if not rows:
             return empty_sessions()
         ids = [row.id for row in rows]
-        tag_query = (
-            select(LINK.c.session_id, SCENARIO.c.name)
-            .join(SCENARIO, SCENARIO.c.id == LINK.c.scenario_id)
-            .order_by(SCENARIO.c.name)
-        )
-        if limit is not None or where:
-            tag_query = tag_query.where(LINK.c.session_id.in_(ids))
-        tags: dict[int, list[str]] = {}
-        for session_id, name in connection.execute(tag_query):
-            tags.setdefault(session_id, []).append(name)
+        # Every entry's tags in one query; only the chosen entries' when some were left out.
+        tags = _tags(connection, ids if limit is not None or where else None)
     frame = pd.DataFrame(rows, columns=[c for c in SESSION_COLUMNS if c != "scenarios"])
     frame["scenarios"] = [tags.get(i, []) for i in ids]
     return as_sessions(frame.iloc[::-1].reset_index(drop=True))
@@ -207,16 +214,7 @@ def recent_sessions(engine: Engine, limit: int = 10) -> list[RecentEntry]:
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-        tags: dict[int, list[str]] = {}
-        if rows:
-            tag_query = (
-                select(LINK.c.session_id, SCENARIO.c.name)
-                .join(SCENARIO, SCENARIO.c.id == LINK.c.scenario_id)
-                .where(LINK.c.session_id.in_([row.id for row in rows]))
-                .order_by(SCENARIO.c.name)
-            )
-            for session_id, name in connection.execute(tag_query):
-                tags.setdefault(session_id, []).append(name)
+        tags = _tags(connection, [row.id for row in rows]) if rows else {}
     return [
         RecentEntry(
             id=row.id,
