@@ -168,8 +168,8 @@ def _save_new() -> None:
         return
     state["new_last_saved"] = (_fingerprint(entry), monotonic(), _summary(entry))
     _reset("new_")
-    st.session_state["new_needs_confirm"] = False
-    st.session_state["new_flash"] = ("success", "Saved " + _summary(entry) + ".")
+    state["new_needs_confirm"] = False
+    state["new_flash"] = ("success", "Saved " + _summary(entry) + ".")
 
 
 def _save_edit() -> None:
