@@ -333,7 +333,9 @@ def run_browser(report: Report, runs: int, *, timings: bool = True) -> None:
         visits.time_to_charts(minimal.url)
         time.sleep(2)  # let the servers finish any work the last visits started
         app_rss, chart_rss, minimal_rss = rss_mib(app.pid), rss_mib(chart.pid), rss_mib(minimal.pid)
-        report.memory("server RSS, every page visited, ten years", app_rss)
+        # A fresh server for the memory-only tour; otherwise the one that served every timed run.
+        where = "" if not timings else ", after the timed runs"
+        report.memory(f"server RSS, every page visited, ten years{where}", app_rss)
         report.memory("bare chart app RSS (pandas + Plotly Express)", chart_rss)
         report.memory("minimal chart app RSS (numpy + plotly.graph_objects)", minimal_rss)
         report.memory("bare form app RSS", rss_mib(form.pid))

@@ -4,8 +4,9 @@ Run: `.venv/bin/python -m benchmarks.save_frames [saves]` (default 12). Serves T
 ten-year history and the bare form side by side, saves with `browser_bench.Saver` (the same
 steps as the save benchmark) and records every websocket frame with its time. Per app it prints
 the medians, in ms after the click, of: the browser sending the click's message, the frame that
-carries the "Saved …" text arriving, the rerun's last frame arriving, that confirmation visible,
-and the number of frames the rerun sends. BENCHMARKS.md ("Targets missed") quotes a run of it.
+carries the "Saved …" text arriving, the rerun's last frame arriving (these three as Python
+sees the frames), that confirmation painted (the Saver's figure, in the page's own clock), and
+the number of frames the rerun sends. BENCHMARKS.md quotes runs of it.
 """
 
 from __future__ import annotations
