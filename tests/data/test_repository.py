@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
@@ -160,3 +161,18 @@ def test_insert_frame_is_idempotent(engine: Engine) -> None:
     stored = load_sessions(engine)
     assert len(stored) == len(frame)
     assert list(stored["dread"]) == list(frame["dread"])
+
+
+def test_reading_in_chunks_gives_the_same_frame(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = sessions_frame(days=28, seed=3)
+    insert_frame(engine, frame)
+    whole = load_sessions(engine)
+    assert whole["scenarios"].map(len).sum() > 0  # some entries carry tags
+    monkeypatch.setattr(repository, "READ_CHUNK_ROWS", 7)  # several chunks, the last one short
+    assert len(whole) % 7 != 0
+    chunked = load_sessions(engine)
+    pd.testing.assert_frame_equal(chunked, whole)
+    assert chunked["started_at"].is_monotonic_increasing
+    assert list(chunked["dread"]) == list(frame["dread"])
