@@ -40,7 +40,8 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 def _release_arrow_pool() -> None:
     # pandas keeps its text columns in Arrow buffers, which Arrow allocates from its own pool
-    # (mimalloc); that pool keeps freed pages too (4-5 MiB after reading ten years of entries).
+    # (mimalloc unless ARROW_DEFAULT_MEMORY_POOL=system, as `tightrope run` sets); that pool keeps
+    # freed pages too (4-5 MiB after reading ten years of entries).
     # Only when pandas already loaded pyarrow: importing it here would cost more than it frees.
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:

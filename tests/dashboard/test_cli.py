@@ -32,6 +32,8 @@ def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.Mo
         ("MALLOC_ARENA_MAX", "4", "4"),
         ("PYTHONOPTIMIZE", None, "2"),
         ("PYTHONOPTIMIZE", "0", "0"),
+        ("ARROW_DEFAULT_MEMORY_POOL", None, "system"),
+        ("ARROW_DEFAULT_MEMORY_POOL", "mimalloc", "mimalloc"),
     ],
 )
 def test_run_sets_the_memory_settings_unless_the_user_chose(
