@@ -7,6 +7,8 @@ import os
 
 import streamlit as st
 
+from dashboard.memory import trim_heap
+
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(page_title="Tightrope", page_icon="🪢", layout="wide")
@@ -25,4 +27,8 @@ PAGES = [
 navigation = st.navigation(PAGES)
 if os.environ.get("TIGHTROPE_DEMO") == "1":
     st.sidebar.info("Demo data: made-up sessions, not your journal.")
-navigation.run()
+try:
+    navigation.run()
+finally:
+    # Also when a page stops or reruns early (Streamlit does that by raising).
+    trim_heap()

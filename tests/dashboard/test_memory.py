@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import platform
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
 
 from dashboard import memory
 from dashboard.memory import release_free_memory
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -70,3 +75,23 @@ def test_asks_arrows_pool_only_when_pyarrow_is_loaded(monkeypatch: pytest.Monkey
     monkeypatch.setitem(memory.sys.modules, "pyarrow", Arrow)
     release_free_memory()
     assert released == ["pool"]
+
+
+def test_every_run_of_the_app_ends_with_a_trim_even_a_stopped_one(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trims: list[bool] = []
+    monkeypatch.setattr(memory, "trim_heap", lambda: trims.append(True) or True)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert len(trims) == 1
+    at.switch_page("views/supervision.py").run()  # nothing logged: the page ends in st.stop()
+    assert not at.exception
+    assert at.info and "No sessions" in " ".join(i.value for i in at.info)
+    assert len(trims) == 2
+
+
+def test_trim_heap_reports_whether_it_could() -> None:
+    on_glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert memory.trim_heap() is on_glibc
