@@ -81,7 +81,12 @@ def test_every_run_of_the_app_ends_with_a_trim_even_a_stopped_one(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trims: list[bool] = []
-    monkeypatch.setattr(memory, "trim_heap", lambda: trims.append(True) or True)
+
+    def counted() -> bool:
+        trims.append(True)
+        return True
+
+    monkeypatch.setattr(memory, "trim_heap", counted)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert not at.exception
