@@ -13,7 +13,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +20,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io
 import plotly.offline
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from sqlalchemy import Engine
 
@@ -46,11 +44,11 @@ from dashboard.figures_patterns import (
     load_figure,
     scenario_figure,
 )
+from dashboard.templating import environment
 from data.packets import previous_packet
 from data.repository import load_sessions
 from data.settings_store import load_thresholds
 
-TEMPLATES = Path(__file__).with_name("templates")
 TEMPLATE = "packet.html.j2"
 
 FIGURE_WIDTH = 680
@@ -451,19 +449,9 @@ def packet_context(
 # --- rendering ---------------------------------------------------------------------------------
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=True,  # every value is escaped unless it is Markup built above
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_packet(context: PacketContext) -> str:
     """The packet as one self-contained HTML document."""
-    template = _environment().get_template(TEMPLATE)
+    template = environment().get_template(TEMPLATE)  # autoescaped: Markup only where built above
     return template.render(
         options=context.options,
         generated=_fmt_day(context.generated),
