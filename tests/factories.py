@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import pandas as pd
@@ -53,3 +54,42 @@ def rated_sessions(
         }
     )
     return as_sessions(frame)
+
+
+class _ClassText(HTMLParser):
+    """Text content of every element carrying a given class (void elements such as <br> skipped)."""
+
+    VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr"})
+
+    def __init__(self, css_class: str) -> None:
+        super().__init__()
+        self.css_class = css_class
+        self.open: list[int | None] = []  # per open element: its index in found, if it matched
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            if tag == "br":
+                self.handle_data(" ")  # a line break reads as a space
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        if self.css_class in classes:
+            self.found.append("")
+            self.open.append(len(self.found) - 1)
+        else:
+            self.open.append(None)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.open:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for index in {i for i in self.open if i is not None}:
+            self.found[index] += data
+
+
+def texts_by_class(html: str, css_class: str) -> list[str]:
+    """The text of each element of `html` with `css_class`, whitespace collapsed, in order."""
+    parser = _ClassText(css_class)
+    parser.feed(html)
+    return [" ".join(text.split()) for text in parser.found]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from core.schema import GUIDE_ACTIONS, SIGNS
+from core.schema import SIGNS
 from core.settings import Thresholds
 from core.warnings import Assessment
 from dashboard.analysis import (
@@ -20,96 +18,13 @@ from dashboard.analysis import (
 )
 from dashboard.common import get_engine, tz
 from dashboard.figures import most_pressing
+from dashboard.review_summary import summary_html
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
-LEVEL_BADGES = {
-    "none": ":green-badge[no warning]",
-    "watch": ":orange-badge[watch]",
-    "chronic": ":red-badge[chronic]",
-}
 THIN_DAYS = 14
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # Session state (not a widget key, which is dropped on leaving the page): the year stays open.
 YEAR_OPEN = "review_year_open"
-
-
-def _number(value: float) -> str:
-    return "–" if pd.isna(value) else f"{value:.1f}"
-
-
-def _days(count: int) -> str:
-    return f"{count} logged day{'' if count == 1 else 's'}"
-
-
-def _logged_days(weeks: dict[Any, Any]) -> str:
-    """How many days the tiles rest on, in one sentence (one per sign only if they differ)."""
-    counts = {
-        sign: (int(weeks[sign]["days_this_week"]), int(weeks[sign]["days_previous_four"]))
-        for sign in SIGNS
-    }
-    if len(set(counts.values())) == 1:
-        now, before = next(iter(counts.values()))
-        return f"{_days(now)} this week, {_days(before)} in the four weeks before."
-    return " ".join(
-        f"{sign.capitalize()}: {_days(now)} this week, {_days(before)} before."
-        for sign, (now, before) in counts.items()
-    )
-
-
-def _tiles(assessment: Assessment) -> None:
-    """One tile per sign: this week's average and its change against the previous four weeks."""
-    weeks: dict[Any, Any] = assessment.weeks.to_dict(orient="index")
-    # Heading and caption in one Markdown element, the logged days in the caption rather than a
-    # tooltip per tile: each element costs the browser drawing time (BENCHMARKS.md).
-    st.markdown(
-        "### This week against the previous four\n"
-        ":gray[Averages of your day values: the last 7 days against the 28 days before them. "
-        f"Lower is better, so a fall shows green. {_logged_days(weeks)}]"
-    )
-    # One horizontal container, not st.columns: a row of columns is four blocks to draw.
-    row = st.container(horizontal=True)
-    for sign in SIGNS:
-        week: dict[str, Any] = weeks[sign]
-        change = float(week["change"])
-        with row:
-            # The level badge sits in the label: a Markdown element per tile cost drawing time.
-            st.metric(
-                f"{sign.capitalize()} {LEVEL_BADGES[assessment.signs[sign].level]}",
-                _number(float(week["this_week"])),
-                delta=None if pd.isna(change) else f"{change:+.1f} vs previous 4 weeks",
-                delta_color="inverse",
-                border=True,
-            )
-
-
-def _status(assessment: Assessment) -> None:
-    """The overall level in words, with the guide's actions when a sign is chronic."""
-    overall = assessment.overall
-    show = {"none": st.success, "watch": st.warning, "chronic": st.error}[overall.level]
-    # One alert holding the status and what to do: every element costs the browser drawing time.
-    advice = ""
-    if overall.level == "chronic":
-        advice = (
-            "\n\n**What the guide suggests when dread, detachment or fatigue become chronic:**\n"
-            + "\n".join(f"- {action.capitalize()}" for action in GUIDE_ACTIONS)
-        )
-    elif overall.level == "watch":
-        advice = (
-            "\n\n**Small steps from the guide that help now:** give yourself a grounding ritual "
-            "after tough sessions (stretch, walk, journal); name what happened with a trusted "
-            "colleague; bring the sessions that weigh most to supervision."
-        )
-    show(overall.explanation + advice)
-
-
-def _explanations(assessment: Assessment) -> None:
-    st.markdown(
-        "### Each sign in words\n\n"
-        + "\n\n".join(
-            f"**{sign.capitalize()}** · {LEVEL_BADGES[status.level]}  \n{status.explanation}"
-            for sign, status in ((s, assessment.signs[s]) for s in SIGNS)
-        )
-    )
 
 
 def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
@@ -193,15 +108,10 @@ def main() -> None:
 
     # The page reads status, tiles, words, then the trend; the trend is sent first into its place
     # below: Plotly's drawing is the slowest part in the browser and starts while the rest is
-    # still on its way (BENCHMARKS.md).
-    status, tiles, words = st.container(), st.container(), st.container()
+    # still on its way (BENCHMARKS.md). The three are one HTML block (dashboard.review_summary).
+    summary = st.container()
     _charts(assessment, thresholds)
-    with status:
-        _status(assessment)
-    with tiles:
-        _tiles(assessment)
-    with words:
-        _explanations(assessment)
+    summary.html(summary_html(assessment))
     # Its text only once opened (a rerun): every element on arrival costs drawing time.
     levels = st.expander("How the warning levels work", key="review_levels", on_change="rerun")
     if levels.open:

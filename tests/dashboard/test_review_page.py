@@ -16,7 +16,7 @@ from dashboard.figures import most_pressing
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import add_session, load_sessions
-from tests.factories import make_entry
+from tests.factories import make_entry, texts_by_class
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -48,8 +48,14 @@ def test_a_few_days_show_the_thin_data_note(engine: Engine) -> None:
         add_session(engine, make_entry(started_at=now - timedelta(days=back), fatigue=7))
     at = open_review(engine)
     assert any("You have logged 2 days so far" in info.value for info in at.info)
-    assert len(at.metric) == 3
-    assert not at.error
+    assert summary(at).count('<li class="tr-tile">') == 3
+    assert 'class="tr-status tr-chronic"' not in summary(at)
+
+
+def summary(at: AppTest) -> str:
+    """The HTML of the page's one summary block (status, tiles, each sign in words)."""
+    (block,) = at.html
+    return str(block.value)
 
 
 def assessment_weeks(engine: Engine) -> dict[str, int]:
@@ -68,24 +74,34 @@ def demo(engine: Engine) -> Engine:
 
 def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: Engine) -> None:
     at = open_review(demo)
-    # Each tile's label carries its sign and its level badge.
-    assert [m.label.split()[0] for m in at.metric] == ["Dread", "Detachment", "Fatigue"]
-    assert at.metric[2].label == "Fatigue :red-badge[chronic]"
-    assert all("vs previous 4 weeks" in str(m.delta) for m in at.metric)
-    # The planted fatigue episode is chronic; the overall status says so, kindly, once.
-    assert len(at.error) == 1
-    status = at.error[0].value
-    assert status.startswith("Fatigue has been elevated")
+    assessment = assess(load_sessions(demo), today=_today(), tz=local_timezone())
+    html = summary(at)
+    # The planted fatigue episode is chronic; the overall status says so, kindly, once, and the
+    # guide's actions are in the same block.
+    assert 'class="tr-status tr-chronic" role="status"' in html
+    (status,) = texts_by_class(html, "tr-status")
+    assert status.startswith(assessment.overall.explanation)
     assert status.count("not a diagnosis") == 1
+    assert all(action.capitalize() in status for action in GUIDE_ACTIONS)
+    # One tile per sign, in order, each with its level badge, this week's average and its change.
+    tiles = texts_by_class(html, "tr-tile")
+    assert [tile.split()[0] for tile in tiles] == ["Dread", "Detachment", "Fatigue"]
+    assert tiles[2].startswith("Fatigue chronic")
+    weeks = assessment.weeks
+    for tile, sign in zip(tiles, ("dread", "detachment", "fatigue"), strict=True):
+        assert f"{weeks.loc[sign, 'this_week']:.1f}" in tile
+        assert tile.endswith("vs previous 4 weeks")
     # How many days the tiles rest on, said once (every entry rates all three signs).
     week = assessment_weeks(demo)
     days = f"{week['days_this_week']} logged days this week, {week['days_previous_four']} logged"
-    assert any(days in m.value for m in at.markdown)
-    # The guide's actions are in the same alert as the status.
-    assert all(f"- {action.capitalize()}" in status for action in GUIDE_ACTIONS)
-    words = " ".join(m.value for m in at.markdown)
-    assert all(f"**{sign}** ·" in words for sign in ("Dread", "Detachment", "Fatigue"))
-    assert "Fatigue has been elevated" in words  # the per-sign explanation in words
+    assert days in texts_by_class(html, "tr-caption")[0]
+    assert html.count(days) == 1
+    # Each sign in words, with its level.
+    words = texts_by_class(html, "tr-word")
+    for line, sign in zip(words, ("dread", "detachment", "fatigue"), strict=True):
+        status = assessment.signs[sign]
+        level = "no warning" if status.level == "none" else status.level
+        assert line == f"{sign.capitalize()} · {level} {status.explanation}"
     # One sign at a time, opening on the chronic sign: its trend, and its year on request.
     charts = at.get("plotly_chart")
     assert len(charts) == 1

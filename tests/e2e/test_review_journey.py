@@ -52,7 +52,7 @@ def test_imported_demo_shows_warning_and_charts_on_review(
     go_to(page, "Weekly review")
     expect(main.get_by_text(expected.signs["fatigue"].explanation)).to_be_visible()
     first_sentence = expected.overall.explanation.split(". ")[0]
-    expect(main.get_by_test_id("stAlert").filter(has_text=first_sentence)).to_be_visible()
+    expect(main.get_by_role("status").filter(has_text=first_sentence)).to_be_visible()
     assert wait_charts_drawn(page) == 1  # the trend; the year at a glance is drawn on request
     # It opens on the most pressing sign; every sign's trend and calendar can be shown.
     charts = main.get_by_test_id("stPlotlyChart")
@@ -61,7 +61,7 @@ def test_imported_demo_shows_warning_and_charts_on_review(
     expect(charts).to_have_count(REVIEW_CHARTS)
     expect(charts.last.locator(".gtitle")).to_contain_text("Fatigue, one square per day")
     for sign in ("Dread", "Detachment", "Fatigue"):
-        # The "Show" control (the metric tiles' help icons are buttons named after the signs).
+        # The "Show" control (the tiles and the words above also name the signs).
         main.get_by_role("radiogroup", name="Show").get_by_role("radio", name=sign).click()
         expect(charts.first.locator(".gtitle")).to_have_text(
             f"{sign}: day values and rolling averages", timeout=30_000
