@@ -1,4 +1,5 @@
-"""The top of the Weekly review as one block of HTML: status, this week's tiles, signs in words.
+"""The top of the Weekly review as one block of HTML: status, this week's tiles, signs in words
+and the heading of the trends below.
 
 Why HTML and not Streamlit elements: the page drew these as an alert, a Markdown caption, three
 metric tiles and a Markdown list, about ten React components whose Markdown parsing and styling
@@ -21,6 +22,13 @@ from dashboard.templating import environment
 TEMPLATE = "review_summary.html.j2"
 
 LEVEL_WORDS = {"none": "no warning", "watch": "watch", "chronic": "chronic"}
+
+TRENDS_CAPTION = (
+    "Dots are day values; the solid line is the 7-day average, the dotted one the 28-day average. "
+    "The dashed grey line is your usual level, the red one the fixed threshold. Amber shading "
+    "marks watch, red chronic."
+)
+"""Under the "Trends" heading that ends the block, above the page's chart controls."""
 
 WATCH_ADVICE = (
     "give yourself a grounding ritual after tough sessions (stretch, walk, journal); name what "
@@ -88,7 +96,8 @@ def tiles(assessment: Assessment) -> list[Tile]:
 
 
 def summary_html(assessment: Assessment) -> str:
-    """The status with the guide's advice, the week's tiles and each sign in words, as HTML."""
+    """The status with the guide's advice, the week's tiles and each sign in words, then the
+    "Trends" heading and caption for the chart that follows, as HTML."""
     weeks: dict[Any, Any] = assessment.weeks.to_dict(orient="index")
     overall = assessment.overall
     return (

@@ -31,11 +31,7 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     # One sign at a time: five Plotly charts drawn at once made the page about three times slower
     # to appear than a one-chart page (BENCHMARKS.md); the shading and the level in each option
     # carry what the separate level strip showed.
-    st.markdown(
-        "### Trends\n:gray[Dots are day values; the solid line is the 7-day average, the dotted "
-        "one the 28-day average. The dashed grey line is your usual level, the red one the fixed "
-        "threshold. Amber shading marks watch, red chronic.]"
-    )
+    # The "Trends" heading and its caption end the summary block above (one element fewer).
     first = most_pressing(assessment)
 
     def option(sign: str) -> str:

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.schema import GUIDE_ACTIONS
 from core.warnings import assess
 from dashboard.figures import most_pressing
+from dashboard.review_summary import TRENDS_CAPTION
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import add_session, load_sessions
@@ -102,6 +103,9 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
         status = assessment.signs[sign]
         level = "no warning" if status.level == "none" else status.level
         assert line == f"{sign.capitalize()} · {level} {status.explanation}"
+    # The block ends with the heading and caption of the trend chart below it.
+    assert texts_by_class(html, "tr-caption")[-1] == TRENDS_CAPTION
+    assert html.rindex("<h3>Trends</h3>") > html.rindex('class="tr-word"')
     # One sign at a time, opening on the chronic sign: its trend, and its year on request.
     charts = at.get("plotly_chart")
     assert len(charts) == 1
