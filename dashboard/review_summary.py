@@ -119,5 +119,6 @@ def summary_html(assessment: Assessment) -> str:
                 for sign in SIGNS
             ],
             level_words=LEVEL_WORDS,
+            trends_caption=TRENDS_CAPTION,
         )
     )
