@@ -4,9 +4,9 @@ and the heading of the trends below.
 Why HTML and not Streamlit elements: the page drew these as an alert, Markdown captions, three
 metric tiles and a Markdown list, about ten React components whose Markdown parsing and styling
 were most of what opening the Review page cost beyond its chart (BENCHMARKS.md, fourth round:
-against the bare chart page 1.52x -> 1.30x). One `st.html` block is one component. The text is the same; every value
-goes through Jinja2's autoescape (dashboard.templating), and the CSS uses the theme's own text
-colour with translucent tints, so it reads in the light and the dark theme alike.
+against the bare chart page 1.52x -> 1.30x). One `st.html` block is one component. The text
+is the same; every value goes through Jinja2's autoescape (dashboard.templating), and the CSS
+uses the theme's own text colour with translucent tints, so it reads on a light or dark theme.
 """
 
 from __future__ import annotations
