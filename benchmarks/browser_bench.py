@@ -28,6 +28,10 @@ from data.environment import sqlite_url
 CHROMIUM_ARGS = [*OFFLINE_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
 TIMEOUT_MS = 90_000
 SETTLE_MS = 400  # a pause before a timed click, as a user makes (Saver)
+# Navigation and saving take a fraction of a second each, and their ratio to the bare app moved
+# by about ±0.1 between runs of 15 rounds (BENCHMARKS.md), mostly with the bare page's own time.
+# They always take at least this many interleaved rounds (about a minute each), whatever --runs.
+MIN_QUICK_ROUNDS = 31
 # Idle, at least one chart, and every chart's SVG drawn by Plotly.
 ALL_CHARTS_DRAWN = """() => {
   const app = document.querySelector("[data-testid='stApp']");
@@ -223,7 +227,7 @@ def _navigation_timings(
                     Navigator(bare_page, "Chart", "Start"),
                 ),
             ],
-            runs=runs,
+            runs=max(runs, MIN_QUICK_ROUNDS),
         )
     report.time(review)
     report.time(bare)
@@ -263,7 +267,7 @@ def _save_timings(report: Report, visits: Visits, app: Server, form: Server, run
                 ("save: click Save → confirmation", Saver(log_page, tightrope=True)),
                 ("bare form: click Save → confirmation", Saver(form_page, tightrope=False)),
             ],
-            runs=runs,
+            runs=max(runs, MIN_QUICK_ROUNDS),
         )
     report.time(save_time)
     report.time(bare_save)

@@ -29,7 +29,7 @@ class Report:
         """Add a median time, checked against an upper bound in seconds when given."""
         self.timings.append(timing)
         low, high = timing.spread
-        value = f"{_ms(timing.median)} (runs {_ms(low)}–{_ms(high)})"
+        value = f"{_ms(timing.median)} ({len(timing.runs)} runs, {_ms(low)}–{_ms(high)})"
         if timing.cpu_median is not None:
             value += f", CPU {_ms(timing.cpu_median)}"
         target = f"≤ {_ms(target_s)}" if target_s is not None else ""
