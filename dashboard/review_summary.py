@@ -17,11 +17,10 @@ from typing import Any
 
 from core.schema import GUIDE_ACTIONS, SIGNS
 from core.warnings import Assessment
+from dashboard.figures import LEVEL_WORDS
 from dashboard.templating import environment
 
 TEMPLATE = "review_summary.html.j2"
-
-LEVEL_WORDS = {"none": "no warning", "watch": "watch", "chronic": "chronic"}
 
 TRENDS_CAPTION = (
     "Dots are day values; the solid line is the 7-day average, the dotted one the 28-day average. "
