@@ -62,11 +62,9 @@ from core.daily import (
     rolling_mean,
     sign_matrix,
 )
+from core.levels import LEVELS, Level, level_rank
 from core.schema import GUIDE_ACTIONS, SIGNS
 from core.settings import Thresholds
-
-LEVELS: Final = ("none", "watch", "chronic")
-_RANK: Final = {level: i for i, level in enumerate(LEVELS)}
 
 NOT_A_DIAGNOSIS: Final = (
     "This is a prompt for reflection, not a diagnosis: you and your supervisor know your "
@@ -95,11 +93,6 @@ DAY_COLUMNS: Final = (
     "level",
 )
 """Columns of Assessment.days, one row per calendar day and sign."""
-
-
-def level_rank(level: str) -> int:
-    """0 for none, 1 for watch, 2 for chronic."""
-    return _RANK[level]
 
 
 class EwmaChart(NamedTuple):
@@ -468,7 +461,7 @@ def assess(
     statuses = {}
     for j, sign in enumerate(SIGNS):
         last = {name: array[-1, j] for name, array in judged.items()}
-        last["level"] = LEVELS[int(last["level"])]
+        last["level"] = Level.from_rank(int(last["level"]))
         statuses[sign] = SignStatus(
             sign=sign,
             level=str(last["level"]),
