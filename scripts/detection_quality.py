@@ -1,7 +1,7 @@
 """Print the detection-quality figures of the warning levels on seeded synthetic therapists.
 
-Usage: .venv/bin/python scripts/detection_quality.py [--histories 200] [--set name=value ...]
-The scenarios are described in core/quality.py; tests/core/test_detection_quality.py asserts
+Usage: .venv/bin/python -m scripts.detection_quality [--histories 200] [--set name=value ...]
+The scenarios are described in evaluation/detection.py; tests/evaluation/test_detection.py asserts
 the same figures with the same seeds.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from core.quality import rates
 from core.settings import Thresholds
+from evaluation.detection import rates
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Print how well the pattern analysis finds planted patterns, and its time on ten years.
 
-Run from the repository root: `.venv/bin/python scripts/pattern_quality.py [--seeds N] [--first S]`.
+Run from the repository root: `.venv/bin/python -m scripts.pattern_quality [--seeds N] [--first S]`.
 The same scenarios, with seeds 0–99, are asserted in tests/core/test_patterns.py.
 """
 
@@ -11,9 +11,9 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from core.pattern_quality import measure
 from core.patterns import find_patterns
 from core.synthetic import History, make_sessions
+from evaluation.patterns import measure
 
 
 def ten_year_timing(runs: int = 15) -> tuple[int, float, float]:

@@ -1,4 +1,7 @@
-"""Imports flow one way: dashboard -> core, data; data -> core; core -> neither."""
+"""Imports flow one way: dashboard -> core, data; data -> core; core -> neither.
+
+The evaluation harness (not shipped) reads core only, and nothing shipped reads it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 FORBIDDEN = {
-    "core": {"streamlit", "sqlmodel", "sqlalchemy", "alembic", "data", "dashboard", "plotly"},
-    "data": {"streamlit", "dashboard", "plotly"},
+    "core": {
+        "streamlit",
+        "sqlmodel",
+        "sqlalchemy",
+        "alembic",
+        "data",
+        "dashboard",
+        "plotly",
+        "evaluation",
+    },
+    "data": {"streamlit", "dashboard", "plotly", "evaluation"},
+    "dashboard": {"evaluation"},
+    # The evaluation harness judges core's rules on synthetic histories: no storage, no UI.
+    "evaluation": {"streamlit", "sqlmodel", "sqlalchemy", "alembic", "data", "dashboard"},
 }
 
 

@@ -13,7 +13,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from core.pattern_quality import measure
 from core.patterns import (
     COMPARISON_COLUMNS,
     compare_groups,
@@ -25,6 +24,7 @@ from core.patterns import (
 )
 from core.schema import SIGNS, as_sessions
 from core.settings import Thresholds, setting_fields
+from evaluation.patterns import measure
 from tests.factories import sessions_frame
 
 BERLIN = ZoneInfo("Europe/Berlin")

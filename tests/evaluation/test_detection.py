@@ -1,4 +1,4 @@
-"""Detection quality on seeded synthetic therapists (core/quality.py), with the default thresholds.
+"""Detection quality on seeded synthetic therapists (evaluation/detection.py), default thresholds.
 
 200 one-year histories per scenario, seeds 0–199; scripts/detection_quality.py prints the same
 figures. Targets from issue 3: chronic anywhere in an in-control year in at most 5% of
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.quality import Rates, rates, rise
+from evaluation.detection import Rates, rates, rise
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ holidays, 3–7 sessions a day, autocorrelated days, client-to-client difference
 * terrible week: +4 on every sign for seven days in an otherwise in-control year; it must
   never reach `chronic`.
 
-Used by tests/core/test_detection_quality.py (fixed seeds) and scripts/detection_quality.py.
+Used by tests/evaluation/test_detection.py (fixed seeds) and scripts/detection_quality.py.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The evaluation harness: detection and pattern quality on synthetic therapists (not shipped)."""
