@@ -12,13 +12,32 @@ the median of *every* logged day up to `fallback_exclude_days` (default 14, the 
 before `d`, provided there are at least `fallback_min_days` (default 10). With even fewer there
 is no personal baseline and only the fixed threshold applies.
 
-Spread: the interquartile range divided by 1.349 (the robust equivalent of a standard
-deviation for normal data, like the scaled MAD but computable as a rolling window), never
-below `min_spread`.
+Spread: the distance from the median to the upper quartile divided by 0.6745 (the robust
+equivalent of a standard deviation for normal data, computable as a rolling window; the upper
+half, because rises are what is judged and ratings near 0 bunch the lower half). A spread from
+a short or strongly correlated history is too small (a few spells are all it has seen), so it
+is pooled with `assumed_spread` as if that were `spread_prior_days` effective days of history
+(`references`). Never below `min_spread`.
+
+A fallback level is called *before a break* rather than provisional when the history behind it
+is not short at all (at least `baseline_min_days` logged days) but lies before a gap: the
+therapist came back after months away.
+
+The earlier level: the median of the `baseline_window_days` that end where the usual level's
+window begins (so six months to a year before the judged weeks). A rise that creeps for months
+lifts the usual level with it; the earlier level still remembers where it started.
+
+Standard errors: day values are correlated from one calendar day to the next, so a level from
+n logged days knows less than n independent days would. With an assumed correlation `phi`
+between days k calendar days apart of phi**k (core.settings.Thresholds.day_correlation), the
+variance of a mean of logged days t_1..t_n is spread**2 * Q / n**2, where
+Q = sum over pairs (i, j) of phi**|t_i - t_j| (`pair_weight`). A median's is larger by
+MEDIAN_EFFICIENCY squared.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -28,15 +47,24 @@ import pandas as pd
 from core.settings import Thresholds
 
 IQR_TO_SD = 1.349
+UPPER_IQR_TO_SD = IQR_TO_SD / 2
 
 PERSONAL = "personal"
 PROVISIONAL = "provisional"
+BEFORE_BREAK = "before a break"
 NONE = "none"
+SOURCES = (PERSONAL, PROVISIONAL, BEFORE_BREAK, NONE)
+"""Where a day's usual level comes from, for the explanation."""
+
+MEDIAN_EFFICIENCY = 1.2533
+"""The standard error of a median of normal data is about this many times that of the mean."""
 
 
 def _stats(window: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     median = window.median()
-    spread = (window.quantile(0.75) - window.quantile(0.25)) / IQR_TO_SD
+    # The upper half's spread: ratings pile up near 0 for someone usually calm, so the full
+    # IQR understates how far an ordinary good-or-bad spell reaches upwards.
+    spread = (window.quantile(0.75) - median) / UPPER_IQR_TO_SD
     return median, spread
 
 
@@ -78,10 +106,112 @@ def rolling_baseline(values: pd.Series, thresholds: Thresholds) -> pd.DataFrame:
     )
 
 
-def robust_level(values: np.ndarray, min_spread: float = 0.0) -> tuple[float, float]:
-    """Median and IQR-based spread of a set of day values (NaN ignored); NaNs when empty."""
-    clean = values[~np.isnan(values)]
-    if clean.size == 0:
-        return float("nan"), float("nan")
-    q25, q50, q75 = np.quantile(clean, [0.25, 0.5, 0.75])
-    return float(q50), max(float(q75 - q25) / IQR_TO_SD, min_spread)
+MAX_LAG = 40
+"""Pairs of days further apart than this add nothing measurable (0.7**40 < 1e-6)."""
+
+
+def pair_weight(logged: npt.NDArray[np.bool_], window: int | None, phi: float) -> npt.NDArray[Any]:
+    """Q per day and sign: the sum of phi**|t_i - t_j| over pairs of logged days in the window.
+
+    The window is the last `window` calendar days ending on each day, or everything up to it
+    when `window` is None. With phi = 0 it is the number of logged days.
+    """
+    n_days = logged.shape[0]
+    flags = logged.astype("float64")
+
+    def window_sum(x: npt.NDArray[np.float64], length: int | None) -> npt.NDArray[np.float64]:
+        total = np.cumsum(x, axis=0)
+        if length is None or length >= n_days:
+            return total
+        out = total.copy()
+        out[length:] -= total[:-length]
+        return out
+
+    q = window_sum(flags, window)
+    lags = MAX_LAG if window is None else min(MAX_LAG, window - 1)
+    for k in range(1, lags + 1):
+        if k >= n_days or phi**k < 1e-9:
+            break
+        pairs = np.zeros_like(flags)
+        pairs[k:] = flags[k:] * flags[:-k]  # indexed by the later day of the pair
+        q += 2 * phi**k * window_sum(pairs, None if window is None else window - k)
+    return q
+
+
+@dataclass(frozen=True)
+class References:
+    """The levels a day is compared with, per calendar day (rows) and sign (columns)."""
+
+    usual: npt.NDArray[np.float64]
+    spread: npt.NDArray[np.float64]
+    source: npt.NDArray[np.str_]
+    usual_se: npt.NDArray[np.float64]
+    earlier: npt.NDArray[np.float64]
+    earlier_se: npt.NDArray[np.float64]
+
+
+def _median_se(
+    spread: npt.NDArray[np.float64], q: npt.NDArray[np.float64], n: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = MEDIAN_EFFICIENCY * spread * np.sqrt(q) / n
+    return np.asarray(np.where(n > 0, se, np.nan), dtype=np.float64)
+
+
+def _shift(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
+    out = np.full_like(x, np.nan)
+    if days < len(x):
+        out[days:] = x[: len(x) - days]
+    return out
+
+
+def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
+    """The usual level (with its source), its spread, the earlier level and both standard errors.
+
+    `values` holds day values indexed by every calendar day (gaps NaN), one column per sign.
+    """
+    t = thresholds
+    usual, spread, source = baseline_arrays(values, t)
+    logged = values.notna().to_numpy()
+    phi = t.day_correlation
+    n_all = np.cumsum(logged, axis=0).astype("float64")
+
+    # Which windows the usual level came from, and how many days and pairs it rests on.
+    window_q = _shift(pair_weight(logged, t.baseline_window_days, phi), t.baseline_exclude_days)
+    window_n = _shift(
+        values.notna().rolling(t.baseline_window_days, min_periods=1).sum().to_numpy("float64"),
+        t.baseline_exclude_days,
+    )
+    fallback_q = _shift(pair_weight(logged, None, phi), t.fallback_exclude_days)
+    fallback_n = _shift(n_all, t.fallback_exclude_days)
+    personal = source == PERSONAL
+    q = np.where(personal, window_q, fallback_q)
+    n = np.where(personal, np.nan_to_num(window_n), fallback_n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = np.where(q > 0, n**2 / q, 0.0)
+    prior = t.spread_prior_days
+    pooled = np.sqrt((effective * spread**2 + prior * t.assumed_spread**2) / (effective + prior))
+    spread = np.where(np.isnan(spread), np.nan, np.fmax(pooled, t.min_spread))
+    usual_se = np.where(np.isnan(usual), np.nan, _median_se(spread, q, n))
+    # A fallback resting on plenty of days, some older than the usual level's window, is no
+    # short history: the window is empty because of a break.
+    first = np.argmax(logged, axis=0)
+    older = (
+        np.arange(len(values))[:, None] - first[None, :]
+        >= t.baseline_exclude_days + t.baseline_window_days
+    )
+    source = np.where(
+        (source == PROVISIONAL) & (fallback_n >= t.baseline_min_days) & older,
+        BEFORE_BREAK,
+        source,
+    )
+
+    # The earlier level: the window before the usual level's window.
+    reach = t.baseline_exclude_days + t.baseline_window_days
+    earlier_stats = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
+    earlier = _shift(earlier_stats.median().to_numpy(dtype="float64", na_value=np.nan), reach)
+    earlier_n = _shift(np.nan_to_num(window_n), t.baseline_window_days)
+    earlier_q = _shift(np.nan_to_num(window_q), t.baseline_window_days)
+    earlier = np.where(personal, earlier, np.nan)
+    earlier_se = np.where(np.isnan(earlier), np.nan, _median_se(spread, earlier_q, earlier_n))
+    return References(usual, spread, source, usual_se, earlier, earlier_se)

@@ -32,24 +32,36 @@ class Thresholds:
 
     absolute_threshold: float = setting(
         6.0,
-        "A day is elevated when a sign averages this much or more, whatever your usual level: "
-        "above the scale's middle (5 = moderate) is a lot to carry every day.",
+        "The fixed line: a sign averaging this much or more over a window counts as raised "
+        "whatever your usual level, since above the scale's middle (5 = moderate) is a lot to "
+        "carry every day. It must also stand clearly above the middle (this line less the "
+        "smallest rise).",
         minimum=1,
         maximum=10,
     )
-    baseline_margin_points: float = setting(
-        1.75,
-        "A day is also elevated when it is clearly above your usual level: at least this many "
-        "points above it, so small ups and downs never count.",
-        minimum=0.5,
+    rise_points: float = setting(
+        1.0,
+        "The smallest rise worth a warning: a window must average at least this many points "
+        "above the level it is compared with. Smaller changes may be real but are too small "
+        "to feel.",
+        minimum=0.25,
         maximum=10,
     )
-    baseline_margin_spreads: float = setting(
-        1.75,
-        "…and at least this many of your usual day-to-day spreads above it, so a person whose "
-        "ratings swing a lot is not flagged for an ordinary swing.",
-        minimum=0.5,
-        maximum=6,
+    day_margin_points: float = setting(
+        0.5,
+        "A logged day counts as raised when it is at least this many points above the level "
+        "it is compared with; watch and chronic need most days of each fortnight raised, so "
+        "one terrible week cannot fill four.",
+        minimum=0,
+        maximum=10,
+    )
+    day_clip_spreads: float = setting(
+        2.5,
+        "In a window's average, one day counts at most this many of your day-to-day spreads "
+        "above or below the level it is compared with, so a single extreme day cannot carry "
+        "the window.",
+        minimum=1,
+        maximum=10,
     )
     min_spread: float = setting(
         0.5,
@@ -57,6 +69,29 @@ class Thresholds:
         "a tiny rise look alarming.",
         minimum=0.1,
         maximum=5,
+    )
+    assumed_spread: float = setting(
+        1.2,
+        "The day-to-day spread assumed until your own can be measured (a typical spread of "
+        "day averages of these ratings).",
+        minimum=0.1,
+        maximum=5,
+    )
+    spread_prior_days: float = setting(
+        10.0,
+        "Your measured spread is pooled with the assumed one as if that were this many days "
+        "of history: a few weeks of correlated days have seen too few spells to show how far "
+        "your ratings swing.",
+        minimum=0,
+        maximum=1000,
+    )
+    day_correlation: float = setting(
+        0.7,
+        "How much one day's ratings are assumed to resemble the next day's (0 = not at all): "
+        "moods run in spells, so ten logged days know less than ten separate ones. The high "
+        "end of what diary studies report keeps false alarms rare for everyone.",
+        minimum=0,
+        maximum=0.95,
     )
     watch_window_days: int = setting(
         14,
@@ -67,36 +102,46 @@ class Thresholds:
     )
     chronic_window_days: int = setting(
         28,
-        "Chronic looks at the last this-many days: an elevation that persists about four weeks "
-        "is more than a bad patch.",
+        "Chronic looks at the last this-many days, split into two halves: an elevation that "
+        "persists about four weeks is more than a bad patch.",
         minimum=14,
         maximum=120,
     )
-    most_days_share: float = setting(
-        0.6,
-        "'Most days' means at least this share of the days you logged in the window; "
-        "days without sessions are not counted either way.",
-        minimum=0.5,
-        maximum=1,
+    watch_evidence: float = setting(
+        2.5,
+        "How clearly the watch window's average must stand above the level it is compared "
+        "with, in standard errors (allowing for how many days you logged and how alike "
+        "neighbouring days are): 2.5 is wrong about one time in 160.",
+        minimum=1,
+        maximum=6,
     )
-    min_elevated_days_watch: int = setting(
+    chronic_evidence: float = setting(
+        3.0,
+        "How clearly the chronic window's average must stand above the level it is compared "
+        "with, in standard errors: 3 is wrong about one time in 740, since the level is judged "
+        "every day of the year on three signs.",
+        minimum=1,
+        maximum=6,
+    )
+    part_evidence: float = setting(
+        2.0,
+        "Chronic also needs each part of its window (the last two weeks and the weeks before) "
+        "to show the rise on its own, this clearly (in standard errors): a spell of a week or "
+        "two cannot make four weeks look high.",
+        minimum=0,
+        maximum=6,
+    )
+    min_raised_days_watch: int = setting(
+        3,
+        "Watch also needs at least this many raised days in its window, so one or two bad "
+        "days are never enough.",
+        minimum=1,
+        maximum=30,
+    )
+    min_raised_days_chronic: int = setting(
         4,
-        "Watch also needs at least this many elevated days, so two bad days out of three "
-        "logged are not enough to call a trend.",
-        minimum=1,
-        maximum=30,
-    )
-    min_elevated_days_trend: int = setting(
-        2,
-        "The EWMA trend detector raises a watch only when the last two weeks also hold at least "
-        "this many elevated days, so one extreme day cannot do it alone.",
-        minimum=1,
-        maximum=30,
-    )
-    min_elevated_days_chronic: int = setting(
-        8,
-        "Chronic also needs at least this many elevated days in its window (two a week, "
-        "enough even if you only log on weekends).",
+        "Chronic also needs at least this many raised days in its window (one a week, enough "
+        "even if you log only once or twice a week).",
         minimum=1,
         maximum=60,
     )
@@ -143,17 +188,25 @@ class Thresholds:
         minimum=3,
         maximum=100,
     )
+    break_days: int = setting(
+        56,
+        "A gap of at least this many days without entries is a break: a usual level from "
+        "before it is named as such, never as a short history.",
+        minimum=14,
+        maximum=730,
+    )
     ewma_lambda: float = setting(
         0.2,
-        "Weight of each new day in the EWMA trend detector: 0.2 remembers about the last two "
-        "weeks of logged days and reacts to a sustained shift within a few days.",
+        "Weight of each new day in the EWMA trend line of the per-day data: 0.2 remembers "
+        "about the last two weeks of logged days.",
         minimum=0.01,
         maximum=1,
     )
     ewma_limit: float = setting(
         2.962,
         "Width of the EWMA control limit (L, in standard errors): 2.962 with weight 0.2 gives "
-        "one false signal per 500 days on independent data (Lucas & Saccucci 1990).",
+        "one false signal per 500 days on independent data (Lucas & Saccucci 1990). Shown in "
+        "the per-day data; the levels rest on the window averages.",
         minimum=1,
         maximum=5,
     )

@@ -4,39 +4,45 @@ Public API (pure: frames in, small typed values out; `today` and the timezone ar
 
     assess(sessions, *, today, tz, thresholds=Thresholds()) -> Assessment
         Assessment.as_of     the day judged (`today`)
-        Assessment.signs     {sign: SignStatus(level, explanation, rolling_7d, rolling_28d,
-                              baseline, spread, cut, elevated_days, logged_days, ...)}
+        Assessment.signs     {sign: SignStatus(level, comparison, explanation, rolling_7d, ...)}
         Assessment.overall   Overall(level, explanation, actions)
         Assessment.days      the per-day frame the charts shade (long: one row per day and sign)
         Assessment.weeks     this week against the previous four (core.daily.compare_weeks)
     ewma_chart(values, *, mean, sd, lam, L, exact=False) -> EwmaChart(statistic, signal, ...)
-    LEVELS = ("none", "watch", "chronic"); level_rank(level) orders them.
+    Level (core.levels): none < watch < chronic.
 
-The rules, for one sign on day `d` (defaults in brackets; see core.settings.Thresholds):
+The rules rest on the evidence in a window, not on a vote of single days. For one sign on day
+`d` (defaults in brackets; every number is a field of core.settings.Thresholds):
 
-* **Elevated day**: a logged day whose value is at or above the absolute threshold [6], or
-  clearly above the personal baseline (core.baseline): at least baseline + max(margin points
-  [1.75], margin spreads [1.75] x spread). So a day is elevated when value >= cut, where
-  cut = min(absolute threshold, baseline + margin).
-* **Watch window** = the last `watch_window_days` [14] calendar days ending on `d`;
-  **chronic window** = the last `chronic_window_days` [28]. Gaps count for nothing.
-* **watch** when either
-  (a) elevated on most logged days of the watch window: at least `most_days_share` [0.6] of them
-      and at least `min_elevated_days_watch` [4] days; or
-  (b) the EWMA detector signals a sustained shift above the baseline on the latest logged day
-      and the watch window holds at least `min_elevated_days_trend` [2] elevated days (so one
-      extreme day cannot raise a watch on its own).
-* **chronic** when the whole chronic window holds at least `min_elevated_days_chronic` [8]
-  elevated days, and both of its parts were elevated on most of their logged days: the watch
-  window (the last two weeks; trivially true when nothing was logged, e.g. during leave) and the
-  weeks before it (which must hold at least one logged day). "Most" is `most_days_share`. So
-  the elevation has persisted about four weeks, and one terrible week cannot fill them alone.
+* **Comparisons.** Each logged day is compared with three levels, and a level fires when any
+  comparison supports it (the explanation names the one that did):
+  - *usual*: your usual level (core.baseline: the median of about six months that end six weeks
+    before `d`, so the weeks being judged are left out);
+  - *earlier*: your level in the six months before those, so a rise that creeps for months
+    cannot hide by lifting its own yardstick;
+  - *fixed*: the fixed line [6] whatever your usual level, compared as the line less the
+    smallest rise (so the window must average at or above the line, and clearly above 5).
+* **A window's evidence.** Over the logged days of a window, the average distance above the
+  comparison level, each day clipped to `day_clip_spreads` [2.5] spreads either side, is the
+  *rise*; its standard error allows for the number of logged days, their calendar positions
+  and an assumed day-to-day correlation `day_correlation` [0.7] (core.baseline.pair_weight),
+  plus the uncertainty of the comparison level itself. *Evidence* = rise / standard error.
+  A logged day is *raised* when it is at least `day_margin_points` [0.5] above the level.
+* **watch** (window: the last `watch_window_days` [14]): the rise is at least `rise_points` [1],
+  the evidence at least `watch_evidence` [2.5], at least half the logged days raised and at
+  least `min_raised_days_watch` [3] of them.
+* **chronic** (window: the last `chronic_window_days` [28], in two parts: the watch window and
+  the weeks before it): the whole window's rise is at least `rise_points` with evidence at least
+  `chronic_evidence` [3], at least `min_raised_days_chronic` [4] raised days, and *each part*
+  raised on at least half its logged days (the earlier part must hold a logged day; the recent
+  part may be empty, e.g. during leave: nothing says it got better). So the elevation has
+  persisted about four weeks, and one terrible week cannot fill both parts alone.
   Chronic implies watch.
 
-The EWMA runs over logged days only, on standardised day values z = (value - baseline) / spread,
-with weight `ewma_lambda` [0.2] and the upper asymptotic limit `ewma_limit` [2.962] standard
-errors above zero. Both rules only ever count elevated days and logged days, so adding a day
-rated all zero inside the judged weeks never raises a level.
+Days without sessions count for nothing. A day rated below the comparison level lowers the rise,
+adds to the logged days but not to the raised ones, and its added certainty is at most what its
+lower value takes away, so adding a day rated all zero inside the judged weeks never raises a
+level. The EWMA columns of the per-day frame are a trend line for charts, not a rule.
 """
 
 from __future__ import annotations
@@ -52,8 +58,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.signal import lfilter
 
+from core.baseline import BEFORE_BREAK, PROVISIONAL, SOURCES, pair_weight, references
 from core.baseline import NONE as NO_BASELINE
-from core.baseline import PERSONAL, PROVISIONAL, baseline_arrays
 from core.daily import (
     as_zone,
     compare_weeks,
@@ -66,10 +72,34 @@ from core.levels import LEVELS, Level, level_rank
 from core.schema import GUIDE_ACTIONS, SIGNS
 from core.settings import Thresholds
 
+__all__ = [
+    "COMPARISONS",
+    "DAY_COLUMNS",
+    "LEVELS",
+    "NOT_A_DIAGNOSIS",
+    "Assessment",
+    "EwmaChart",
+    "Level",
+    "Overall",
+    "SignStatus",
+    "assess",
+    "ewma_chart",
+    "explain",
+    "judge_days",
+    "level_rank",
+    "overall_status",
+]
+
 NOT_A_DIAGNOSIS: Final = (
     "This is a prompt for reflection, not a diagnosis: you and your supervisor know your "
     "situation best."
 )
+
+USUAL: Final = "usual"
+EARLIER: Final = "earlier"
+FIXED: Final = "fixed"
+COMPARISONS: Final = (USUAL, EARLIER, FIXED)
+"""The levels a window is compared with, in the order they are named when several fire."""
 
 DAY_COLUMNS: Final = (
     "day",
@@ -81,18 +111,25 @@ DAY_COLUMNS: Final = (
     "baseline",
     "spread",
     "baseline_source",
-    "cut",
-    "elevated",
+    "earlier",
+    "comparison",
+    "rise_watch",
+    "evidence_watch",
     "logged_watch",
-    "elevated_watch",
+    "raised_watch",
+    "rise_chronic",
+    "evidence_chronic",
     "logged_chronic",
-    "elevated_chronic",
+    "raised_chronic",
     "ewma",
     "ewma_upper",
-    "ewma_signal",
     "level",
 )
-"""Columns of Assessment.days, one row per calendar day and sign."""
+"""Columns of Assessment.days, one row per calendar day and sign.
+
+`comparison` is the comparison behind the level (or, at none, the one closest to firing);
+rise, evidence, logged and raised days are that comparison's, for each window.
+"""
 
 
 class EwmaChart(NamedTuple):
@@ -147,26 +184,29 @@ class SignStatus:
     """One sign's level on the day judged, with the numbers its explanation quotes."""
 
     sign: str
-    level: str
+    level: Level
+    comparison: str | None  # the comparison behind a watch or chronic level (COMPARISONS)
     explanation: str
     rolling_7d: float | None
     rolling_28d: float | None
     baseline: float | None
     spread: float | None
-    cut: float
     baseline_source: str
-    elevated_days: int
+    earlier: float | None  # the earlier level (core.baseline), when there is one
+    rise: float | None  # points above the comparison level: the chronic window at chronic
+    evidence: float | None  # that rise in standard errors
+    raised_days: int  # in the watch window
     logged_days: int
-    elevated_days_chronic: int
+    raised_days_chronic: int  # in the chronic window
     logged_days_chronic: int
-    ewma_signal: bool
+    last_before_break: date | None = None  # when the usual level comes from before a break
 
 
 @dataclass(frozen=True)
 class Overall:
     """The three signs combined: the highest level, what it means, and the guide's actions."""
 
-    level: str
+    level: Level
     explanation: str
     actions: tuple[str, ...] = ()
 
@@ -187,68 +227,128 @@ class Assessment:
         return not self.days.empty
 
 
-def _count(flags: npt.NDArray[np.float64], window: int) -> npt.NDArray[np.float64]:
+Array = npt.NDArray[Any]
+
+
+def _window_sum(x: Array, window: int) -> Array:
     """Rolling sum over the last `window` rows (fewer at the start), column by column."""
-    total = np.concatenate((np.zeros((1, flags.shape[1])), np.cumsum(flags, axis=0)))
-    idx = np.arange(1, flags.shape[0] + 1)
-    return total[idx] - total[np.maximum(idx - window, 0)]
+    total = np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)))
+    idx = np.arange(1, x.shape[0] + 1)
+    return np.asarray(total[idx] - total[np.maximum(idx - window, 0)])
 
 
-def _ffill_limited(values: npt.NDArray[np.float64], limit: int) -> npt.NDArray[np.float64]:
-    filled = pd.DataFrame(values).ffill(limit=limit).to_numpy(dtype="float64", na_value=np.nan)
-    return np.asarray(filled, dtype=np.float64)
+@dataclass(frozen=True)
+class _Window:
+    """One comparison's figures for the window ending on each day."""
+
+    rise: Array
+    evidence: Array
+    logged: Array
+    raised: Array
 
 
-def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, npt.NDArray[Any]]:
+def _evidence(
+    deviation: Array, raised: Array, spread: Array, level_se: Array, window: int, t: Thresholds
+) -> _Window:
+    """The clipped average rise, its evidence, and the logged and raised days per window."""
+    judged = ~np.isnan(deviation)
+    logged = _window_sum(judged.astype("float64"), window)
+    total = _window_sum(np.nan_to_num(deviation), window)
+    pairs = pair_weight(judged, window, t.day_correlation)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rise = total / logged
+        error = np.sqrt(
+            spread**2 * pairs / logged**2 + np.where(np.isnan(level_se), 0.0, level_se) ** 2
+        )
+        evidence = rise / error
+    return _Window(rise, evidence, logged, _window_sum(raised.astype("float64"), window))
+
+
+def _shift(x: Array, rows: int) -> Array:
+    """`x` moved down by `rows` (the value of `rows` days before), NaN at the start."""
+    out = np.full(x.shape, np.nan)
+    out[rows:] = x[: max(len(x) - rows, 0)]
+    return out
+
+
+def _most(raised: Array, logged: Array) -> Array:
+    """At least half of the logged days raised (true when none were logged)."""
+    return np.asarray(2 * raised >= logged)
+
+
+def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
     """Every per-day quantity of the rules, as 2-D arrays (calendar days x signs).
 
-    `days` is core.daily.day_values output. Keys are the per-sign columns of DAY_COLUMNS.
+    `days` is core.daily.day_values output. Keys are the per-sign columns of DAY_COLUMNS;
+    `comparison` holds indexes into COMPARISONS and `level` ranks.
     """
     t = thresholds
     v = sign_matrix(days)
     # Integer column labels: selecting by a list of names builds a string Index (slow).
     values = pd.DataFrame(v, index=days.index)
-    logged = ~np.isnan(v)
-    b, s, source = baseline_arrays(values, t)
-    margin = np.fmax(t.baseline_margin_points, t.baseline_margin_spreads * s)
-    cut = np.where(np.isnan(b), t.absolute_threshold, np.fmin(t.absolute_threshold, b + margin))
-    # A tiny tolerance so a mean like (5 + 6 + 7) / 3 counts as "at the threshold".
-    with np.errstate(invalid="ignore"):
-        elevated = logged & (v >= cut - 1e-9)
+    ref = references(values, t)
+    spread = np.where(np.isnan(ref.spread), t.assumed_spread, ref.spread)
+    fixed = np.full(v.shape, t.absolute_threshold - t.rise_points)
+    levels = {USUAL: ref.usual, EARLIER: ref.earlier, FIXED: fixed}
+    level_ses = {USUAL: ref.usual_se, EARLIER: ref.earlier_se, FIXED: np.zeros(v.shape)}
 
     w, c = t.watch_window_days, t.chronic_window_days
-    logged_w = _count(logged.astype("float64"), w)
-    elevated_w = _count(elevated.astype("float64"), w)
-    logged_c = _count(logged.astype("float64"), c)
-    elevated_c = _count(elevated.astype("float64"), c)
-    share = t.most_days_share - 1e-9
-    most_recent = elevated_w >= share * logged_w
-    rule_watch = most_recent & (elevated_w >= t.min_elevated_days_watch)
-    # Chronic: the earlier part of the chronic window (before the watch window) was elevated on
-    # most of its logged days too, so one terrible week cannot fill four weeks on its own.
-    logged_early, elevated_early = logged_c - logged_w, elevated_c - elevated_w
-    most_early = (logged_early > 0) & (elevated_early >= share * logged_early)
-    chronic = most_early & most_recent & (elevated_c >= t.min_elevated_days_chronic)
+    tol = 1e-9  # so a mean like (5 + 6 + 7) / 3 counts as "at" a line
+    ranks, windows = [], []
+    for name in COMPARISONS:
+        with np.errstate(invalid="ignore"):
+            gap = v - levels[name]
+            deviation = np.clip(gap, -t.day_clip_spreads * spread, t.day_clip_spreads * spread)
+            raised = gap >= t.day_margin_points - tol
+        watch = _evidence(deviation, raised, spread, level_ses[name], w, t)
+        whole = _evidence(deviation, raised, spread, level_ses[name], c, t)
+        # The weeks before the watch window must show the rise on their own too.
+        early = _evidence(deviation, raised, spread, level_ses[name], c - w, t)
+        early_evidence = _shift(early.evidence, w)
+        early_logged = whole.logged - watch.logged
+        early_raised = whole.raised - watch.raised
+        with np.errstate(invalid="ignore"):
+            rule_watch = (
+                (watch.rise >= t.rise_points - tol)
+                & (watch.evidence >= t.watch_evidence)
+                & (watch.raised >= t.min_raised_days_watch)
+                & _most(watch.raised, watch.logged)
+            )
+            rule_chronic = (
+                (whole.rise >= t.rise_points - tol)
+                & (whole.evidence >= t.chronic_evidence)
+                & (whole.raised >= t.min_raised_days_chronic)
+                & (early_logged > 0)
+                & (early_evidence >= t.part_evidence)
+                & ((watch.logged == 0) | (watch.evidence >= t.part_evidence))
+                & _most(early_raised, early_logged)
+                & _most(watch.raised, watch.logged)
+            )
+        ranks.append(np.where(rule_chronic, 2, np.where(rule_watch, 1, 0)))
+        windows.append((watch, whole))
 
-    # EWMA over logged days that have a baseline; gaps are skipped, never treated as zeros.
+    rank = np.stack(ranks)  # (comparisons, days, signs)
+    level = rank.max(axis=0)
+    # The first comparison that reaches the level; at none, the usual level when there is one.
+    firing = np.argmax(rank == level, axis=0)
+    at_none = np.where(np.isnan(ref.usual), COMPARISONS.index(FIXED), COMPARISONS.index(USUAL))
+    comparison = np.where(level > 0, firing, at_none)
+
+    def chosen(pick: Any) -> Array:
+        stacked = np.stack([pick(watch, whole) for watch, whole in windows])
+        return np.take_along_axis(stacked, comparison[None], axis=0)[0]
+
+    # EWMA trend line over logged days that have a usual level; gaps are skipped, not zeros.
     ewma = np.full(v.shape, np.nan)
     upper = np.full(v.shape, np.nan)
-    sig = np.full(v.shape, np.nan)
-    judged = logged & ~np.isnan(b)
+    judged = ~np.isnan(v) & ~np.isnan(ref.usual)
     for j in range(v.shape[1]):
         rows = judged[:, j]
         if rows.any():
-            z = (v[rows, j] - b[rows, j]) / s[rows, j]
+            z = (v[rows, j] - ref.usual[rows, j]) / ref.spread[rows, j]
             chart = ewma_chart(z, mean=0.0, sd=1.0, lam=t.ewma_lambda, L=t.ewma_limit)
             ewma[rows, j] = chart.statistic
             upper[rows, j] = chart.upper
-            sig[rows, j] = chart.upper_signal
-    # A gap day carries the last logged day's signal, but only within the watch window.
-    ewma_signal = _ffill_limited(sig, w - 1) == 1.0
-    trend_watch = ewma_signal & (elevated_w >= t.min_elevated_days_trend)
-
-    watch = rule_watch | trend_watch | chronic
-    level = np.where(chronic, 2, np.where(watch, 1, 0))
     return {
         "value": v,
         "rolling_7d": rolling_mean(values, 7, t.min_coverage_share).to_numpy(
@@ -257,39 +357,47 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, npt.NDAr
         "rolling_28d": rolling_mean(values, 28, t.min_coverage_share).to_numpy(
             dtype="float64", na_value=np.nan
         ),
-        "baseline": b,
-        "spread": s,
-        "baseline_source": source,
-        "cut": cut,
-        "elevated": elevated,
-        "logged_watch": logged_w.astype("int64"),
-        "elevated_watch": elevated_w.astype("int64"),
-        "logged_chronic": logged_c.astype("int64"),
-        "elevated_chronic": elevated_c.astype("int64"),
+        "baseline": ref.usual,
+        "spread": ref.spread,
+        "baseline_source": ref.source,
+        "earlier": ref.earlier,
+        "comparison": comparison,
+        "rise_watch": chosen(lambda watch, whole: watch.rise),
+        "evidence_watch": chosen(lambda watch, whole: watch.evidence),
+        "logged_watch": chosen(lambda watch, whole: watch.logged).astype("int64"),
+        "raised_watch": chosen(lambda watch, whole: watch.raised).astype("int64"),
+        "rise_chronic": chosen(lambda watch, whole: whole.rise),
+        "evidence_chronic": chosen(lambda watch, whole: whole.evidence),
+        "logged_chronic": chosen(lambda watch, whole: whole.logged).astype("int64"),
+        "raised_chronic": chosen(lambda watch, whole: whole.raised).astype("int64"),
         "ewma": ewma,
         "ewma_upper": upper,
-        "ewma_signal": ewma_signal,
         "level": level,
     }
 
 
 _SIGN_DTYPE: Final = pd.CategoricalDtype(list(SIGNS))
 _LEVEL_DTYPE: Final = pd.CategoricalDtype(list(LEVELS))
-_SOURCES: Final = (PERSONAL, PROVISIONAL, NO_BASELINE)
-_SOURCE_DTYPE: Final = pd.CategoricalDtype(list(_SOURCES))
+_SOURCE_DTYPE: Final = pd.CategoricalDtype(list(SOURCES))
+_COMPARISON_DTYPE: Final = pd.CategoricalDtype(list(COMPARISONS))
 
 
-def _long(days: pd.DataFrame, judged: dict[str, npt.NDArray[Any]]) -> pd.DataFrame:
+def _long(days: pd.DataFrame, judged: dict[str, Array]) -> pd.DataFrame:
     """Stack the 2-D arrays into the long per-day frame (all days of dread, then detachment...)."""
     n = len(days)
     # Categoricals from integer codes with prebuilt dtypes: building string arrays is slow.
     source = judged["baseline_source"].ravel(order="F")
-    source_codes = np.select([source == name for name in _SOURCES], [0, 1, 2], default=2)
+    source_codes = np.select(
+        [source == name for name in SOURCES], list(range(len(SOURCES))), default=len(SOURCES) - 1
+    )
     stacked: dict[str, Any] = {
         "day": np.tile(days.index.to_numpy(), len(SIGNS)),
         "sign": pd.Categorical.from_codes(np.repeat(np.arange(len(SIGNS)), n), dtype=_SIGN_DTYPE),
         "sessions": np.tile(days["sessions"].to_numpy(), len(SIGNS)),
         "baseline_source": pd.Categorical.from_codes(source_codes, dtype=_SOURCE_DTYPE),
+        "comparison": pd.Categorical.from_codes(
+            judged["comparison"].ravel(order="F"), dtype=_COMPARISON_DTYPE
+        ),
         "level": pd.Categorical.from_codes(judged["level"].ravel(order="F"), dtype=_LEVEL_DTYPE),
     }
     columns = {
@@ -312,28 +420,37 @@ def _period(days: int) -> str:
     return f"{days} days"
 
 
-def _num(value: float | None) -> str:
-    return "unknown" if value is None else f"{value:.1f}"
+def _about(days: int) -> str:
+    """'about four weeks' for 28 days: how the overall text names a window."""
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight"}
+    if days % 7 == 0 and days // 7 in words:
+        weeks = days // 7
+        return f"about {words[weeks]} week{'s' if weeks > 1 else ''}"
+    return f"about {days} days"
 
 
 def _optional(value: float) -> float | None:
     return None if np.isnan(value) else round(float(value), 2)
 
 
-def _cut_text(cut: float, t: Thresholds) -> str:
-    if cut >= t.absolute_threshold - 1e-9:
-        return f"{t.absolute_threshold:g} or more"
-    return f"{cut:.1f} or more, clearly above your usual level"
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
 
 
-def _usual(status_baseline: float | None, source: str, t: Thresholds) -> str:
-    if status_baseline is None:
+def _usual(
+    baseline: float | None, source: str, t: Thresholds, last_before_break: date | None
+) -> str:
+    if baseline is None:
         return (
-            "your usual level is still being learned "
-            f"(it needs about {t.fallback_min_days} logged days)"
+            "your usual level is still being learned (it needs about "
+            f"{t.fallback_min_days} logged days), so only the fixed line of "
+            f"{t.absolute_threshold:g} applies"
         )
+    if source == BEFORE_BREAK:
+        since = f"; last entry before it {_day(last_before_break)}" if last_before_break else ""
+        return f"your usual level {baseline:.1f} comes from before your break{since}"
     provisional = " (provisional: history is still short)" if source == PROVISIONAL else ""
-    return f"your usual level {status_baseline:.1f}{provisional}"
+    return f"your usual level {baseline:.1f}{provisional}"
 
 
 def _average(window: int, value: float | None, t: Thresholds) -> str:
@@ -343,52 +460,84 @@ def _average(window: int, value: float | None, t: Thresholds) -> str:
     return f"your {window}-day average is {value:.1f}"
 
 
-def explain(sign: str, row: Mapping[str, Any], t: Thresholds) -> str:
+def _yardstick(comparison: str, row: Mapping[str, Any], t: Thresholds) -> str:
+    """The level a window was compared with, as a phrase: 'your usual level (3.5)'."""
+    if comparison == EARLIER:
+        return f"your level of six months to a year before ({float(row['earlier']):.1f})"
+    if comparison == FIXED:
+        return f"the fixed line of {t.absolute_threshold:g}"
+    return f"your usual level ({float(row['baseline']):.1f})"
+
+
+def _points(rise: float) -> str:
+    side = "above" if rise >= 0 else "below"
+    return f"{abs(rise):.1f} points {side}"
+
+
+def explain(
+    sign: str, row: Mapping[str, Any], t: Thresholds, last_before_break: date | None = None
+) -> str:
     """One sentence a tired person understands: why this sign has its level today."""
     name = sign.capitalize()
-    level = str(row["level"])
+    level = Level(str(row["level"]))
+    comparison = str(row["comparison"])
     base = _optional(float(row["baseline"]))
-    usual = _usual(base, str(row["baseline_source"]), t)
-    cut = _cut_text(float(row["cut"]), t)
+    usual = _usual(base, str(row["baseline_source"]), t, last_before_break)
     r7 = _average(7, _optional(float(row["rolling_7d"])), t)
     r28 = _average(28, _optional(float(row["rolling_28d"])), t)
-    ew, lw = int(row["elevated_watch"]), int(row["logged_watch"])
-    ec, lc = int(row["elevated_chronic"]), int(row["logged_chronic"])
+    rw, lw = int(row["raised_watch"]), int(row["logged_watch"])
+    rc, lc = int(row["raised_chronic"]), int(row["logged_chronic"])
     watch_period, chronic_period = _period(t.watch_window_days), _period(t.chronic_window_days)
-    if level == "chronic":
+    yardstick = _yardstick(comparison, row, t)
+    if level is Level.CHRONIC:
+        rise = float(row["rise_chronic"])
+        if comparison == FIXED:
+            where = f"at or above {yardstick} whatever your usual level"
+        else:
+            where = f"{_points(rise)} {yardstick} on average"
+        crept = f"; {usual}, which has crept up with it" if comparison == EARLIER else f"; {usual}"
         return (
-            f"{name} has been elevated ({cut}) on {ec} of the {lc} days you logged in the last "
-            f"{chronic_period}; {r28}, {usual}."
+            f"{name} has stayed high for {_about(t.chronic_window_days)}: {where}, raised on "
+            f"{rc} of the {lc} days you logged in the last {chronic_period} and in both of its "
+            f"halves; {r28}{crept}."
         )
-    if level == "watch":
-        share = t.most_days_share - 1e-9
-        if ew >= share * lw and ew >= t.min_elevated_days_watch:
-            return (
-                f"{name} was elevated ({cut}) on {ew} of the {lw} days you logged in the last "
-                f"{watch_period}; {r7}, {usual}."
-            )
+    if level is Level.WATCH:
+        rise = float(row["rise_watch"])
+        where = (
+            f"at or above {yardstick}"
+            if comparison == FIXED
+            else f"{_points(rise)} {yardstick} on average"
+        )
+        crept = f"; {usual}, which has crept up" if comparison == EARLIER else f", {usual}"
         return (
-            f"{name} has shifted above {usual} for several logged days in a row "
-            f"(the trend detector), with {ew} elevated days of the {lw} you logged in the last "
-            f"{watch_period}; {r7}."
+            f"{name} has been clearly high over the last {watch_period}: {where}, raised on "
+            f"{rw} of the {lw} days you logged; {r7}{crept}."
         )
     if lw == 0:
         return f"No {sign} ratings in the last {watch_period}, so there is nothing to judge yet."
-    days = "day" if lw == 1 else "days"
-    if ew == 0:
+    if lw < t.min_raised_days_watch:
+        days = "day" if lw == 1 else "days"
         return (
-            f"{name} was not elevated on any of the {lw} {days} you logged in the last "
-            f"{watch_period} (elevated means {cut}); {r7}, {usual}."
+            f"Only {lw} {days} logged in the last {watch_period}: too few to judge (at least "
+            f"{t.min_raised_days_watch} are needed); {r7}, {usual}."
         )
-    if ew >= (t.most_days_share - 1e-9) * lw:
+    rise = float(row["rise_watch"])
+    if np.isnan(rise):
+        return f"{name} has {lw} logged days in the last {watch_period}; {r7}, {usual}."
+    if comparison == FIXED and base is None:
         return (
-            f"{name} was elevated ({cut}) on {ew} of the {lw} {days} you logged in the last "
-            f"{watch_period}: too few days to call a trend (at least "
-            f"{t.min_elevated_days_watch} elevated days are needed); {r7}, {usual}."
+            f"{name} stayed below the fixed line of {t.absolute_threshold:g} over the last "
+            f"{watch_period} ({lw} days logged); {r7}, {usual}."
+        )
+    if rise < t.rise_points:
+        return (
+            f"{name} stayed close to your usual level over the last {watch_period}: "
+            f"{_points(rise)} it on average across the {lw} days you logged; {r7}, {usual}."
         )
     return (
-        f"{name} was elevated ({cut}) on {ew} of the {lw} {days} you logged in the last "
-        f"{watch_period}, not on most of them; {r7}, {usual}."
+        f"{name} was {_points(rise)} your usual level on average over the last {watch_period}, "
+        f"but not clearly enough to call a trend yet (raised on {rw} of the {lw} days you "
+        f"logged); {r7}, {usual}."
     )
 
 
@@ -396,30 +545,65 @@ def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def overall_status(signs: dict[str, SignStatus], *, has_data: bool) -> Overall:
+def overall_status(
+    signs: dict[str, SignStatus], *, has_data: bool, thresholds: Thresholds | None = None
+) -> Overall:
     """The highest level of the three signs, explained, with the guide's actions at chronic."""
+    t = thresholds or Thresholds()
     if not has_data:
-        return Overall("none", "No sessions logged yet, so there is nothing to judge.")
-    level = max((s.level for s in signs.values()), key=level_rank)
+        return Overall(Level.NONE, "No sessions logged yet, so there is nothing to judge.")
+    level = max((Level(s.level) for s in signs.values()), key=level_rank)
     named = [s.sign for s in signs.values() if s.level == level]
     subject = _join(named).capitalize()
     plural = len(named) > 1
-    if level == "chronic":
+    if level is Level.CHRONIC:
         actions = ", ".join(GUIDE_ACTIONS[:-1]) + ", or " + GUIDE_ACTIONS[-1]
         text = (
-            f"{subject} {'have' if plural else 'has'} been elevated on most days for about four "
-            f"weeks: that is what the guide calls chronic. Its advice: {actions}. "
-            f"{NOT_A_DIAGNOSIS}"
+            f"{subject} {'have' if plural else 'has'} stayed high for "
+            f"{_about(t.chronic_window_days)}: that is what the guide calls chronic. "
+            f"Its advice: {actions}. {NOT_A_DIAGNOSIS}"
         )
         return Overall(level, text, tuple(GUIDE_ACTIONS))
-    if level == "watch":
+    if level is Level.WATCH:
         text = (
-            f"{subject} {'are' if plural else 'is'} worth watching: elevated on most of the days "
-            "you logged recently. A good moment for post-session rituals, an emotional debrief "
-            f"with a trusted colleague, or raising it in supervision. {NOT_A_DIAGNOSIS}"
+            f"{subject} {'are' if plural else 'is'} worth watching: clearly high over the last "
+            f"{_period(t.watch_window_days)}. A good moment for post-session rituals, an "
+            "emotional debrief with a trusted colleague, or raising it in supervision. "
+            f"{NOT_A_DIAGNOSIS}"
         )
         return Overall(level, text)
-    return Overall(level, "No warning sign has been elevated on most of your recent days.")
+    return Overall(level, "No warning sign has stayed clearly high in your recent weeks.")
+
+
+def last_entry_before_break(days: pd.DataFrame, thresholds: Thresholds) -> date | None:
+    """The last logged day before the latest gap of at least `break_days`, if there was one."""
+    logged = days.index[days["sessions"].to_numpy() > 0]
+    if len(logged) < 2:
+        return None
+    gaps = np.diff(logged.to_numpy()).astype("timedelta64[D]").astype("int64")
+    breaks = np.flatnonzero(gaps > thresholds.break_days)
+    return None if breaks.size == 0 else logged[breaks[-1]].date()
+
+
+def _no_data_status(sign: str, t: Thresholds) -> SignStatus:
+    return SignStatus(
+        sign=sign,
+        level=Level.NONE,
+        comparison=None,
+        explanation=f"No {sign} ratings logged yet.",
+        rolling_7d=None,
+        rolling_28d=None,
+        baseline=None,
+        spread=None,
+        baseline_source=NO_BASELINE,
+        earlier=None,
+        rise=None,
+        evidence=None,
+        raised_days=0,
+        logged_days=0,
+        raised_days_chronic=0,
+        logged_days_chronic=0,
+    )
 
 
 def assess(
@@ -435,49 +619,39 @@ def assess(
     days = day_values(sessions, tz=zone, today=today)
     weeks = compare_weeks(days, today)
     if days.empty:
-        statuses = {
-            sign: SignStatus(
-                sign=sign,
-                level="none",
-                explanation=f"No {sign} ratings logged yet.",
-                rolling_7d=None,
-                rolling_28d=None,
-                baseline=None,
-                spread=None,
-                cut=t.absolute_threshold,
-                baseline_source=NO_BASELINE,
-                elevated_days=0,
-                logged_days=0,
-                elevated_days_chronic=0,
-                logged_days_chronic=0,
-                ewma_signal=False,
-            )
-            for sign in SIGNS
-        }
-        overall = overall_status(statuses, has_data=False)
+        statuses = {sign: _no_data_status(sign, t) for sign in SIGNS}
+        overall = overall_status(statuses, has_data=False, thresholds=t)
         return Assessment(today, statuses, overall, _empty_days(), weeks)
 
     judged = judge_days(days, t)
+    before_break = last_entry_before_break(days, t)
     statuses = {}
     for j, sign in enumerate(SIGNS):
         last = {name: array[-1, j] for name, array in judged.items()}
-        last["level"] = Level.from_rank(int(last["level"]))
+        level = Level.from_rank(int(last["level"]))
+        last["level"] = level
+        last["comparison"] = COMPARISONS[int(last["comparison"])]
+        source = str(last["baseline_source"])
+        window = "chronic" if level is Level.CHRONIC else "watch"
         statuses[sign] = SignStatus(
             sign=sign,
-            level=str(last["level"]),
-            explanation=explain(sign, last, t),
+            level=level,
+            comparison=None if level is Level.NONE else last["comparison"],
+            explanation=explain(sign, last, t, before_break),
             rolling_7d=_optional(float(last["rolling_7d"])),
             rolling_28d=_optional(float(last["rolling_28d"])),
             baseline=_optional(float(last["baseline"])),
             spread=_optional(float(last["spread"])),
-            cut=round(float(last["cut"]), 2),
-            baseline_source=str(last["baseline_source"]),
-            elevated_days=int(last["elevated_watch"]),
+            baseline_source=source,
+            earlier=_optional(float(last["earlier"])),
+            rise=_optional(float(last[f"rise_{window}"])),
+            evidence=_optional(float(last[f"evidence_{window}"])),
+            raised_days=int(last["raised_watch"]),
             logged_days=int(last["logged_watch"]),
-            elevated_days_chronic=int(last["elevated_chronic"]),
+            raised_days_chronic=int(last["raised_chronic"]),
             logged_days_chronic=int(last["logged_chronic"]),
-            ewma_signal=bool(last["ewma_signal"]),
+            last_before_break=before_break if source == BEFORE_BREAK else None,
         )
     long = _long(days, judged)
-    overall = overall_status(statuses, has_data=True)
+    overall = overall_status(statuses, has_data=True, thresholds=t)
     return Assessment(today, statuses, overall, long, weeks)
