@@ -110,31 +110,40 @@ MAX_LAG = 40
 """Pairs of days further apart than this add nothing measurable (0.7**40 < 1e-6)."""
 
 
-def pair_weight(logged: npt.NDArray[np.bool_], window: int | None, phi: float) -> npt.NDArray[Any]:
-    """Q per day and sign: the sum of phi**|t_i - t_j| over pairs of logged days in the window.
+def lag_counts(logged: npt.NDArray[np.bool_], window: int | None) -> npt.NDArray[np.float64]:
+    """Pairs of logged days k calendar days apart (k = 0..MAX_LAG) in the window ending each day.
 
-    The window is the last `window` calendar days ending on each day, or everything up to it
-    when `window` is None. With phi = 0 it is the number of logged days.
+    Shape (lags, days, signs). The window is the last `window` calendar days, or everything up
+    to the day when `window` is None. Lag 0 counts the logged days themselves.
     """
     n_days = logged.shape[0]
     flags = logged.astype("float64")
-
-    def window_sum(x: npt.NDArray[np.float64], length: int | None) -> npt.NDArray[np.float64]:
-        total = np.cumsum(x, axis=0)
-        if length is None or length >= n_days:
-            return total
-        out = total.copy()
-        out[length:] -= total[:-length]
-        return out
-
-    q = window_sum(flags, window)
     lags = MAX_LAG if window is None else min(MAX_LAG, window - 1)
-    for k in range(1, lags + 1):
-        if k >= n_days or phi**k < 1e-9:
+    counts = np.zeros((lags + 1, *flags.shape))
+    for k in range(lags + 1):
+        if k >= n_days:
             break
         pairs = np.zeros_like(flags)
-        pairs[k:] = flags[k:] * flags[:-k]  # indexed by the later day of the pair
-        q += 2 * phi**k * window_sum(pairs, None if window is None else window - k)
+        pairs[k:] = flags[k:] * flags[: n_days - k]  # indexed by the later day of the pair
+        total = np.cumsum(pairs, axis=0)
+        length = None if window is None else window - k
+        if length is not None and length < n_days:
+            total[length:] -= total[:-length].copy()
+        counts[k] = total
+    return counts
+
+
+def pair_weight(counts: npt.NDArray[np.float64], phi: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Q: the sum of phi**|t_i - t_j| over all ordered pairs of logged days, from `lag_counts`.
+
+    `phi` is one correlation or one per day and sign. With phi = 0 it is the number of days.
+    """
+    rate = np.broadcast_to(np.asarray(phi, dtype="float64"), counts.shape[1:])
+    q = counts[0].copy()
+    power = np.ones_like(q)
+    for k in range(1, counts.shape[0]):
+        power = power * rate
+        q += 2 * power * counts[k]
     return q
 
 
@@ -148,6 +157,7 @@ class References:
     usual_se: npt.NDArray[np.float64]
     earlier: npt.NDArray[np.float64]
     earlier_se: npt.NDArray[np.float64]
+    correlation: npt.NDArray[np.float64]  # the lag-1 correlation the standard errors assume
 
 
 def _median_se(
@@ -158,10 +168,16 @@ def _median_se(
     return np.asarray(np.where(n > 0, se, np.nan), dtype=np.float64)
 
 
-def _shift(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
+def _shift(x: npt.NDArray[np.float64], days: int, axis: int = 0) -> npt.NDArray[np.float64]:
+    """`x` moved `days` later along its day axis (the last but one when it has three)."""
+    axis = 1 if x.ndim == 3 else 0
     out = np.full_like(x, np.nan)
-    if days < len(x):
-        out[days:] = x[: len(x) - days]
+    n = x.shape[axis]
+    if days < n:
+        if axis == 0:
+            out[days:] = x[: n - days]
+        else:
+            out[:, days:] = x[:, : n - days]
     return out
 
 
@@ -173,16 +189,19 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     t = thresholds
     usual, spread, source = baseline_arrays(values, t)
     logged = values.notna().to_numpy()
-    phi = t.day_correlation
+    phi = np.full(values.shape, t.day_correlation)
     n_all = np.cumsum(logged, axis=0).astype("float64")
 
     # Which windows the usual level came from, and how many days and pairs it rests on.
-    window_q = _shift(pair_weight(logged, t.baseline_window_days, phi), t.baseline_exclude_days)
+    window_counts = _shift(lag_counts(logged, t.baseline_window_days), t.baseline_exclude_days)
+    window_q = pair_weight(np.nan_to_num(window_counts), phi)
     window_n = _shift(
         values.notna().rolling(t.baseline_window_days, min_periods=1).sum().to_numpy("float64"),
         t.baseline_exclude_days,
     )
-    fallback_q = _shift(pair_weight(logged, None, phi), t.fallback_exclude_days)
+    fallback_q = pair_weight(
+        np.nan_to_num(_shift(lag_counts(logged, None), t.fallback_exclude_days)), phi
+    )
     fallback_n = _shift(n_all, t.fallback_exclude_days)
     personal = source == PERSONAL
     q = np.where(personal, window_q, fallback_q)
@@ -211,7 +230,7 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     earlier_stats = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
     earlier = _shift(earlier_stats.median().to_numpy(dtype="float64", na_value=np.nan), reach)
     earlier_n = _shift(np.nan_to_num(window_n), t.baseline_window_days)
-    earlier_q = _shift(np.nan_to_num(window_q), t.baseline_window_days)
+    earlier_q = pair_weight(np.nan_to_num(_shift(window_counts, t.baseline_window_days)), phi)
     earlier = np.where(personal, earlier, np.nan)
     earlier_se = np.where(np.isnan(earlier), np.nan, _median_se(spread, earlier_q, earlier_n))
-    return References(usual, spread, source, usual_se, earlier, earlier_se)
+    return References(usual, spread, source, usual_se, earlier, earlier_se, phi)

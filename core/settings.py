@@ -108,10 +108,10 @@ class Thresholds:
         maximum=120,
     )
     watch_evidence: float = setting(
-        2.5,
+        2.0,
         "How clearly the watch window's average must stand above the level it is compared "
         "with, in standard errors (allowing for how many days you logged and how alike "
-        "neighbouring days are): 2.5 is wrong about one time in 160.",
+        "neighbouring days are): 2 is wrong about one time in 44 on a given day.",
         minimum=1,
         maximum=6,
     )
@@ -124,7 +124,7 @@ class Thresholds:
         maximum=6,
     )
     part_evidence: float = setting(
-        2.0,
+        2.5,
         "Chronic also needs each part of its window (the last two weeks and the weeks before) "
         "to show the rise on its own, this clearly (in standard errors): a spell of a week or "
         "two cannot make four weeks look high.",

@@ -58,7 +58,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.signal import lfilter
 
-from core.baseline import BEFORE_BREAK, PROVISIONAL, SOURCES, pair_weight, references
+from core.baseline import BEFORE_BREAK, PROVISIONAL, SOURCES, lag_counts, pair_weight, references
 from core.baseline import NONE as NO_BASELINE
 from core.daily import (
     as_zone,
@@ -113,6 +113,8 @@ DAY_COLUMNS: Final = (
     "baseline_source",
     "earlier",
     "comparison",
+    "mean_watch",
+    "mean_chronic",
     "rise_watch",
     "evidence_watch",
     "logged_watch",
@@ -127,7 +129,8 @@ DAY_COLUMNS: Final = (
 )
 """Columns of Assessment.days, one row per calendar day and sign.
 
-`comparison` is the comparison behind the level (or, at none, the one closest to firing);
+`comparison` is the comparison behind the level (the strongest when several fire; at none,
+the usual level when there is one); mean is each window's plain average of logged days;
 rise, evidence, logged and raised days are that comparison's, for each window.
 """
 
@@ -248,13 +251,18 @@ class _Window:
 
 
 def _evidence(
-    deviation: Array, raised: Array, spread: Array, level_se: Array, window: int, t: Thresholds
+    deviation: Array,
+    raised: Array,
+    spread: Array,
+    level_se: Array,
+    window: int,
+    correlation: Array,
 ) -> _Window:
     """The clipped average rise, its evidence, and the logged and raised days per window."""
     judged = ~np.isnan(deviation)
     logged = _window_sum(judged.astype("float64"), window)
     total = _window_sum(np.nan_to_num(deviation), window)
-    pairs = pair_weight(judged, window, t.day_correlation)
+    pairs = pair_weight(lag_counts(judged, window), correlation)
     with np.errstate(invalid="ignore", divide="ignore"):
         rise = total / logged
         error = np.sqrt(
@@ -300,10 +308,10 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
             gap = v - levels[name]
             deviation = np.clip(gap, -t.day_clip_spreads * spread, t.day_clip_spreads * spread)
             raised = gap >= t.day_margin_points - tol
-        watch = _evidence(deviation, raised, spread, level_ses[name], w, t)
-        whole = _evidence(deviation, raised, spread, level_ses[name], c, t)
+        watch = _evidence(deviation, raised, spread, level_ses[name], w, ref.correlation)
+        whole = _evidence(deviation, raised, spread, level_ses[name], c, ref.correlation)
         # The weeks before the watch window must show the rise on their own too.
-        early = _evidence(deviation, raised, spread, level_ses[name], c - w, t)
+        early = _evidence(deviation, raised, spread, level_ses[name], c - w, ref.correlation)
         early_evidence = _shift(early.evidence, w)
         early_logged = whole.logged - watch.logged
         early_raised = whole.raised - watch.raised
@@ -329,8 +337,13 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
 
     rank = np.stack(ranks)  # (comparisons, days, signs)
     level = rank.max(axis=0)
-    # The first comparison that reaches the level; at none, the usual level when there is one.
-    firing = np.argmax(rank == level, axis=0)
+    # Of the comparisons that reach the level, the one with the strongest evidence for it; at
+    # none, the usual level when there is one.
+    strength = np.stack(
+        [np.where(level == 2, whole.evidence, watch.evidence) for watch, whole in windows]
+    )
+    strength = np.where(rank == level, np.nan_to_num(strength, nan=-np.inf), -np.inf)
+    firing = np.argmax(strength, axis=0)
     at_none = np.where(np.isnan(ref.usual), COMPARISONS.index(FIXED), COMPARISONS.index(USUAL))
     comparison = np.where(level > 0, firing, at_none)
 
@@ -349,6 +362,11 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
             chart = ewma_chart(z, mean=0.0, sd=1.0, lam=t.ewma_lambda, L=t.ewma_limit)
             ewma[rows, j] = chart.statistic
             upper[rows, j] = chart.upper
+    with np.errstate(invalid="ignore", divide="ignore"):
+        logged = (~np.isnan(v)).astype("float64")
+        plain = np.nan_to_num(v)
+        mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
+        mean_chronic = _window_sum(plain, c) / _window_sum(logged, c)
     return {
         "value": v,
         "rolling_7d": rolling_mean(values, 7, t.min_coverage_share).to_numpy(
@@ -362,6 +380,8 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "baseline_source": ref.source,
         "earlier": ref.earlier,
         "comparison": comparison,
+        "mean_watch": mean_watch,
+        "mean_chronic": mean_chronic,
         "rise_watch": chosen(lambda watch, whole: watch.rise),
         "evidence_watch": chosen(lambda watch, whole: watch.evidence),
         "logged_watch": chosen(lambda watch, whole: watch.logged).astype("int64"),
@@ -484,34 +504,32 @@ def explain(
     base = _optional(float(row["baseline"]))
     usual = _usual(base, str(row["baseline_source"]), t, last_before_break)
     r7 = _average(7, _optional(float(row["rolling_7d"])), t)
-    r28 = _average(28, _optional(float(row["rolling_28d"])), t)
     rw, lw = int(row["raised_watch"]), int(row["logged_watch"])
     rc, lc = int(row["raised_chronic"]), int(row["logged_chronic"])
     watch_period, chronic_period = _period(t.watch_window_days), _period(t.chronic_window_days)
     yardstick = _yardstick(comparison, row, t)
-    if level is Level.CHRONIC:
-        rise = float(row["rise_chronic"])
-        if comparison == FIXED:
-            where = f"at or above {yardstick} whatever your usual level"
-        else:
-            where = f"{_points(rise)} {yardstick} on average"
-        crept = f"; {usual}, which has crept up with it" if comparison == EARLIER else f"; {usual}"
-        return (
-            f"{name} has stayed high for {_about(t.chronic_window_days)}: {where}, raised on "
-            f"{rc} of the {lc} days you logged in the last {chronic_period} and in both of its "
-            f"halves; {r28}{crept}."
-        )
-    if level is Level.WATCH:
-        rise = float(row["rise_watch"])
+    if level is not Level.NONE:
+        chronic = level is Level.CHRONIC
+        mean = float(row["mean_chronic" if chronic else "mean_watch"])
+        period = chronic_period if chronic else watch_period
+        raised, logged = (rc, lc) if chronic else (rw, lw)
         where = (
-            f"at or above {yardstick}"
+            f"at or above {yardstick}, whatever your usual level"
             if comparison == FIXED
-            else f"{_points(rise)} {yardstick} on average"
+            else f"clearly above {yardstick}"
         )
-        crept = f"; {usual}, which has crept up" if comparison == EARLIER else f", {usual}"
+        crept = (
+            f" {usual.capitalize()}, which has crept up with it." if comparison == EARLIER else ""
+        )
+        if chronic:
+            return (
+                f"{name} has stayed high for {_about(t.chronic_window_days)}: it averaged "
+                f"{mean:.1f} over the last {period}, {where}, and was raised on {raised} of the "
+                f"{logged} days you logged, in both halves.{crept}"
+            )
         return (
-            f"{name} has been clearly high over the last {watch_period}: {where}, raised on "
-            f"{rw} of the {lw} days you logged; {r7}{crept}."
+            f"{name} has been high lately: it averaged {mean:.1f} over the last {period}, "
+            f"{where}, raised on {raised} of the {logged} days you logged.{crept}"
         )
     if lw == 0:
         return f"No {sign} ratings in the last {watch_period}, so there is nothing to judge yet."

@@ -6,7 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.baseline import IQR_TO_SD, baseline_arrays, robust_level, rolling_baseline
+from core.baseline import (
+    BEFORE_BREAK,
+    PERSONAL,
+    PROVISIONAL,
+    UPPER_IQR_TO_SD,
+    baseline_arrays,
+    lag_counts,
+    pair_weight,
+    references,
+    rolling_baseline,
+)
 from core.settings import Thresholds
 
 T = Thresholds()
@@ -57,14 +67,14 @@ def test_gaps_are_skipped_not_zeros() -> None:
     assert base["baseline"].iloc[-1] == 4.0
 
 
-def test_the_spread_is_the_iqr_over_1349() -> None:
+def test_the_spread_is_the_upper_half_of_the_iqr() -> None:
     rng = np.random.default_rng(1)
     values = list(rng.normal(4.0, 1.0, size=220))
     t = Thresholds(baseline_exclude_days=7)
     spread = rolling_baseline(series(values), t)["spread"].iloc[-1]
     window = np.array(values[-7 - 182 : -7])
-    q75, q25 = np.quantile(window, [0.75, 0.25])
-    assert spread == pytest.approx((q75 - q25) / IQR_TO_SD)
+    q75, q50 = np.quantile(window, [0.75, 0.5])
+    assert spread == pytest.approx((q75 - q50) / UPPER_IQR_TO_SD)
     assert spread == pytest.approx(1.0, abs=0.2)
 
 
@@ -83,9 +93,50 @@ def test_all_signs_at_once_match_one_at_a_time() -> None:
         np.testing.assert_allclose(spread[:, j], one["spread"].to_numpy(), equal_nan=True)
 
 
-def test_robust_level_of_a_set() -> None:
-    assert robust_level(np.array([1.0, 2.0, 3.0, np.nan, 100.0])) == pytest.approx(
-        (2.5, (27.25 - 1.75) / IQR_TO_SD)
-    )
-    median, spread = robust_level(np.array([np.nan]))
-    assert np.isnan(median) and np.isnan(spread)
+def test_pair_weight_counts_days_when_days_are_independent() -> None:
+    logged = np.array([[1], [0], [1], [1]], dtype=bool)
+    np.testing.assert_allclose(pair_weight(lag_counts(logged, 3), 0.0)[:, 0], [1, 1, 2, 2])
+    np.testing.assert_allclose(pair_weight(lag_counts(logged, None), 0.0)[:, 0], [1, 1, 2, 3])
+
+
+def test_pair_weight_adds_every_pair_once_each_way() -> None:
+    # Days 0, 2 and 3 logged: pairs at distances 2, 3 and 1.
+    logged = np.array([[1], [0], [1], [1]], dtype=bool)
+    phi = 0.5
+    expected = 3 + 2 * (phi**2 + phi**3 + phi**1)
+    assert pair_weight(lag_counts(logged, None), phi)[-1, 0] == pytest.approx(expected)
+    # The window of the last 3 days holds days 2 and 3 only.
+    assert pair_weight(lag_counts(logged, 3), phi)[-1, 0] == pytest.approx(2 + 2 * phi)
+
+
+def frame_of(values: list[float], start: str = "2025-01-01") -> pd.DataFrame:
+    return series(values, start).to_frame()
+
+
+def test_a_steady_history_gives_a_personal_level_with_a_standard_error() -> None:
+    rng = np.random.default_rng(3)
+    ref = references(frame_of(list(rng.normal(4.0, 1.0, size=300))), T)
+    assert ref.source[-1, 0] == PERSONAL
+    # About 130 logged days, correlated as assumed: the median is known to a few tenths.
+    assert 0.1 < ref.usual_se[-1, 0] < 0.5
+
+
+def test_the_earlier_level_remembers_where_a_creep_began() -> None:
+    values = [3.0] * 230 + list(np.linspace(3.0, 6.0, 182))
+    ref = references(frame_of(values), T)
+    assert ref.earlier[-1, 0] == pytest.approx(3.0)
+    assert ref.usual[-1, 0] > 3.5  # the usual level crept up with the rise
+
+
+def test_after_a_long_break_the_level_comes_from_before_it_not_a_short_history() -> None:
+    values = [3.0] * 120 + [np.nan] * 300 + [4.0] * 30
+    ref = references(frame_of(values), T)
+    assert ref.source[-1, 0] == BEFORE_BREAK
+    new_user = references(frame_of([3.0] * 40), T)
+    assert new_user.source[-1, 0] == PROVISIONAL
+
+
+def test_a_short_history_spread_is_pooled_with_the_assumed_spread() -> None:
+    ref = references(frame_of([3.0] * 40), T)
+    # Perfectly steady ratings for six weeks: the spread stays near the assumed one.
+    assert T.min_spread < ref.spread[-1, 0] < T.assumed_spread
