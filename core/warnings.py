@@ -85,6 +85,7 @@ __all__ = [
     "assess",
     "ewma_chart",
     "explain",
+    "how_levels_work",
     "judge_days",
     "level_rank",
     "overall_status",
@@ -591,6 +592,31 @@ def overall_status(
         )
         return Overall(level, text)
     return Overall(level, "No warning sign has stayed clearly high in your recent weeks.")
+
+
+def how_levels_work(thresholds: Thresholds) -> str:
+    """The rules in plain words (Markdown), reading the settings they describe."""
+    t = thresholds
+    watch, chronic = _period(t.watch_window_days), _about(t.chronic_window_days)
+    return (
+        "Each sign's recent days are compared with three levels: **your usual level** (your "
+        "median over about six months, leaving out the weeks being judged), **your earlier "
+        "level** (the six months before that, so a slow creep cannot hide by lifting your "
+        f"usual level with it) and **the fixed line of {t.absolute_threshold:g}**, whatever "
+        "your usual level.\n\n"
+        f"**Watch** means that over the last {watch} your ratings averaged at least "
+        f"{t.rise_points:g} point{'s' if t.rise_points != 1 else ''} above one of those "
+        "levels, clearly enough that it is unlikely to be an ordinary up and down, and on at "
+        f"least half of the days you logged (and at least {t.min_raised_days_watch}). "
+        f"**Chronic** means the rise has lasted {chronic}: clear over the whole "
+        "time and in each half of it on its own, so one terrible week or a short bad spell "
+        "is never enough.\n\n"
+        "How clear is clear enough depends on how many days you logged and how they fall: "
+        "moods run in spells, so ten days in a row say less than ten days spread over a "
+        "month. Days without sessions never count either way, and someone who logs two days "
+        "a week is judged on those days. Each sentence says which level it compared with. "
+        "You can change every number on the Settings page."
+    )
 
 
 def last_entry_before_break(days: pd.DataFrame, thresholds: Thresholds) -> date | None:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.schema import SIGNS
 from core.settings import Thresholds
-from core.warnings import Assessment
+from core.warnings import Assessment, how_levels_work
 from dashboard.analysis import (
     cached_assessment,
     cached_review_calendar,
@@ -111,14 +111,7 @@ def main() -> None:
     # Its text only once opened (a rerun): every element on arrival costs drawing time.
     levels = st.expander("How the warning levels work", key="review_levels", on_change="rerun")
     if levels.open:
-        levels.markdown(
-            f"A day is **elevated** when a sign averages {thresholds.absolute_threshold:g} or "
-            "more, or is clearly above your usual level. **Watch** means elevated on most days "
-            f"you logged in the last {thresholds.watch_window_days} days (or a sustained rise "
-            "the trend detector picks up). **Chronic** means that has persisted for about "
-            f"{thresholds.chronic_window_days} days. Days without sessions never count either "
-            "way. You can change every threshold on the Settings page."
-        )
+        levels.markdown(how_levels_work(thresholds))
         levels.page_link("views/settings.py", label="Change the thresholds in Settings")
 
 

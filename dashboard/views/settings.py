@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.settings import SettingsError, Thresholds, default_of, label, setting_fields
+from core.warnings import how_levels_work
 from dashboard.analysis import current_thresholds
 from dashboard.common import get_engine
 from data.settings_store import reset_thresholds, save_thresholds
@@ -82,8 +83,10 @@ def main() -> None:
         "the defaults suit most people. Changes apply to the Weekly review and the packet."
     )
     engine = get_engine()
+    current = current_thresholds(engine)
     if any(_key(f) not in st.session_state for f in setting_fields()):
-        _fill(current_thresholds(engine))
+        _fill(current)
+    st.expander("How the warning levels work").markdown(how_levels_work(current))
     message = st.session_state.pop("settings_flash", None)
     if message is not None:
         kind, text = message
