@@ -39,7 +39,7 @@ def test_whole_number_fields_accept_whole_floats() -> None:
     [
         ({"absolute_threshold": "high"}, "Absolute threshold must be a number."),
         ({"absolute_threshold": 11}, "Absolute threshold must be at most 10 (it was 11)."),
-        ({"most_days_share": 0.2}, "Most days share must be at least 0.5 (it was 0.2)."),
+        ({"rise_points": 0.2}, "Rise points must be at least 0.25 (it was 0.2)."),
         ({"watch_window_days": 14.5}, "Watch window days must be a whole number."),
         ({"absolute_threshold": math.nan}, "Absolute threshold must be a finite number."),
         ({"absolute_threshold": True}, "Absolute threshold must be a number, not yes/no."),

@@ -158,8 +158,8 @@ def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
 
 def test_how_the_levels_work_is_drawn_once_opened(demo: Engine) -> None:
     at = open_review(demo)
-    assert not any("is **elevated** when" in m.value for m in at.markdown)
+    assert not any("**your earlier level**" in m.value for m in at.markdown)
     at.session_state["review_levels"] = True  # what opening the expander does, then a rerun
     at.run()
     assert not at.exception
-    assert any("is **elevated** when" in m.value for m in at.markdown)
+    assert any("**your earlier level**" in m.value for m in at.markdown)
