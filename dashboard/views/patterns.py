@@ -14,9 +14,9 @@ import streamlit as st
 from core.patterns import DEFAULT_PERIOD_DAYS, PatternReport, describe_group, findings
 from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
-from dashboard.analysis import cached_patterns, current_thresholds
+from dashboard.cache import cached_patterns, current_thresholds
 from dashboard.common import NOT_A_DIAGNOSIS, get_engine, tz
-from dashboard.figures_patterns import (
+from dashboard.figures.patterns import (
     client_figure,
     effects_figure,
     heatmap_figure,

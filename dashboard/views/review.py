@@ -9,7 +9,7 @@ import streamlit as st
 from core.schema import SIGNS
 from core.settings import Thresholds
 from core.warnings import Assessment
-from dashboard.analysis import (
+from dashboard.cache import (
     cached_assessment,
     cached_review_calendar,
     cached_review_trend,
@@ -17,8 +17,8 @@ from dashboard.analysis import (
     local_today,
 )
 from dashboard.common import get_engine, tz
-from dashboard.figures import most_pressing
-from dashboard.review_summary import summary_html
+from dashboard.components.review_summary import summary_html
+from dashboard.figures.signs import most_pressing
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
 THIN_DAYS = 14
@@ -49,7 +49,7 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     days = PERIODS[period]
     start = None if days is None else assessment.as_of - timedelta(days=days - 1)
     engine, zone = get_engine(), tz()
-    # Built once per data version, sign and period (dashboard.analysis): figures are most of a run.
+    # Built once per data version, sign and period (dashboard.cache): figures are most of a run.
     trend = cached_review_trend(
         engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign, start=start
     )
@@ -104,7 +104,7 @@ def main() -> None:
 
     # The page reads status, tiles, words, then the trend; the trend is sent first into its place
     # below: Plotly's drawing is the slowest part in the browser and starts while the rest is
-    # still on its way (BENCHMARKS.md). The three are one HTML block (dashboard.review_summary).
+    # still on its way (BENCHMARKS.md). The three are one HTML block (components.review_summary).
     summary = st.container()
     _charts(assessment, thresholds)
     summary.html(summary_html(assessment))

@@ -9,7 +9,7 @@ from typing import Any
 import streamlit as st
 
 from core.settings import SettingsError, Thresholds, default_of, label, setting_fields
-from dashboard.analysis import current_thresholds
+from dashboard.cache import current_thresholds
 from dashboard.common import get_engine
 from data.settings_store import reset_thresholds, save_thresholds
 

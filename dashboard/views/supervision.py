@@ -9,8 +9,9 @@ import streamlit as st
 from core.supervision import Period
 from dashboard.common import get_engine, tz
 from dashboard.memory import release_free_memory
-from dashboard.packet import PacketOptions, load_packet, render_packet
-from dashboard.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
+from dashboard.packet.context import PacketOptions, load_packet
+from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
+from dashboard.packet.render import render_packet
 from data.packets import default_period, last_packet, previous_packet, record_packet
 from data.repository import DataVersion, count_sessions, count_sessions_between, data_version
 

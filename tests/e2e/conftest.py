@@ -27,8 +27,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
 from sqlalchemy import Engine
 
-from dashboard.cli import SERVER_ENV, streamlit_command
-from dashboard.pdf import OFFLINE_FLAGS
+from dashboard.cli.run import SERVER_ENV, streamlit_command
+from dashboard.packet.pdf import OFFLINE_FLAGS
 from data.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
