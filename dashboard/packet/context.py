@@ -197,7 +197,7 @@ def _headline(assessment: Assessment) -> dict[str, Any]:
 def _trend_figures(assessment: Assessment, period: Period, t: Thresholds) -> list[Markup]:
     """The Review page's trend chart per sign and the warning-level strips, over the period."""
     # A short period still gets four weeks of chart, so a trend has room to show.
-    start = min(period.start, period.end - timedelta(days=MIN_CHART_DAYS - 1))
+    start = min(period.start, Period.ending(period.end, MIN_CHART_DAYS).start)
     figures = [levels_figure(assessment.days, start=start, height=LEVELS_HEIGHT)]
     figures += [
         trend_figure(

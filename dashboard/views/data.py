@@ -13,7 +13,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from dashboard.common import get_engine, tz
+from dashboard.cache import clear_all, get_engine
+from dashboard.common import show_flash, tz
 from data.backup import (
     BackupError,
     automatic_backups,
@@ -35,16 +36,6 @@ UNEXPECTED = (
 )
 
 
-def _flash(key: str) -> None:
-    """Show and forget the message an action left for this section."""
-    message = st.session_state.pop(key, None)
-    if message is not None:
-        kind, text = message
-        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](
-            text
-        )
-
-
 def _import(uploaded: UploadedFile) -> bool:
     """Validate and store the uploaded CSV; the outcome stays on screen for this file.
 
@@ -63,7 +54,7 @@ def _import(uploaded: UploadedFile) -> bool:
     else:
         if result.ok:
             added = result.added > 0
-            st.cache_data.clear()
+            clear_all()
             outcome["message"] = (
                 "success",
                 f"Imported {uploaded.name}: {result.added} entries added, "
@@ -115,7 +106,7 @@ def _restore() -> None:
         log.error("restore failed: %s", type(error).__name__)
         st.session_state["restore_flash"] = ("error", UNEXPECTED)
         return
-    st.cache_data.clear()
+    clear_all()
     st.session_state["restore_confirm"] = False
     saved = (
         f" Your previous data is saved at {result.safety_backup}." if result.safety_backup else ""
@@ -135,7 +126,7 @@ def _delete_all() -> None:
         log.error("delete-all failed: %s", type(error).__name__)
         st.session_state["delete_flash"] = ("error", UNEXPECTED)
         return
-    st.cache_data.clear()
+    clear_all()
     st.session_state["delete_confirm"] = ""
     removed = (
         f" {len(result.backups_removed)} automatic backups were removed too."
@@ -215,7 +206,7 @@ else:
         f"A backup is a copy of the whole database, made safely even while you log. "
         f"Backups go to {backup_folder(engine)} ({len(automatic_backups(engine))} there now)."
     )
-    _flash("backup_flash")
+    show_flash("backup_flash")
     st.button("Make a backup now", key="backup_create", on_click=_backup_now)
     made = Path(st.session_state.get("backup_made") or "")
     if made.name and made.exists():
@@ -233,7 +224,7 @@ else:
         "Replaces every entry with the backup's. Your current data is backed up first, "
         "so a restore can itself be undone."
     )
-    _flash("restore_flash")
+    show_flash("restore_flash")
     restore_file = st.file_uploader(
         "Backup file", type=["sqlite3", "sqlite", "db"], key="restore_file"
     )
@@ -248,7 +239,7 @@ else:
     )
 
 st.subheader("Delete all my data")
-_flash("delete_flash")
+show_flash("delete_flash")
 with st.expander("Delete every entry, for good"):
     st.warning(
         "This deletes every entry, note, reflection, your own tags and your settings. "

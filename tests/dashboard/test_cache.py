@@ -10,9 +10,8 @@ import pytest
 import streamlit as st
 from sqlalchemy import Engine
 
-from core.settings import Thresholds
 from core.warnings import Assessment
-from dashboard.cache import cached_assessment
+from dashboard.cache import cached_assessment, current_key
 from data.repository import add_session
 from tests.factories import make_entry
 
@@ -29,8 +28,7 @@ def _empty_caches() -> Iterator[None]:
 
 
 def _assess(engine: Engine) -> Assessment:
-    today = datetime.now(BERLIN).date()
-    return cached_assessment(engine, today=today, tz=BERLIN, thresholds=Thresholds())
+    return cached_assessment(current_key(zone=BERLIN))
 
 
 def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine) -> None:
