@@ -5,16 +5,20 @@ from __future__ import annotations
 import os
 import shutil
 from datetime import date, datetime, timedelta
+from html import escape
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from core.settings import Thresholds
+from core.warnings import assess
 from dashboard.packet.pdf import find_chromium
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.packets import list_packets, record_packet
-from data.repository import add_session
+from data.repository import add_session, load_sessions
+from data.settings_store import save_thresholds
 from tests.factories import make_entry
 from tests.paths import APP
 
@@ -169,3 +173,19 @@ def test_the_packet_is_built_only_on_request_then_follows_the_choices(demo: Engi
     assert not at.exception
     assert "sup_prepare" not in [b.key for b in at.button]
     assert [b.proto.label for b in at.get("download_button")] == ["Download HTML"]
+
+
+def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine) -> None:
+    """A packet prepared after Settings changed follows them, as the Review page does."""
+    at = open_page(demo)
+    (before,) = _iframes(at)
+    assert "threshold 6" in before
+    lower = Thresholds(absolute_threshold=4.8)
+    save_thresholds(demo, lower)  # what the Settings page's Save does
+    at.run()
+    assert not at.exception, at.exception
+    (after,) = _iframes(at)
+    assert "threshold 4.8" in after and "threshold 6" not in after
+    levels = assess(load_sessions(demo), today=_today(), tz=local_timezone(), thresholds=lower)
+    assert escape(levels.overall.explanation) in after
+    assert after != before
