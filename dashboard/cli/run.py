@@ -25,22 +25,10 @@ SECURE_FLAGS = (
 )
 
 
-# The server's environment (a variable the user already set wins). Measured with
-# benchmarks/memory_by_page.py, RSS after every page with ten years stored:
-# - MALLOC_ARENA_MAX: glibc gives every thread that calls malloc an arena of its own, up to 8 per
-#   CPU, and Streamlit runs each rerun in a new thread, so freed memory sits in many arenas. Two
-#   arenas: 272 MiB in each of three runs against 276-286 MiB with the default 16 (with -OO).
-# - PYTHONOPTIMIZE=2 (python -OO): the libraries' docstrings are never loaded (Streamlit, pandas,
-#   SciPy, SQLAlchemy and Plotly carry tens of MiB of them; nothing here reads them): 293 -> 269
-#   MiB. It also skips `assert` statements; Tightrope's own only narrow types for mypy. The first
-#   start compiles the libraries once more (a few seconds; every start if bytecode is not saved).
-# - ARROW_DEFAULT_MEMORY_POOL=system: pandas keeps text columns in Arrow buffers, and Arrow's own
-#   allocator (mimalloc) reserves and keeps pages of its own beside glibc's heap; with glibc's
-#   malloc those few MiB of text share the heap that `release_free_memory` trims: 256-258 -> 250-253
-#   MiB. Arrow reads here are a few thousand strings, so the faster pool buys nothing.
+# The server's environment (a variable the user already set wins); why each, with the figures:
+# BENCHMARKS.md, "Server environment".
 SERVER_ENV = {
     "MALLOC_ARENA_MAX": "2",
-    "PYTHONOPTIMIZE": "2",
     "ARROW_DEFAULT_MEMORY_POOL": "system",
 }
 
