@@ -22,9 +22,10 @@ from sqlalchemy import Engine
 
 from core.settings import Thresholds
 from dashboard.memory import release_free_memory
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.environment import load_environment, local_timezone
 from data.repository import DataVersion, data_version, load_sessions
+from data.schema import ensure_schema
 from data.settings_store import load_thresholds
 
 if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from dashboard.cli import main
 from dashboard.packet.context import PacketOptions
 from dashboard.packet.render import build_packet
-from data.backup import backup_database, restore_database
+from data.backup import backup_database
 from data.csv_io import CsvFileError, export_csv, import_csv
 from data.maintenance import delete_all_data
 from data.models import SessionEntry, SessionUpdate
@@ -25,6 +25,7 @@ from data.repository import (
     load_sessions,
     update_session,
 )
+from data.restore import restore_database
 from tests.factories import make_entry, sessions_frame
 
 CODE = "Zephyr-Q9"

@@ -14,7 +14,8 @@ from data.maintenance import CONFIRM_PHRASE, confirmation_matches
 
 
 def _engine() -> Engine:
-    from data.db import ensure_schema, make_engine
+    from data.db import make_engine
+    from data.schema import ensure_schema
 
     env = load_environment()
     engine = make_engine(env.database_url)
@@ -103,7 +104,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the data with a backup; the current data is backed up first and the path printed."""
-    from data.backup import BackupError, restore_database
+    from data.backup import BackupError
+    from data.restore import restore_database
 
     engine = _engine()
     try:

@@ -69,9 +69,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.packet.context import PacketOptions, load_packet
     from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
     from dashboard.packet.render import render_packet
-    from data.db import ensure_schema, make_engine
+    from data.db import make_engine
     from data.packets import default_period, last_packet, record_packet
     from data.repository import count_sessions
+    from data.schema import ensure_schema
 
     tz = local_timezone()
     today = datetime.now(tz).date()

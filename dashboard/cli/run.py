@@ -63,8 +63,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the dashboard on a separate demo database, seeded on first use."""
-    from data.db import ensure_schema, make_engine
+    from data.db import make_engine
     from data.demo import seed_demo
+    from data.schema import ensure_schema
 
     path = Path(args.database) if args.database else load_environment().data_dir / "demo.sqlite3"
     if args.fresh:

@@ -90,9 +90,10 @@ def load_status(
 
     A database file that does not exist yet is read as empty and is not created.
     """
-    from data.db import ensure_schema, make_engine
+    from data.db import make_engine
     from data.environment import sqlite_path
     from data.repository import load_sessions
+    from data.schema import ensure_schema
     from data.settings_store import load_thresholds
 
     url = url or load_environment().database_url

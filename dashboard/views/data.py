@@ -15,18 +15,13 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard.cache import clear_all, get_engine
 from dashboard.common import show_flash, tz
-from data.backup import (
-    BackupError,
-    automatic_backups,
-    backup_folder,
-    restore_database,
-    timestamped_backup,
-)
+from data.backup import BackupError, automatic_backups, backup_folder, timestamped_backup
 from data.csv_io import CSV_COLUMNS, CsvFileError, export_csv, import_csv, problems_frame
-from data.db import current_revision, head_revision
 from data.environment import load_environment
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches, delete_all_data
 from data.repository import count_sessions, load_sessions
+from data.restore import restore_database
+from data.schema import current_revision, head_revision
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from data.backup import automatic_backups, backup_database
 from data.csv_io import export_csv
-from data.db import head_revision
 from data.repository import add_session, count_sessions
+from data.schema import head_revision
 from tests.factories import make_entry, sessions_frame
 from tests.paths import APP
 
