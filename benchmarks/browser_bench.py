@@ -22,7 +22,7 @@ from benchmarks.datasets import build_database, ten_years
 from benchmarks.report import Report
 from benchmarks.server import HERE, Server, rss_mib, serve
 from benchmarks.timing import interleaved_self_timed
-from dashboard.pdf import OFFLINE_FLAGS
+from dashboard.packet.pdf import OFFLINE_FLAGS
 from data.environment import sqlite_url
 
 CHROMIUM_ARGS = [*OFFLINE_FLAGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]

@@ -10,9 +10,10 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from core.synthetic import History, make_sessions
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.environment import sqlite_url
 from data.repository import insert_frame
+from data.schema import ensure_schema
 
 TODAY = date(2026, 11, 20)
 TZ = "Europe/Berlin"

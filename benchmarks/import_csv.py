@@ -16,8 +16,9 @@ import pandas as pd
 
 from core.synthetic import History, make_sessions
 from data.csv_io import export_csv, import_csv, parse_csv
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.environment import sqlite_url
+from data.schema import ensure_schema
 
 ROWS = 12_500
 

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from benchmarks.datasets import TODAY, TZ, build_database, ten_years
 from benchmarks.report import Report
 from benchmarks.timing import interleaved
-from dashboard.packet import PacketOptions, build_packet
-from dashboard.pdf import html_to_pdf
+from dashboard.packet.context import PacketOptions
+from dashboard.packet.pdf import html_to_pdf
+from dashboard.packet.render import build_packet
 
 PERIODS = {"4 weeks": 28, "3 months": 91}
 PDF_TARGET_S = 10.0  # the packet issue: a three-month packet in ten seconds or less

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.cli import SECURE_FLAGS, SERVER_ENV, streamlit_command
+from dashboard.cli.run import SECURE_FLAGS, SERVER_ENV, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent

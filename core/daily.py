@@ -12,7 +12,7 @@ weighs the same, however many sessions it held.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -130,11 +130,6 @@ def compare_weeks(days: pd.DataFrame, today: date) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, index=SIGN_INDEX)
-
-
-def week_start(today: date) -> date:
-    """The first day of the 7-day week that ends on `today`."""
-    return today - timedelta(days=6)
 
 
 def sign_matrix(days: pd.DataFrame) -> npt.NDArray[np.float64]:

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from itertools import chain
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -59,6 +59,7 @@ from scipy import stats
 
 from core.schema import SIGNS
 from core.settings import Thresholds
+from core.supervision import Period
 
 KINDS: Final = ("client", "scenario", "weekday", "time_of_day", "position", "load", "back_to_back")
 """What sessions are grouped by, in the order the page lists them."""
@@ -498,7 +499,7 @@ def find_patterns(
 
 def default_since(today: date) -> date:
     """First day of the default comparison period ending `today` (the last twelve months)."""
-    return today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    return Period.ending(today, DEFAULT_PERIOD_DAYS).start
 
 
 _DEFAULTS: Final = Thresholds()

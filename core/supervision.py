@@ -45,10 +45,14 @@ class Period:
             datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
         )
 
+    @classmethod
+    def ending(cls, last: date, days: int) -> Period:
+        """The `days` local days that end on `last` (included), e.g. the last four weeks."""
+        return cls(last - timedelta(days=days - 1), last)
+
     def before(self) -> Period:
         """The period of the same length that ends the day before this one starts."""
-        end = self.start - timedelta(days=1)
-        return Period(end - timedelta(days=self.days - 1), end)
+        return Period.ending(self.start - timedelta(days=1), self.days)
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class GroundingSummary:
     sentence: str
 
 
-def local_days(sessions: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
+def session_dates(sessions: pd.DataFrame, tz: ZoneInfo) -> pd.Series:
     """The local calendar day of each session."""
     return sessions["started_at"].dt.tz_convert(tz).dt.date
 
@@ -88,13 +92,13 @@ def in_period(sessions: pd.DataFrame, period: Period, tz: ZoneInfo) -> pd.DataFr
     """The sessions whose local day falls inside `period`."""
     if sessions.empty:
         return sessions
-    days = local_days(sessions, tz)
+    days = session_dates(sessions, tz)
     return sessions[(days >= period.start) & (days <= period.end)]
 
 
 def _day_values(sessions: pd.DataFrame, tz: ZoneInfo) -> pd.DataFrame:
     """Logged days only (core.daily's gaps dropped), indexed by local date."""
-    last = local_days(sessions, tz).max()
+    last = session_dates(sessions, tz).max()
     days = day_values(sessions, tz=tz, today=last)
     days = days[days["sessions"] > 0][list(SIGNS)]
     days.index = [d.date() for d in days.index]
@@ -110,7 +114,7 @@ def weekly_table(sessions: pd.DataFrame, period: Period, tz: ZoneInfo) -> pd.Dat
     days["week"] = [week_start(d) for d in days.index]
     weeks = days.groupby("week", sort=True)[list(SIGNS)].mean()
     weeks["days_logged"] = days.groupby("week", sort=True).size()
-    by_week = chosen.assign(week=[week_start(d) for d in local_days(chosen, tz)])
+    by_week = chosen.assign(week=[week_start(d) for d in session_dates(chosen, tz)])
     grouped = by_week.groupby("week", sort=True)
     weeks["sessions"] = grouped.size()
     weeks["grounding_share"] = grouped["grounding_done"].mean()

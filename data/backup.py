@@ -1,21 +1,18 @@
-"""Online backups with the SQLite backup API, and restore: consistent while the app writes."""
+"""Online backups with the SQLite backup API: consistent while the app writes."""
 
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data.environment import sqlite_path, sqlite_url
+from data.db import database_file
 
 log = logging.getLogger(__name__)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BACKUP_FOLDER = "backups"
 # File-name prefixes of the backups Tightrope makes by itself (delete-all may remove these).
 AUTOMATIC_PREFIXES = ("before-migration-", "before-restore-", "backup-")
@@ -25,18 +22,9 @@ class BackupError(ValueError):
     """A backup or restore that was refused, with a message meant for the therapist."""
 
 
-@dataclass(frozen=True)
-class RestoreResult:
-    """What a restore did: where the previous data was saved, and what is there now."""
-
-    safety_backup: Path | None
-    entries: int
-    migrated_from: str | None
-
-
-def database_file(engine: Engine) -> Path:
-    """The SQLite file behind `engine`; BackupError for other databases."""
-    source = sqlite_path(engine.url.render_as_string(hide_password=False))
+def sqlite_file(engine: Engine) -> Path:
+    """The SQLite file behind `engine` (data.db.database_file); BackupError for other databases."""
+    source = database_file(engine)
     if source is None:
         raise BackupError("Backups are available for a SQLite database file only.")
     return source
@@ -44,16 +32,17 @@ def database_file(engine: Engine) -> Path:
 
 def backup_folder(engine: Engine) -> Path:
     """Where automatic and dashboard backups go: a `backups` folder beside the database."""
-    return database_file(engine).parent / BACKUP_FOLDER
+    return sqlite_file(engine).parent / BACKUP_FOLDER
 
 
-def _stamp() -> str:
+def stamp() -> str:
+    """A UTC timestamp for backup file names, to the microsecond."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def backup_database(engine: Engine, target: Path) -> Path:
     """Copy the live SQLite database behind `engine` into `target` (a new file) and return it."""
-    source = database_file(engine)
+    source = sqlite_file(engine)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
@@ -76,114 +65,7 @@ def backup_database(engine: Engine, target: Path) -> Path:
 
 def timestamped_backup(engine: Engine, prefix: str = "backup-") -> Path:
     """Back up into the backups folder under a new time-stamped name such as backup-2026…sqlite3."""
-    return backup_database(engine, backup_folder(engine) / f"{prefix}{_stamp()}.sqlite3")
-
-
-def _known_revisions() -> dict[str, int]:
-    # Local imports: db imports this module lazily too, and alembic is loaded only when needed
-    # (the running dashboard never imports it unless a restore or a migration needs it).
-    from alembic.script import ScriptDirectory
-
-    from data.db import alembic_config
-
-    script = ScriptDirectory.from_config(alembic_config())
-    ordered = list(reversed(list(script.walk_revisions())))
-    return {rev.revision: index for index, rev in enumerate(ordered)}
-
-
-def inspect_backup(path: Path) -> str:
-    """Check that `path` is an intact Tightrope database and return its schema revision.
-
-    Raises BackupError with a plain reason otherwise. The file is only read.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise BackupError(f"There is no file at {path}.")
-    with path.open("rb") as handle:
-        magic = handle.read(len(SQLITE_MAGIC))
-    if magic != SQLITE_MAGIC:
-        raise BackupError("This file is not a Tightrope backup: it is not a SQLite database.")
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-            check = connection.execute("PRAGMA integrity_check").fetchone()
-            revision = None
-            if "alembic_version" in tables:
-                row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-        finally:
-            connection.close()
-    except sqlite3.DatabaseError:
-        raise BackupError(
-            "This file is damaged: SQLite cannot read it. Nothing was restored."
-        ) from None
-    if check is None or check[0] != "ok":
-        raise BackupError(
-            "This backup is damaged (its integrity check failed). Nothing was restored."
-        )
-    if "session_entry" not in tables or revision is None:
-        raise BackupError("This SQLite file is not a Tightrope database. Nothing was restored.")
-    if revision not in _known_revisions():
-        raise BackupError(
-            "This backup was made by a newer version of Tightrope. "
-            "Update Tightrope, then restore it again. Nothing was restored."
-        )
-    return str(revision)
-
-
-def restore_database(engine: Engine, source: Path) -> RestoreResult:
-    """Replace every row of the live database with the backup at `source`.
-
-    The backup is checked first (BackupError when it is not an intact Tightrope database) and
-    migrated on a private copy when it is older. The current data is backed up before anything
-    changes; the swap is a single SQLite backup step, so it happens whole or not at all.
-    """
-    from alembic.util.exc import CommandError  # local import: alembic only when restoring
-
-    from data.db import head_revision, make_engine, upgrade
-
-    revision = inspect_backup(source)
-    live = database_file(engine)
-    folder = backup_folder(engine)
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = folder / f"restoring-{_stamp()}.sqlite3"
-    shutil.copyfile(source, staging)  # work on a copy: the user's file stays untouched
-    try:
-        migrated_from = None
-        if revision != head_revision():
-            staging_engine = make_engine(sqlite_url(staging))
-            try:
-                upgrade(staging_engine)
-            except CommandError:
-                raise BackupError(
-                    "This backup could not be upgraded. Nothing was restored."
-                ) from None
-            finally:
-                staging_engine.dispose()
-            migrated_from = revision
-        safety = (
-            timestamped_backup(engine, "before-restore-")
-            if live.exists() and live.stat().st_size > 0
-            else None
-        )
-        src = sqlite3.connect(staging)
-        dst = sqlite3.connect(live, timeout=10)
-        try:
-            src.backup(dst)
-            entries = int(dst.execute("SELECT count(*) FROM session_entry").fetchone()[0])
-        except sqlite3.OperationalError as error:
-            raise BackupError(
-                f"The backup could not be copied in ({error}). Your data was not changed."
-            ) from None
-        finally:
-            src.close()
-            dst.close()
-    finally:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{staging}{suffix}").unlink(missing_ok=True)
-    log.info("restored %d entries from a backup (schema %s)", entries, revision)
-    return RestoreResult(safety_backup=safety, entries=entries, migrated_from=migrated_from)
+    return backup_database(engine, backup_folder(engine) / f"{prefix}{stamp()}.sqlite3")
 
 
 def automatic_backups(engine: Engine) -> list[Path]:

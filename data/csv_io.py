@@ -25,7 +25,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
@@ -35,7 +35,7 @@ from sqlalchemy import Engine
 
 from core.schema import RATING_MAX, RATING_MIN, SIGNS, as_sessions, empty_sessions
 from data.models import SessionCreate
-from data.repository import insert_frame
+from data.repository import FUTURE_TOLERANCE, insert_frame
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,6 @@ TEXT_COLUMNS: Final = (
 )
 SCENARIO_SEPARATOR: Final = ";"
 FORMULA_TRIGGERS: Final = ("=", "+", "-", "@", "\t", "\r")
-FUTURE_TOLERANCE: Final = timedelta(minutes=5)
 
 _NEEDS_GUARD = re.compile(r"^'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"^'+[=+\-@\t\r]")

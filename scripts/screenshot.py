@@ -7,7 +7,7 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-from dashboard.pdf import OFFLINE_FLAGS
+from dashboard.packet.pdf import OFFLINE_FLAGS
 
 
 def main(url: str, out: str, wait_for: str = "[data-testid='stApp']") -> None:

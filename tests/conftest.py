@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.environment import DATABASE_URL_VARIABLE, sqlite_url
+from data.schema import ensure_schema
 
 
 @pytest.fixture(autouse=True)

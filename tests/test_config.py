@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from dashboard.cli import SECURE_FLAGS, streamlit_command
+from dashboard.cli.run import SECURE_FLAGS, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,9 @@ from sqlalchemy import Engine, insert
 from sqlalchemy.exc import IntegrityError
 
 from dashboard.cli import main
-from data.backup import backup_database, restore_database
+from dashboard.packet.context import PacketOptions
+from dashboard.packet.render import build_packet
+from data.backup import backup_database
 from data.csv_io import CsvFileError, export_csv, import_csv
 from data.maintenance import delete_all_data
 from data.models import SessionEntry, SessionUpdate
@@ -23,6 +25,7 @@ from data.repository import (
     load_sessions,
     update_session,
 )
+from data.restore import restore_database
 from tests.factories import make_entry, sessions_frame
 
 CODE = "Zephyr-Q9"
@@ -100,17 +103,12 @@ def test_backup_restore_and_delete(
 
 
 def test_report_path(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    packet = pytest.importorskip("dashboard.packet")
-    build = getattr(packet, "build_packet", None)
-    options = getattr(packet, "PacketOptions", None)
-    if build is None or options is None:
-        pytest.skip("the supervision packet has no build_packet yet")
     insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
     add_session(engine, secret_entry())  # type: ignore[arg-type]
-    chosen = options(
+    chosen = PacketOptions(
         start=date(2025, 7, 1), end=date(2025, 9, 7), include_notes=True, show_client_codes=True
     )
-    html = build(engine, chosen, today=date(2025, 9, 7), tz=ZoneInfo("Europe/Berlin"))
+    html = build_packet(engine, chosen, today=date(2025, 9, 7), tz=ZoneInfo("Europe/Berlin"))
     assert NOTE in html  # opted in: the packet shows it, the log must still not
     assert_clean(logs)
 

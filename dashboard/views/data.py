@@ -13,19 +13,15 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from dashboard.common import get_engine, tz
-from data.backup import (
-    BackupError,
-    automatic_backups,
-    backup_folder,
-    restore_database,
-    timestamped_backup,
-)
+from dashboard.cache import clear_all, get_engine
+from dashboard.common import show_flash, tz
+from data.backup import BackupError, automatic_backups, backup_folder, timestamped_backup
 from data.csv_io import CSV_COLUMNS, CsvFileError, export_csv, import_csv, problems_frame
-from data.db import current_revision, head_revision
 from data.environment import load_environment
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches, delete_all_data
 from data.repository import count_sessions, load_sessions
+from data.restore import restore_database
+from data.schema import current_revision, head_revision
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +29,6 @@ UNEXPECTED = (
     "Something went wrong and nothing was changed: your data is as it was. "
     "Try again; if it keeps happening, restart Tightrope."
 )
-
-
-def _flash(key: str) -> None:
-    """Show and forget the message an action left for this section."""
-    message = st.session_state.pop(key, None)
-    if message is not None:
-        kind, text = message
-        {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](
-            text
-        )
 
 
 def _import(uploaded: UploadedFile) -> bool:
@@ -63,7 +49,7 @@ def _import(uploaded: UploadedFile) -> bool:
     else:
         if result.ok:
             added = result.added > 0
-            st.cache_data.clear()
+            clear_all()
             outcome["message"] = (
                 "success",
                 f"Imported {uploaded.name}: {result.added} entries added, "
@@ -115,7 +101,7 @@ def _restore() -> None:
         log.error("restore failed: %s", type(error).__name__)
         st.session_state["restore_flash"] = ("error", UNEXPECTED)
         return
-    st.cache_data.clear()
+    clear_all()
     st.session_state["restore_confirm"] = False
     saved = (
         f" Your previous data is saved at {result.safety_backup}." if result.safety_backup else ""
@@ -135,7 +121,7 @@ def _delete_all() -> None:
         log.error("delete-all failed: %s", type(error).__name__)
         st.session_state["delete_flash"] = ("error", UNEXPECTED)
         return
-    st.cache_data.clear()
+    clear_all()
     st.session_state["delete_confirm"] = ""
     removed = (
         f" {len(result.backups_removed)} automatic backups were removed too."
@@ -215,7 +201,7 @@ else:
         f"A backup is a copy of the whole database, made safely even while you log. "
         f"Backups go to {backup_folder(engine)} ({len(automatic_backups(engine))} there now)."
     )
-    _flash("backup_flash")
+    show_flash("backup_flash")
     st.button("Make a backup now", key="backup_create", on_click=_backup_now)
     made = Path(st.session_state.get("backup_made") or "")
     if made.name and made.exists():
@@ -233,7 +219,7 @@ else:
         "Replaces every entry with the backup's. Your current data is backed up first, "
         "so a restore can itself be undone."
     )
-    _flash("restore_flash")
+    show_flash("restore_flash")
     restore_file = st.file_uploader(
         "Backup file", type=["sqlite3", "sqlite", "db"], key="restore_file"
     )
@@ -248,7 +234,7 @@ else:
     )
 
 st.subheader("Delete all my data")
-_flash("delete_flash")
+show_flash("delete_flash")
 with st.expander("Delete every entry, for good"):
     st.warning(
         "This deletes every entry, note, reflection, your own tags and your settings. "

@@ -12,7 +12,8 @@ from sqlalchemy import Engine
 
 from core.privacy import pseudonym_advice
 from core.schema import BUILTIN_SCENARIOS, RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
-from dashboard.common import get_engine, local_time, tz
+from dashboard.cache import get_engine
+from dashboard.common import local_time, tz
 from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate, SessionUpdate
 from data.repository import (
     DuplicateEntryError,

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import streamlit as st
 
+from core.levels import Level
 from core.schema import SIGNS
-from core.settings import Thresholds
+from core.supervision import Period
 from core.warnings import Assessment, how_levels_work
-from dashboard.analysis import (
+from dashboard.cache import (
+    CacheKey,
     cached_assessment,
     cached_review_calendar,
     cached_review_trend,
-    current_thresholds,
-    local_today,
+    current_key,
 )
-from dashboard.common import get_engine, tz
-from dashboard.figures import most_pressing
-from dashboard.review_summary import summary_html
+from dashboard.components.review_summary import summary_html
+from dashboard.figures.signs import most_pressing
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
 THIN_DAYS = 14
@@ -27,7 +25,7 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
 YEAR_OPEN = "review_year_open"
 
 
-def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
+def _charts(key: CacheKey, assessment: Assessment) -> None:
     # One sign at a time: five Plotly charts drawn at once made the page about three times slower
     # to appear than a one-chart page (BENCHMARKS.md); the shading and the level in each option
     # carry what the separate level strip showed.
@@ -35,8 +33,8 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     first = most_pressing(assessment)
 
     def option(sign: str) -> str:
-        level = assessment.signs[sign].level
-        return sign.capitalize() + ("" if level == "none" else f" · {level}")
+        level = Level(assessment.signs[sign].level)
+        return sign.capitalize() + ("" if level is Level.NONE else f" · {level.word}")
 
     sign = (
         st.segmented_control("Show", SIGNS, default=first, format_func=option, key="review_sign")
@@ -47,12 +45,9 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
         or "6 months"
     )
     days = PERIODS[period]
-    start = None if days is None else assessment.as_of - timedelta(days=days - 1)
-    engine, zone = get_engine(), tz()
-    # Built once per data version, sign and period (dashboard.analysis): figures are most of a run.
-    trend = cached_review_trend(
-        engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign, start=start
-    )
+    start = None if days is None else Period.ending(assessment.as_of, days).start
+    # Built once per key, sign and period (dashboard.cache): figures are most of a run.
+    trend = cached_review_trend(key, sign=sign, start=start)
     st.plotly_chart(trend, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
 
     # Drawn on request: it sits below the fold, and a second Plotly chart on arrival kept the
@@ -65,9 +60,7 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
     st.session_state[YEAR_OPEN] = shown
     if shown:
         st.plotly_chart(
-            cached_review_calendar(
-                engine, today=assessment.as_of, tz=zone, thresholds=thresholds, sign=sign
-            ),
+            cached_review_calendar(key, sign=sign),
             width="stretch",
             key=f"review_calendar_{sign}",
             config=CHART_CONFIG,
@@ -77,12 +70,10 @@ def _charts(assessment: Assessment, thresholds: Thresholds) -> None:
 def main() -> None:
     """Render the Weekly review page."""
     st.title("Weekly review")
-    engine = get_engine()
-    zone = tz()
-    today = local_today(zone)
-    thresholds = current_thresholds(engine)
+    key = current_key()
+    thresholds = key.thresholds
     with st.spinner("Looking over your entries…"):
-        assessment = cached_assessment(engine, today=today, tz=zone, thresholds=thresholds)
+        assessment = cached_assessment(key)
 
     if not assessment.has_data:
         st.info(
@@ -104,9 +95,9 @@ def main() -> None:
 
     # The page reads status, tiles, words, then the trend; the trend is sent first into its place
     # below: Plotly's drawing is the slowest part in the browser and starts while the rest is
-    # still on its way (BENCHMARKS.md). The three are one HTML block (dashboard.review_summary).
+    # still on its way (BENCHMARKS.md). The three are one HTML block (components.review_summary).
     summary = st.container()
-    _charts(assessment, thresholds)
+    _charts(key, assessment)
     summary.html(summary_html(assessment))
     # Its text only once opened (a rerun): every element on arrival costs drawing time.
     levels = st.expander("How the warning levels work", key="review_levels", on_change="rerun")

@@ -10,9 +10,9 @@ import streamlit as st
 
 from core.settings import SettingsError, Thresholds, default_of, label, setting_fields
 from core.warnings import how_levels_work
-from dashboard.analysis import current_thresholds
-from dashboard.common import get_engine
-from data.settings_store import reset_thresholds, save_thresholds
+from dashboard.cache import get_engine
+from dashboard.common import leave_flash, show_flash
+from data.settings_store import load_thresholds, reset_thresholds, save_thresholds
 
 PREFIX = "setting_"
 
@@ -31,19 +31,16 @@ def _save() -> None:
     try:
         thresholds = Thresholds.from_mapping(values)
     except SettingsError as error:
-        st.session_state["settings_flash"] = ("error", f"{error} Nothing was saved.")
+        leave_flash("settings_flash", "error", f"{error} Nothing was saved.")
         return
     save_thresholds(get_engine(), thresholds)
-    st.session_state["settings_flash"] = (
-        "success",
-        "Settings saved. The Weekly review now uses them.",
-    )
+    leave_flash("settings_flash", "success", "Settings saved. The Weekly review now uses them.")
 
 
 def _reset() -> None:
     reset_thresholds(get_engine())
     _fill(Thresholds())
-    st.session_state["settings_flash"] = ("success", "Every setting is back to its default.")
+    leave_flash("settings_flash", "success", "Every setting is back to its default.")
 
 
 def _input(f: Field[Any]) -> None:
@@ -83,14 +80,11 @@ def main() -> None:
         "the defaults suit most people. Changes apply to the Weekly review and the packet."
     )
     engine = get_engine()
-    current = current_thresholds(engine)
+    current = load_thresholds(engine)
     if any(_key(f) not in st.session_state for f in setting_fields()):
         _fill(current)
     st.expander("How the warning levels work").markdown(how_levels_work(current))
-    message = st.session_state.pop("settings_flash", None)
-    if message is not None:
-        kind, text = message
-        (st.success if kind == "success" else st.error)(text)
+    show_flash("settings_flash")
     with st.form("settings_form"):
         for f in setting_fields():
             _input(f)

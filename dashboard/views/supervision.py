@@ -2,53 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import streamlit as st
 
 from core.supervision import Period
-from dashboard.common import get_engine, tz
-from dashboard.memory import release_free_memory
-from dashboard.packet import PacketOptions, load_packet, render_packet
-from dashboard.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
+from dashboard.cache import cached_packet, current_key, get_engine
+from dashboard.common import leave_flash, show_flash
+from dashboard.packet.context import PacketOptions
+from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
 from data.packets import default_period, last_packet, previous_packet, record_packet
-from data.repository import DataVersion, count_sessions, count_sessions_between, data_version
+from data.repository import count_sessions, count_sessions_between
 
 PREVIEW_HEIGHT = 900
 # Session state, not a widget key: once asked for, the packet follows the choices on this page.
 WANTED = "sup_wanted"
 
 
-# cache_resource, not cache_data: the HTML is ~5 MB (plotly.js inlined) and immutable bytes, so
-# every run shares the one copy instead of unpickling a fresh one; two entries cover a toggle.
-# Bytes, not str: the download button hands these very bytes to Streamlit's media store, which
-# keys them by content, so a rerun stores nothing new.
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _packet(
-    version: DataVersion,
-    start: date,
-    end: date,
-    include_notes: bool,
-    show_client_codes: bool,
-    today: date,
-    previous_id: int | None,
-) -> tuple[bool, bytes]:
-    # The data version and the previous packet are in the key: a new entry or a newly recorded
-    # packet gives a fresh packet, anything else reuses the last one.
-    options = PacketOptions(start, end, include_notes, show_client_codes)
-    context = load_packet(get_engine(), options, today=today, tz=tz())
-    empty, html = context.empty, render_packet(context).encode("utf-8")
-    del context
-    # A cache miss: the analyses, figures and the 5 MB str the bytes came from are garbage now,
-    # and glibc would keep their ~10-20 MiB in the server (benchmarks/memory_by_page.py).
-    release_free_memory()
-    return empty, html
-
-
 def _record(start: date, end: date, fmt: str) -> None:
     record_packet(get_engine(), start, end, fmt)
-    st.session_state["sup_flash"] = (
-        f"Saved as your last packet ({fmt.upper()}); next time the period starts after {end:%d %b}."
+    leave_flash(
+        "sup_flash",
+        "success",
+        f"Saved as your last packet ({fmt.upper()}); "
+        f"next time the period starts after {end:%d %b}.",
     )
 
 
@@ -85,6 +62,7 @@ st.write(
     "details only by week, and leaves out your private notes and reflections."
 )
 
+key = current_key()
 engine = get_engine()
 if not count_sessions(engine):
     st.info(
@@ -93,7 +71,7 @@ if not count_sessions(engine):
     )
     st.stop()
 
-today = datetime.now(tz()).date()
+today = key.today
 period = _period(today)
 left, right = st.columns(2)
 include_notes = left.toggle("Include my notes and reflections", key="sup_include_notes")
@@ -111,7 +89,7 @@ if show_codes:
 
 if period is not None:
     start, end = period
-    logged = count_sessions_between(engine, *Period(start, end).bounds(tz()))
+    logged = count_sessions_between(engine, *Period(start, end).bounds(key.tz))
     if not logged:
         _nothing_logged(start, end)
         st.stop()
@@ -127,20 +105,15 @@ if period is not None:
             st.stop()
     previous = previous_packet(engine, start)
     with st.spinner("Preparing the packet…"):
-        empty, html_bytes = _packet(
-            data_version(engine),
-            start,
-            end,
-            include_notes,
-            show_codes,
-            today,
-            previous.id if previous else None,
+        empty, html_bytes = cached_packet(
+            key,
+            options=PacketOptions(start, end, include_notes, show_codes),
+            previous_id=previous.id if previous else None,
         )
     if empty:
         _nothing_logged(start, end)  # entries deleted since the count above
     else:
-        if flash := st.session_state.pop("sup_flash", None):
-            st.success(flash)
+        show_flash("sup_flash")
         name = f"supervision-packet-{start}-to-{end}"
         buttons = st.columns(3)
         buttons[0].download_button(

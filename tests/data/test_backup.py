@@ -11,17 +11,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data.backup import (
-    BackupError,
-    automatic_backups,
-    backup_database,
-    inspect_backup,
-    restore_database,
-    timestamped_backup,
-)
-from data.db import current_revision, head_revision, make_engine, upgrade
+from data.backup import BackupError, automatic_backups, backup_database, timestamped_backup
+from data.db import make_engine
 from data.environment import sqlite_url
 from data.repository import add_session, count_sessions, delete_session, load_sessions
+from data.restore import inspect_backup, restore_database
+from data.schema import current_revision, head_revision, upgrade
 from tests.factories import make_entry
 
 BASE = datetime(2025, 3, 3, 9, tzinfo=UTC)

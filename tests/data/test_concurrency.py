@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from data.csv_io import export_csv, import_csv
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.models import SessionCreate
 from data.repository import add_session, count_sessions, load_sessions
+from data.schema import ensure_schema
 from tests.factories import sessions_frame
 
 PER_PROCESS = 200

@@ -10,9 +10,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.models import SessionCreate
 from data.repository import add_session
+from data.schema import ensure_schema
 
 KILLS = 60
 BASE = datetime(2024, 1, 1, 8, tzinfo=UTC)

@@ -24,10 +24,11 @@ from data.csv_io import (
     parse_csv,
     unguard_formula,
 )
-from data.db import ensure_schema, make_engine
+from data.db import make_engine
 from data.environment import sqlite_url
 from data.models import SessionCreate
 from data.repository import count_sessions, insert_frame, load_sessions
+from data.schema import ensure_schema
 from tests.factories import sessions_frame
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note"

@@ -10,8 +10,9 @@ import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
-from data.db import current_revision, ensure_schema, head_revision, make_engine, upgrade
+from data.db import make_engine
 from data.environment import sqlite_url
+from data.schema import current_revision, ensure_schema, head_revision, upgrade
 
 
 @pytest.mark.parametrize(
@@ -101,7 +102,7 @@ def test_starting_on_an_up_to_date_database_does_not_import_alembic(engine: Engi
     url = engine.url.render_as_string(hide_password=False)
     code = (
         "import sys\n"
-        "from data.db import ensure_schema, make_engine\n"
+        "from data.db import make_engine\nfrom data.schema import ensure_schema\n"
         f"assert ensure_schema(make_engine({url!r})) is None\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
     )

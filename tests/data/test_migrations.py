@@ -13,11 +13,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from data.backup import inspect_backup
-from data.db import alembic_config, current_revision, ensure_schema, head_revision, make_engine
-from data.db import upgrade as upgrade_to
+from data.db import make_engine
 from data.environment import sqlite_url
 from data.models import SQLModel
+from data.restore import inspect_backup
+from data.schema import alembic_config, current_revision, ensure_schema, head_revision
+from data.schema import upgrade as upgrade_to
 
 SCRIPT = ScriptDirectory.from_config(alembic_config())
 REVISIONS = [rev.revision for rev in reversed(list(SCRIPT.walk_revisions()))]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic.script import ScriptDirectory
 
-from data.db import alembic_config
 from data.revision import HEAD_REVISION
+from data.schema import alembic_config
 
 
 def test_head_revision_constant_is_the_newest_migration() -> None:

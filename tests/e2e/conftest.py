@@ -27,8 +27,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
 from sqlalchemy import Engine
 
-from dashboard.cli import SERVER_ENV, streamlit_command
-from dashboard.pdf import OFFLINE_FLAGS
+from dashboard.cli.run import SERVER_ENV, streamlit_command
+from dashboard.packet.pdf import OFFLINE_FLAGS
 from data.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,7 +179,7 @@ def start_app(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes]
     """Start `streamlit run dashboard/app.py` with the secure flags on a free port."""
     port = free_port()
     env = {
-        **SERVER_ENV,  # the environment `tightrope run` gives the server (python -OO, arenas)
+        **SERVER_ENV,  # the environment `tightrope run` gives the server (malloc arenas, Arrow)
         **os.environ,
         "TIGHTROPE_DATABASE_URL": database_url,
         "TZ": "Europe/Berlin",

@@ -1,0 +1,227 @@
+"""Every Streamlit cache of the dashboard, and the one key they all share.
+
+`st.cache_*` is shared by every session of a server, so a cached product must be keyed by
+everything it depends on, or one visit is served another's result: `CacheKey` holds the
+database, its data version (a token rewritten by triggers on every write to entries and their
+tags, migrations 0003 and 0004), the thresholds, today, the timezone and the account (None in
+personal mode). Pages build one key per run with `current_key()` and pass it whole; no page
+declares a cache of its own (tests/dashboard/test_cache.py checks both).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from sqlalchemy import Engine
+
+from core.settings import Thresholds
+from dashboard.memory import release_free_memory
+from data.db import make_engine
+from data.environment import load_environment, local_timezone
+from data.repository import DataVersion, data_version, load_sessions
+from data.schema import ensure_schema
+from data.settings_store import load_thresholds
+
+if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them
+    from core.patterns import PatternReport
+    from core.warnings import Assessment
+    from dashboard.packet.context import PacketOptions
+
+# Entries per cached analysis: a save makes a new data version, and the old one is never asked
+# for again, so the current and the previous one (another day, zone or thresholds) are enough.
+# With 8, a session of saves and Review visits kept eight ten-year frames and assessments.
+CACHE_ENTRIES = 2
+# The Review page draws one sign at a time: three signs by four periods keep the cache to a few
+# MiB (measured ~0.4 MiB per figure).
+FIGURE_CACHE_ENTRIES = 12
+# The Patterns page's seven figures for the current report and one earlier one.
+PATTERN_FIGURE_ENTRIES = 64
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    """Everything a cached analysis, figure or packet depends on, passed whole to every cache."""
+
+    database: str = field(repr=False)  # the URL the engine was made from (may hold a password)
+    version: DataVersion
+    thresholds: Thresholds
+    today: date
+    zone: str
+    account: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The timezone local days are counted in."""
+        return ZoneInfo(self.zone)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    engine = make_engine(url)
+    ensure_schema(engine)
+    return engine
+
+
+def get_engine() -> Engine:
+    """The engine for the configured database, migrated to the newest schema once per process."""
+    return _engine_for(load_environment().database_url)
+
+
+def engine_of(key: CacheKey) -> Engine:
+    """The engine of the database `key` was made for."""
+    return _engine_for(key.database)
+
+
+def current_key(*, today: date | None = None, zone: ZoneInfo | None = None) -> CacheKey:
+    """The key of this run: the configured database as it is now, its thresholds, today, zone."""
+    url = load_environment().database_url
+    engine = _engine_for(url)
+    zone = zone or local_timezone()
+    return CacheKey(
+        database=url,
+        version=data_version(engine),
+        thresholds=load_thresholds(engine),
+        today=today or datetime.now(zone).date(),
+        zone=zone.key,
+    )
+
+
+def clear_all() -> None:
+    """Drop every cached product (after an import, restore or delete, to free their memory)."""
+    st.cache_data.clear()
+    for cached in (_assessment, _review_trend, _review_calendar, _pattern_figure, _packet):
+        cached.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_sessions(key: CacheKey) -> pd.DataFrame:
+    """Every entry as a session frame, read from the database once per key."""
+    return load_sessions(engine_of(key))
+
+
+# cache_resource, not cache_data: one shared object instead of unpickling a ten-year assessment
+# (about 1.2 MB of frames) on every Review run. Callers get shallow copies (cached_assessment):
+# with pandas' copy-on-write a change to a copy never reaches the cached frames.
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+def _assessment(key: CacheKey) -> Assessment:
+    from core.warnings import assess
+
+    sessions = cached_sessions(key)
+    assessment = assess(sessions, today=key.today, tz=key.tz, thresholds=key.thresholds)
+    del sessions
+    release_free_memory()  # a cache miss: the analysis' temporary frames are garbage now
+    return assessment
+
+
+def cached_assessment(key: CacheKey) -> Assessment:
+    """core.warnings.assess on every stored entry, once per key."""
+    shared = _assessment(key)
+    return replace(shared, days=shared.days.copy(deep=False), weeks=shared.weeks.copy(deep=False))
+
+
+# Figures are kept as objects (cache_resource), not pickled: building Plotly figures is most of a
+# Review page run (about 0.2 s of CPU for ten years), and unpickling one validates it all again.
+# st.plotly_chart copies a figure (to_dict) before sending it, so sharing one is safe.
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def _review_trend(key: CacheKey, sign: str, start: date | None) -> go.Figure:
+    from dashboard.figures.signs import trend_figure
+
+    days = _assessment(key).days
+    cut = key.thresholds.absolute_threshold
+    # No legend: the Review page's caption names every line (the packet's charts keep theirs).
+    return trend_figure(days, sign, absolute_threshold=cut, start=start, legend=False)
+
+
+def cached_review_trend(key: CacheKey, *, sign: str, start: date | None) -> go.Figure:
+    """The Review trend chart of one sign from `start` (everything when None), once per key."""
+    return _review_trend(key, sign, start)
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def _review_calendar(key: CacheKey, sign: str) -> go.Figure:
+    from dashboard.figures.signs import calendar_figure
+
+    assessment = _assessment(key)
+    return calendar_figure(assessment.days, sign, end=assessment.as_of)
+
+
+def cached_review_calendar(key: CacheKey, *, sign: str) -> go.Figure:
+    """The Review calendar heatmap of one sign, once per key."""
+    return _review_calendar(key, sign)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_patterns(key: CacheKey, *, since: date | None) -> PatternReport:
+    """core.patterns.find_patterns on the entries since `since` (all when None), once per key."""
+    # Imported here: scipy.stats is the heaviest import of all, and only this page needs it.
+    from core.patterns import find_patterns
+
+    sessions = cached_sessions(key)
+    report = find_patterns(
+        sessions, today=key.today, tz=key.tz, settings=key.thresholds, since=since
+    )
+    del sessions
+    release_free_memory()  # a cache miss: every group comparison's temporaries are garbage now
+    return report
+
+
+# Kept as objects: Plotly spends tens of milliseconds validating each figure, and a click on
+# the heatmap's sign or the client list would otherwise rebuild all seven. The key and period
+# say which report a figure belongs to; the report itself is not hashed (leading underscore).
+@st.cache_resource(show_spinner=False, max_entries=PATTERN_FIGURE_ENTRIES)
+def _pattern_figure(
+    key: CacheKey, since: date | None, name: str, arg: str, _report: PatternReport
+) -> go.Figure:
+    from dashboard.figures import patterns as figures
+
+    if name == "effects":
+        return figures.effects_figure(_report.comparisons, arg)
+    if name == "scenarios":
+        return figures.scenario_figure(_report.comparisons)
+    if name == "heatmap":
+        return figures.heatmap_figure(_report.sessions, arg)
+    if name == "load":
+        return figures.load_figure(_report.sessions, arg)
+    return figures.client_figure(_report.sessions, arg)
+
+
+def cached_pattern_figure(
+    key: CacheKey, *, since: date | None, name: str, arg: str, report: PatternReport
+) -> go.Figure:
+    """One Patterns chart ('effects', 'scenarios', 'heatmap', 'load' or 'client') of `report`,
+    which must be `cached_patterns(key, since=since)`."""
+    return _pattern_figure(key, since, name, arg, report)
+
+
+# cache_resource, not cache_data: the HTML is ~5 MB (plotly.js inlined) and immutable bytes, so
+# every run shares the one copy instead of unpickling a fresh one; two entries cover a toggle.
+# Bytes, not str: the download button hands these very bytes to Streamlit's media store, which
+# keys them by content, so a rerun stores nothing new.
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _packet(key: CacheKey, options: PacketOptions, previous_id: int | None) -> tuple[bool, bytes]:
+    from dashboard.packet.context import load_packet
+    from dashboard.packet.render import render_packet
+
+    context = load_packet(
+        engine_of(key), options, today=key.today, tz=key.tz, thresholds=key.thresholds
+    )
+    empty, html = context.empty, render_packet(context).encode("utf-8")
+    del context
+    # A cache miss: the analyses, figures and the 5 MB str the bytes came from are garbage now,
+    # and glibc would keep their ~10-20 MiB in the server (benchmarks/memory_by_page.py).
+    release_free_memory()
+    return empty, html
+
+
+def cached_packet(
+    key: CacheKey, *, options: PacketOptions, previous_id: int | None
+) -> tuple[bool, bytes]:
+    """The packet for `options` as (empty, HTML bytes), once per key, options and previous
+    packet (the packet compares with it)."""
+    return _packet(key, options, previous_id)

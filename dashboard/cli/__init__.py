@@ -1,0 +1,51 @@
+"""The `tightrope` command: start the dashboard, the demo, and work with the data from a shell."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+from dashboard.cli.run import cmd_demo, cmd_run
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="tightrope",
+        description="Tightrope: a private burnout early-warning dashboard for therapists.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="start the dashboard on your database")
+    run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    run.set_defaults(handler=cmd_run)
+
+    demo = commands.add_parser("demo", help="start the dashboard on a separate demo database")
+    demo.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    demo.add_argument("--database", help="demo database file (default: demo.sqlite3 beside yours)")
+    demo.add_argument("--today", help="end the demo history on this day (YYYY-MM-DD)")
+    demo.add_argument("--fresh", action="store_true", help="delete and re-seed the demo database")
+    demo.add_argument("--seed-only", action="store_true", help="seed the database, do not serve")
+    demo.set_defaults(handler=cmd_demo)
+
+    from dashboard.cli.data import add_data_commands
+
+    add_data_commands(commands)
+
+    from dashboard.cli.report import add_report_command
+
+    add_report_command(commands)
+
+    from dashboard.cli.status import add_status_command
+
+    add_status_command(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `tightrope` console script."""
+    args = build_parser().parse_args(argv)
+    handler: Command = args.handler
+    return handler(args)

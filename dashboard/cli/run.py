@@ -1,0 +1,87 @@
+"""`tightrope run` and `tightrope demo`: serve the dashboard with secure flags."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from data.environment import DATABASE_URL_VARIABLE, load_environment, local_timezone, sqlite_url
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+DEMO_VARIABLE = "TIGHTROPE_DEMO"
+
+# Passed on the command line as well as in .streamlit/config.toml, so the secure defaults hold
+# even when `tightrope` is started from another folder.
+SECURE_FLAGS = (
+    "--server.address=127.0.0.1",
+    "--browser.gatherUsageStats=false",
+    "--server.headless=true",
+    "--client.showErrorDetails=none",
+    "--server.enableXsrfProtection=true",
+    "--client.toolbarMode=minimal",
+)
+
+
+# The server's environment (a variable the user already set wins); why each, with the figures:
+# BENCHMARKS.md, "Server environment".
+SERVER_ENV = {
+    "MALLOC_ARENA_MAX": "2",
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
+}
+
+
+def streamlit_command(port: int) -> list[str]:
+    """The command line that serves the dashboard on 127.0.0.1:`port`."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        f"--server.port={port}",
+        *SECURE_FLAGS,
+    ]
+
+
+def _serve(port: int) -> int:
+    command = streamlit_command(port)
+    print(f"Tightrope is starting at http://127.0.0.1:{port}  (Ctrl+C stops it)", flush=True)
+    env = {**SERVER_ENV, **os.environ}  # a variable the user set wins
+    os.execve(command[0], command, env)  # replaces this process: Ctrl+C reaches Streamlit directly
+    return 0  # pragma: no cover
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the dashboard on the configured database."""
+    env = load_environment()
+    print(f"Data: {env.database_path or env.database_url}")
+    return _serve(args.port)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Start the dashboard on a separate demo database, seeded on first use."""
+    from data.db import make_engine
+    from data.demo import seed_demo
+    from data.schema import ensure_schema
+
+    path = Path(args.database) if args.database else load_environment().data_dir / "demo.sqlite3"
+    if args.fresh:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    ensure_schema(engine)
+    now = datetime.now(local_timezone())
+    # A given --today seeds that whole day (tests, screenshots); otherwise the demo stops at now.
+    today = date.fromisoformat(args.today) if args.today else now.date()
+    added = seed_demo(engine, today, local_timezone(), until=None if args.today else now)
+    engine.dispose()
+    print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
+    if args.seed_only:
+        return 0
+    os.environ[DATABASE_URL_VARIABLE] = url
+    os.environ[DEMO_VARIABLE] = "1"
+    return _serve(args.port)

@@ -1,0 +1,129 @@
+"""`tightrope status`: each warning sign's level with its explanation, as text or JSON.
+
+The JSON shape (issue 3)::
+
+    {"as_of": "YYYY-MM-DD",
+     "signs": {"dread": {"level": "none|watch|chronic", "explanation": "...",
+                         "rolling_7d": n, "rolling_28d": n, "baseline": n}, ...},
+     "overall": {"level": "...", "explanation": "..."}}
+
+Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
+few logged days) is null. Days are local days in the machine's timezone (TZ respected).
+`status_payload` builds the dict so other features can add keys. "patterns" lists every
+comparison of the Patterns page over its default period (see core.patterns.patterns_payload).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from core.patterns import PatternReport, default_since, find_patterns, findings, patterns_payload
+from core.schema import SIGNS, empty_sessions
+from core.settings import Thresholds
+from core.warnings import Assessment, assess
+from dashboard.cli.args import iso_day
+from data.environment import load_environment, local_timezone
+
+
+def add_status_command(subparsers: Any) -> None:
+    """Register `tightrope status` on the `tightrope` command's subparsers."""
+    status = subparsers.add_parser(
+        "status",
+        help="show each warning sign's level with its explanation",
+        description=(
+            "Judge dread, detachment and fatigue on a day (default: today) from the entries in "
+            "your database (TIGHTROPE_DATABASE_URL), in this machine's timezone."
+        ),
+    )
+    status.add_argument(
+        "--today", type=iso_day, metavar="YYYY-MM-DD", help="the day to judge (default: today)"
+    )
+    status.add_argument("--json", action="store_true", help="print JSON instead of text")
+    status.set_defaults(handler=cmd_status)
+
+
+def status_payload(assessment: Assessment, patterns: PatternReport | None = None) -> dict[str, Any]:
+    """The JSON-ready status dict of an assessment (the shape documented above)."""
+    payload: dict[str, Any] = {
+        "as_of": assessment.as_of.isoformat(),
+        "signs": {
+            sign: {
+                "level": status.level,
+                "explanation": status.explanation,
+                "rolling_7d": status.rolling_7d,
+                "rolling_28d": status.rolling_28d,
+                "baseline": status.baseline,
+            }
+            for sign, status in assessment.signs.items()
+        },
+        "overall": {
+            "level": assessment.overall.level,
+            "explanation": assessment.overall.explanation,
+        },
+    }
+    # Every comparison the Patterns page shows for its default period (core.patterns).
+    payload["patterns"] = [] if patterns is None else patterns_payload(patterns.comparisons)
+    return payload
+
+
+def status_text(payload: dict[str, Any]) -> str:
+    """The status as a few lines for a terminal."""
+    lines = [f"Tightrope status on {payload['as_of']}", ""]
+    overall = payload["overall"]
+    lines += [f"Overall: {overall['level']}", f"  {overall['explanation']}", ""]
+    for sign in SIGNS:
+        entry = payload["signs"][sign]
+        lines += [f"{sign.capitalize()}: {entry['level']}", f"  {entry['explanation']}"]
+    return "\n".join(lines)
+
+
+def load_status(
+    today: date, tz: ZoneInfo, *, url: str | None = None
+) -> tuple[Assessment, pd.DataFrame, Thresholds]:
+    """Assess the configured database on `today`: the assessment, the sessions and thresholds.
+
+    A database file that does not exist yet is read as empty and is not created.
+    """
+    from data.db import make_engine
+    from data.environment import sqlite_path
+    from data.repository import load_sessions
+    from data.schema import ensure_schema
+    from data.settings_store import load_thresholds
+
+    url = url or load_environment().database_url
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        sessions, thresholds = empty_sessions(), Thresholds()
+    else:
+        engine = make_engine(url)
+        try:
+            ensure_schema(engine)
+            sessions, thresholds = load_sessions(engine), load_thresholds(engine)
+        finally:
+            engine.dispose()
+    assessment = assess(sessions, today=today, tz=tz, thresholds=thresholds)
+    return assessment, sessions, thresholds
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print each sign's level with its explanation (text or JSON)."""
+    zone = local_timezone()
+    today = args.today or datetime.now(zone).date()
+    assessment, sessions, thresholds = load_status(today, zone)
+    patterns = find_patterns(
+        sessions, today=today, tz=zone, settings=thresholds, since=default_since(today)
+    )
+    payload = status_payload(assessment, patterns)
+    print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else status_text(payload))
+    if not args.json:
+        recurring = findings(patterns.comparisons, settings=thresholds)
+        print("\nRecurring patterns:" if recurring else "\nRecurring patterns: none.")
+        for sentence in recurring:
+            print(f"  {sentence}")
+    return 0

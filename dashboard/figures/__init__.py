@@ -1,0 +1,1 @@
+"""Plotly figure builders: plain functions, frames in, go.Figure out, no Streamlit calls."""

@@ -1,0 +1,261 @@
+"""Plotly figures of the warning signs: plain functions, DataFrame in, go.Figure out.
+
+They take `Assessment.days` (core.warnings, one row per day and sign) and make no Streamlit
+calls, so the Review page and the supervision packet draw the very same charts; colours, font
+and base layout come from dashboard.figures.style.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.levels import Level
+from core.schema import RATING_MAX, RATING_MIN, SIGNS
+from core.warnings import Assessment
+from dashboard.figures.style import (
+    LEVEL_SHADES,
+    LEVEL_STRIPS,
+    LEVEL_SWATCHES,
+    SIGN_COLOURS,
+    base_layout,
+)
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    return base_layout(
+        fig,
+        title,
+        height,
+        margin={"l": 40, "r": 16, "t": 40, "b": 40},
+        # Below the plot: above it, the legend collides with the title on narrow screens.
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+        hovermode="x unified",
+    )
+
+
+def _word(level: str) -> str:
+    return Level(level).word if level else ""
+
+
+def sign_days(days: pd.DataFrame, sign: str, start: date | None = None) -> pd.DataFrame:
+    """One sign's rows of Assessment.days, from `start` on (all when None)."""
+    rows = days[days["sign"] == sign]
+    if start is not None:
+        rows = rows[rows["day"] >= pd.Timestamp(start)]
+    return rows
+
+
+def most_pressing(assessment: Assessment) -> str:
+    """The sign to show first: the highest warning level, then the highest 28-day average."""
+
+    def weight(sign: str) -> tuple[int, float]:
+        status = assessment.signs[sign]
+        average = status.rolling_28d
+        return Level(status.level).rank, -1.0 if average is None or pd.isna(average) else average
+
+    # max keeps the first of equals, so a calm history opens on the first sign in SIGNS.
+    return max(SIGNS, key=weight)
+
+
+def level_spans(rows: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp, str]]:
+    """Runs of consecutive days at watch or chronic: (first day, day after the last, level)."""
+    if rows.empty:
+        return []
+    levels = rows["level"].astype(str).to_numpy()
+    change = np.flatnonzero(levels[1:] != levels[:-1]) + 1
+    starts = np.concatenate(([0], change))
+    ends = np.concatenate((change, [len(levels)]))
+    dates = rows["day"].to_numpy()
+    spans = []
+    for first, last in zip(starts, ends, strict=True):
+        level = levels[first]
+        if level in LEVEL_SHADES:
+            spans.append(
+                (
+                    pd.Timestamp(dates[first]),
+                    pd.Timestamp(dates[last - 1]) + pd.Timedelta(days=1),
+                    level,
+                )
+            )
+    return spans
+
+
+def trend_figure(
+    days: pd.DataFrame,
+    sign: str,
+    *,
+    absolute_threshold: float,
+    start: date | None = None,
+    height: int = 360,
+    legend: bool = True,
+) -> go.Figure:
+    """One sign over time: day values, 7- and 28-day means, the threshold, the usual level,
+    and the days at watch (amber) or chronic (red) shaded; `legend=False` when a caption says
+    what each line means."""
+    rows = sign_days(days, sign, start)
+    fig = go.Figure()
+    title = f"{sign.capitalize()}: day values and rolling averages"
+    if rows.empty:
+        fig.add_annotation(
+            text="No entries in this period",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+        )
+        return _layout(fig, title, height)
+    colour = SIGN_COLOURS.get(sign, "#444")
+    for first, after, level in level_spans(rows):
+        fig.add_vrect(
+            x0=first, x1=after, fillcolor=LEVEL_SHADES[Level(level)], line_width=0, layer="below"
+        )
+    # Legend entries for the shading (a shape has none).
+    for level, swatch in LEVEL_SWATCHES.items() if legend else ():
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=level.word,
+                marker=dict(size=12, symbol="square", color=swatch),
+                hoverinfo="skip",
+            )
+        )
+    logged = rows[rows["value"].notna()]
+    fig.add_trace(
+        go.Scatter(
+            x=logged["day"],
+            y=logged["value"],
+            mode="markers",
+            name="day value",
+            marker=dict(size=5, color=colour, opacity=0.45),
+            hovertemplate="%{y:.1f}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rows["day"],
+            y=rows["rolling_7d"],
+            mode="lines",
+            name="7-day average",
+            line=dict(color=colour, width=2),
+            connectgaps=False,
+            hovertemplate="%{y:.1f}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rows["day"],
+            y=rows["rolling_28d"],
+            mode="lines",
+            name="28-day average",
+            line=dict(color=colour, width=3, dash="dot"),
+            hovertemplate="%{y:.1f}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rows["day"],
+            y=rows["baseline"],
+            mode="lines",
+            name="your usual level",
+            line=dict(color="#555", width=1.5, dash="dash", shape="hv"),
+            hovertemplate="%{y:.1f}",
+        )
+    )
+    fig.add_hline(
+        y=absolute_threshold,
+        line=dict(color="#b3261e", width=1, dash="dashdot"),
+        annotation_text=f"threshold {absolute_threshold:g}",
+        annotation_position="top left",
+        annotation_font_size=11,
+    )
+    fig.update_yaxes(
+        range=[RATING_MIN - 0.3, RATING_MAX + 0.3], title=None, gridcolor="#eee", dtick=2
+    )
+    fig.update_xaxes(gridcolor="#f3f3f3", type="date")
+    fig = _layout(fig, title, height)
+    if not legend:
+        # In Chromium a six-entry legend costs about as much drawing as the lines themselves
+        # (BENCHMARKS.md, Review page); without it the plot also keeps the legend's band.
+        fig.update_layout(showlegend=False, margin=dict(b=30))
+    return fig
+
+
+def calendar_figure(
+    days: pd.DataFrame, sign: str, *, end: date, weeks: int = 53, height: int = 230
+) -> go.Figure:
+    """A year at a glance: one cell per day (columns are weeks, rows weekdays), gaps blank."""
+    # Start on the Monday `weeks` weeks before the week of `end`, so columns are whole weeks.
+    last_monday = end - timedelta(days=end.weekday())
+    first = last_monday - timedelta(weeks=weeks - 1)
+    calendar = pd.date_range(first, last_monday + timedelta(days=6), freq="D")
+    rows = sign_days(days, sign).set_index("day")
+    values = rows["value"].reindex(calendar).to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    levels = rows["level"].astype(str).reindex(calendar).fillna("").to_numpy()
+    values[calendar > pd.Timestamp(end)] = np.nan
+    grid = values.reshape(weeks, 7).T  # rows: Mon..Sun, columns: weeks
+    dates = np.array([d.strftime("%a %d %b %Y") for d in calendar]).reshape(weeks, 7).T
+    words = np.vectorize(_word)(levels).reshape(weeks, 7).T
+    week_starts = calendar[::7]
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=week_starts,
+            y=["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+            zmin=RATING_MIN,
+            zmax=RATING_MAX,
+            colorscale=[[0, "#f7fbff"], [0.3, "#fde0c5"], [0.6, "#f59e72"], [1, "#a1001f"]],
+            xgap=2,
+            ygap=2,
+            customdata=np.dstack((dates, words)),
+            hovertemplate="%{customdata[0]}: %{z:.1f} (%{customdata[1]})<extra></extra>",
+            colorbar=dict(title=dict(text=sign), thickness=10, len=0.9),
+            hoverongaps=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(showgrid=False, tickformat="%b %Y", dtick="M2")
+    fig = _layout(fig, f"{sign.capitalize()}, one square per day (blank: no sessions)", height)
+    fig.update_layout(hovermode="closest")
+    return fig
+
+
+def levels_figure(days: pd.DataFrame, *, start: date | None = None, height: int = 180) -> go.Figure:
+    """The level of each sign per day as three coloured strips (grey none, amber watch, red
+    chronic): the warning history at a glance."""
+    z, hover = [], []
+    x: pd.Series = pd.Series([], dtype="datetime64[us]")
+    for sign in SIGNS:
+        rows = sign_days(days, sign, start)
+        x = rows["day"]
+        levels = rows["level"].astype(str)
+        z.append(levels.map(lambda level: Level(level).rank).to_numpy())
+        hover.append(levels.map(_word).to_numpy())
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=x,
+            y=[s.capitalize() for s in SIGNS],
+            zmin=0,
+            zmax=2,
+            # One solid band per rank (0, 1, 2 on a 0-2 scale).
+            colorscale=[
+                [edge, LEVEL_STRIPS[level]]
+                for level, edges in zip(Level, ((0, 0.33), (0.34, 0.66), (0.67, 1)), strict=True)
+                for edge in edges
+            ],
+            showscale=False,
+            customdata=hover,
+            hovertemplate="%{y}, %{x|%a %d %b %Y}: %{customdata}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig = _layout(fig, "Warning levels per day", height)
+    fig.update_layout(hovermode="closest")
+    return fig

@@ -1,0 +1,51 @@
+"""The look every Tightrope chart shares: sign and level colours, the font and the base layout.
+
+The Review, Patterns and packet charts all come through here, so they read as one product.
+Nothing in a figure loads from another host (no web fonts, no map tiles).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import plotly.graph_objects as go
+
+from core.levels import Level
+
+SIGN_COLOURS: Final = {"dread": "#5b6abf", "detachment": "#2a9d8f", "fatigue": "#c8553d"}
+FONT: Final = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+
+LEVEL_SHADES: Final = {
+    Level.WATCH: "rgba(242, 169, 0, 0.18)",
+    Level.CHRONIC: "rgba(214, 69, 65, 0.22)",
+}
+"""Background shading of the days at a level in a trend chart (light: the lines stay readable)."""
+LEVEL_SWATCHES: Final = {
+    Level.WATCH: "rgba(242, 169, 0, 0.6)",
+    Level.CHRONIC: "rgba(214, 69, 65, 0.6)",
+}
+"""The same colours for a legend marker, strong enough to read as a small square."""
+LEVEL_STRIPS: Final = {Level.NONE: "#eeeeee", Level.WATCH: "#f2a900", Level.CHRONIC: "#d64541"}
+"""Solid colours of the level-per-day strips."""
+
+RECURRING_COLOUR: Final = "#c0392b"
+QUIET_COLOUR: Final = "#7f8c8d"
+GRID: Final = "#e5e8eb"
+
+
+def base_layout(
+    fig: go.Figure, title: str, height: int, *, margin: dict[str, int], **extra: Any
+) -> go.Figure:
+    """Title at the left, the shared font, a white background and `extra` layout settings."""
+    # White background set directly: a named template is deep-copied into every figure, which
+    # cost more than everything else in building one.
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        height=height,
+        margin=margin,
+        font=FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        **extra,
+    )
+    return fig

@@ -1,0 +1,25 @@
+"""Command-line dates: a plain message for anything that is not YYYY-MM-DD."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dashboard import cli
+from dashboard.cli.args import iso_day
+
+
+def test_iso_day_reads_a_date() -> None:
+    assert iso_day("2026-11-26") == date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("command", ["status", "report"])
+def test_a_bad_date_is_refused_in_plain_words(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    option = "--today" if command == "status" else "--from"
+    with pytest.raises(SystemExit) as error:
+        cli.main([command, option, "26/11/2026"])
+    assert error.value.code == 2
+    assert "is not a date like 2026-11-26" in capsys.readouterr().err

@@ -1,0 +1,170 @@
+"""The caches: one key for every product, each part of it gives a fresh product; safe to change."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+
+from core.settings import Thresholds
+from core.warnings import Assessment
+from dashboard.cache import (
+    CacheKey,
+    cached_assessment,
+    cached_packet,
+    cached_pattern_figure,
+    cached_patterns,
+    cached_review_calendar,
+    cached_review_trend,
+    current_key,
+)
+from dashboard.packet.context import PacketOptions
+from data.demo import seed_demo
+from data.models import SessionUpdate
+from data.repository import add_session, get_session, recent_sessions, update_session
+from data.settings_store import save_thresholds
+from tests.factories import make_entry
+from tests.paths import ROOT
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _assess(engine: Engine) -> Assessment:
+    return cached_assessment(current_key(zone=BERLIN))
+
+
+def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine) -> None:
+    add_session(engine, make_entry(fatigue=5))
+    first = _assess(engine)
+    first.days["value"] = 99.0  # what a careless page might do
+    first.weeks.loc[:, "this_week"] = 99.0
+    again = _assess(engine)
+    assert (again.days["value"] != 99.0).all()
+    assert (again.weeks["this_week"] != 99.0).all()
+
+
+def test_a_save_gives_a_fresh_assessment(engine: Engine) -> None:
+    add_session(engine, make_entry(fatigue=2, started_at=datetime.now(UTC) - timedelta(days=1)))
+    before = _assess(engine)
+    add_session(engine, make_entry(fatigue=9))
+    after = _assess(engine)
+    # One more session, counted in each sign's row of its day.
+    assert int(after.days["sessions"].sum()) == int(before.days["sessions"].sum()) + 3
+
+
+# --- one key for every cached product -------------------------------------------------------
+
+TODAY = date(2026, 11, 26)
+BUILDERS = {
+    "sessions": ("dashboard.cache", "load_sessions"),
+    "assessment": ("core.warnings", "assess"),
+    "trend": ("dashboard.figures.signs", "trend_figure"),
+    "calendar": ("dashboard.figures.signs", "calendar_figure"),
+    "patterns": ("core.patterns", "find_patterns"),
+    "pattern figure": ("dashboard.figures.patterns", "effects_figure"),
+    "packet": ("dashboard.packet.context", "load_packet"),
+}
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How often each cached product was built (a cache miss), by product."""
+    counts: Counter[str] = Counter()
+    for product, (module, name) in BUILDERS.items():
+        original = getattr(importlib.import_module(module), name)
+
+        def spy(*args: Any, _product: str = product, _original: Any = original, **kw: Any) -> Any:
+            counts[_product] += 1
+            return _original(*args, **kw)
+
+        monkeypatch.setattr(f"{module}.{name}", spy)
+    return counts
+
+
+def _build_everything(key: CacheKey) -> None:
+    cached_assessment(key)
+    cached_review_trend(key, sign="fatigue", start=None)
+    cached_review_calendar(key, sign="fatigue")
+    report = cached_patterns(key, since=None)
+    cached_pattern_figure(key, since=None, name="effects", arg="fatigue", report=report)
+    options = PacketOptions(TODAY - timedelta(days=27), TODAY)
+    cached_packet(key, options=options, previous_id=None)
+
+
+def _retag(engine: Engine) -> CacheKey:
+    entry = recent_sessions(engine, limit=1)[0]
+    stored = get_session(engine, entry.id).iloc[0]
+    fields = {name: stored[name] for name in ("client_code", "dread", "detachment", "fatigue")}
+    started = stored["started_at"].to_pydatetime()
+    update_session(
+        engine,
+        entry.id,
+        SessionUpdate(started_at=started, scenarios=["boundary pushing"], **fields),
+        now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
+    )
+    return current_key(today=TODAY, zone=BERLIN)
+
+
+CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
+    "a threshold": lambda engine: (
+        save_thresholds(engine, Thresholds(absolute_threshold=5.0)),
+        current_key(today=TODAY, zone=BERLIN),
+    )[1],
+    "the zone": lambda engine: current_key(today=TODAY, zone=ZoneInfo("America/New_York")),
+    "the day": lambda engine: current_key(today=TODAY + timedelta(days=1), zone=BERLIN),
+    "a new entry": lambda engine: (
+        add_session(
+            engine,
+            make_entry(started_at=datetime.combine(TODAY, time(8), tzinfo=BERLIN), fatigue=9),
+            now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
+        ),
+        current_key(today=TODAY, zone=BERLIN),
+    )[1],
+    "a tag edit": _retag,
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_key_part_gives_every_product_afresh(
+    engine: Engine, builds: Counter[str], change: str
+) -> None:
+    seed_demo(engine, TODAY, BERLIN)
+    before = current_key(today=TODAY, zone=BERLIN)
+    _build_everything(before)
+    _build_everything(before)  # the same key: every product comes from the cache
+    assert builds == Counter(dict.fromkeys(BUILDERS, 1))
+
+    after = CHANGES[change](engine)
+    assert after != before
+    _build_everything(after)
+    assert builds == Counter(dict.fromkeys(BUILDERS, 2)), change
+
+
+def test_the_key_never_prints_the_database_url() -> None:
+    key = current_key(today=TODAY, zone=BERLIN)
+    assert "sqlite" not in repr(key)
+    assert key.account is None  # personal mode: no signed-in account
+
+
+def test_no_page_declares_a_cache_of_its_own() -> None:
+    for page in sorted((ROOT / "dashboard").rglob("*.py")):
+        if page.name == "cache.py":
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert "st.cache_data" not in text and "st.cache_resource" not in text, page
