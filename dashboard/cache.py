@@ -2,10 +2,11 @@
 
 `st.cache_*` is shared by every session of a server, so a cached product must be keyed by
 everything it depends on, or one visit is served another's result: `CacheKey` holds the
-database, its data version (a token rewritten by triggers on every write to entries and their
-tags, migrations 0003 and 0004), the thresholds, today, the timezone and the account (None in
-personal mode). Pages build one key per run with `current_key()` and pass it whole; no page
-declares a cache of its own (tests/dashboard/test_cache.py checks both).
+database, its data version (a token rewritten by triggers on every write to an entry, migration
+0003; a tag edit rewrites its entry's updated_at, so it counts), the thresholds, today, the
+timezone and the account (None in personal mode). Pages build one key per run with
+`current_key()` and pass it whole; no page declares a cache of its own (tests/dashboard/
+test_cache.py checks both).
 """
 
 from __future__ import annotations
