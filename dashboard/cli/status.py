@@ -4,7 +4,8 @@ The JSON shape (issue 3)::
 
     {"as_of": "YYYY-MM-DD",
      "signs": {"dread": {"level": "none|watch|chronic", "explanation": "...",
-                         "rolling_7d": n, "rolling_28d": n, "baseline": n}, ...},
+                         "rolling_7d": n, "rolling_28d": n, "baseline": n,
+                         "comparison": "usual"|"earlier"|"fixed"|null}, ...},
      "overall": {"level": "...", "explanation": "..."}}
 
 Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
@@ -59,6 +60,8 @@ def status_payload(assessment: Assessment, patterns: PatternReport | None = None
                 "rolling_7d": status.rolling_7d,
                 "rolling_28d": status.rolling_28d,
                 "baseline": status.baseline,
+                # Added with the evidence rules: which level a warning compared with.
+                "comparison": status.comparison,
             }
             for sign, status in assessment.signs.items()
         },

@@ -39,7 +39,15 @@ def test_json_has_exactly_the_issues_shape(
     signs = payload["signs"]
     assert isinstance(signs, dict) and list(signs) == list(SIGNS)
     for entry in signs.values():
-        assert set(entry) == {"level", "explanation", "rolling_7d", "rolling_28d", "baseline"}
+        assert set(entry) == {
+            "level",
+            "explanation",
+            "rolling_7d",
+            "rolling_28d",
+            "baseline",
+            "comparison",
+        }
+        assert entry["comparison"] in {None, "usual", "earlier", "fixed"}
         assert entry["level"] in ("none", "watch", "chronic")
         assert isinstance(entry["explanation"], str) and entry["explanation"].endswith(".")
         for key in ("rolling_7d", "rolling_28d", "baseline"):
