@@ -168,7 +168,7 @@ def _median_se(
     return np.asarray(np.where(n > 0, se, np.nan), dtype=np.float64)
 
 
-def _shift(x: npt.NDArray[np.float64], days: int, axis: int = 0) -> npt.NDArray[np.float64]:
+def _shift(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
     """`x` moved `days` later along its day axis (the last but one when it has three)."""
     axis = 1 if x.ndim == 3 else 0
     out = np.full_like(x, np.nan)
