@@ -1,4 +1,8 @@
-"""Online backups with the SQLite backup API: consistent while the app writes."""
+"""Online backups with the SQLite backup API: consistent while the app writes.
+
+A PostgreSQL server is backed up with its own tools (pg_dump, pg_restore, the practice's schedule);
+Tightrope says so instead of copying anything.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,14 @@ BACKUP_FOLDER = "backups"
 AUTOMATIC_PREFIXES = ("before-migration-", "before-restore-", "backup-")
 
 
+SERVER_BACKUPS = (
+    "This database is on a server, not in a file: its backups are made and restored with the "
+    "server's own tools (for PostgreSQL pg_dump and pg_restore, or the practice's backup "
+    "schedule). To take your own entries with you, export them as CSV."
+)
+"""Why a server database has no Tightrope backup, in words for the therapist."""
+
+
 class BackupError(ValueError):
     """A backup or restore that was refused, with a message meant for the therapist."""
 
@@ -26,6 +38,8 @@ def sqlite_file(engine: Engine) -> Path:
     """The SQLite file behind `engine` (data.db.database_file); BackupError for other databases."""
     source = database_file(engine)
     if source is None:
+        if engine.dialect.name != "sqlite":
+            raise BackupError(SERVER_BACKUPS)
         raise BackupError("Backups are available for a SQLite database file only.")
     return source
 
@@ -70,6 +84,8 @@ def timestamped_backup(engine: Engine, prefix: str = "backup-") -> Path:
 
 def automatic_backups(engine: Engine) -> list[Path]:
     """The backups Tightrope made by itself in the backups folder, oldest first."""
+    if database_file(engine) is None:
+        return []  # a server or in-memory database: Tightrope never made a backup of it
     folder = backup_folder(engine)
     if not folder.is_dir():
         return []

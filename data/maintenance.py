@@ -29,6 +29,14 @@ class DeleteResult:
     entries: int
     backups_removed: list[Path] = field(default_factory=list)
     wal_cleared: bool = True
+    note: str = ""
+    """What the therapist should know beyond the counts (a server database's own backups)."""
+
+
+SERVER_NOTE: Final = (
+    "The server removes the deleted rows from its files on its own (PostgreSQL's vacuum); "
+    "copies in the server's backups are the practice's to manage."
+)
 
 
 def confirmation_matches(typed: str) -> bool:
@@ -57,18 +65,23 @@ def delete_all_data(engine: Engine, *, remove_backups: bool = False) -> DeleteRe
             else:
                 connection.execute(delete(table))
     wal_cleared = _scrub(engine)
+    note = "" if engine.dialect.name == "sqlite" else SERVER_NOTE
     removed: list[Path] = []
     if remove_backups:
         for path in automatic_backups(engine):
             path.unlink(missing_ok=True)
             removed.append(path)
     log.info("deleted all data: %d entries, %d backups", entries, len(removed))
-    return DeleteResult(entries=entries, backups_removed=removed, wal_cleared=wal_cleared)
+    return DeleteResult(
+        entries=entries, backups_removed=removed, wal_cleared=wal_cleared, note=note
+    )
 
 
 def _scrub(engine: Engine) -> bool:
     """Checkpoint, VACUUM and truncate the WAL; returns whether the WAL ended up empty."""
     if engine.dialect.name != "sqlite":
+        # A server database: VACUUM there is the owner's (and locks the table for everyone);
+        # autovacuum frees the rows' space, and the result's note says so.
         return True
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -79,8 +79,8 @@ def restore_database(engine: Engine, source: Path) -> RestoreResult:
     """
     from alembic.util.exc import CommandError  # local import: alembic only when restoring
 
+    live = sqlite_file(engine)  # first: a server database is restored with the server's tools
     revision = inspect_backup(source)
-    live = sqlite_file(engine)
     folder = backup_folder(engine)
     folder.mkdir(parents=True, exist_ok=True)
     staging = folder / f"restoring-{stamp()}.sqlite3"

@@ -8,11 +8,13 @@ Mako and Pygments) out of a running dashboard saves about 11 MiB of its memory.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from data.backup import backup_database
 from data.db import database_file
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
+
+MIGRATION_LOCK: Final = 0x7469_6768  # "tigh": the PostgreSQL advisory lock key for migrating
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -42,11 +46,15 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision the database is at, or None for an empty database."""
-    # What alembic's MigrationContext.get_current_revision reads, without importing alembic.
     with engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
-            return None
-        rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
+        return _revision_on(connection)
+
+
+def _revision_on(connection: Connection) -> str | None:
+    # What alembic's MigrationContext.get_current_revision reads, without importing alembic.
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).all()
     if len(rows) > 1:
         raise RuntimeError(
             "The database records more than one schema version, so Tightrope cannot tell which "
@@ -64,32 +72,66 @@ def _holds_sessions(engine: Engine) -> bool:
         )
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run alembic migrations on `engine` up to `revision`."""
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that no other process migrates alongside, until it ends.
+
+    Two processes opening a new database at once (the server starting while `tightrope import`
+    runs, two server replicas) would otherwise both create its tables, and one would fail.
+    SQLite: an exclusive transaction (in WAL mode readers go on, writers wait out the busy
+    timeout). PostgreSQL: a transaction-level advisory lock, released by the commit. Whoever
+    holds the lock must read the revision again: the other process may have migrated meanwhile.
+    """
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+        elif connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        try:
+            yield connection
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+
+
+def _migrate(connection: Connection, revision: str) -> None:
     from alembic import command  # local import: only needed when a migration is due
 
-    config = alembic_config(engine)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    config = alembic_config(connection.engine)
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run alembic migrations on `engine` up to `revision`, one process at a time."""
+    with migration_lock(engine) as connection:
+        _migrate(connection, revision)
 
 
 def ensure_schema(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
     """Bring the database to the newest schema; back it up first when it already holds entries.
 
-    Returns the path of the pre-migration backup, if one was taken.
+    Safe when several processes start on the same database at once: one migrates, the others
+    wait and then find it up to date. Returns the path of the pre-migration backup, if taken.
     """
-    current = current_revision(engine)
-    if current == head_revision():
-        return None
-    backup: Path | None = None
-    source = database_file(engine)
-    if current is not None and source is not None and _holds_sessions(engine):
-        folder = backup_dir or source.parent / "backups"
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        backup = backup_database(engine, folder / f"before-migration-{current}-{stamp}.sqlite3")
-        log.info("backed up the database before migrating from revision %s", current)
-    upgrade(engine)
+    if current_revision(engine) == head_revision():
+        return None  # the usual start: no lock, no alembic
+    with migration_lock(engine) as connection:
+        current = _revision_on(connection)  # again: another process may have just migrated
+        if current == head_revision():
+            return None
+        backup: Path | None = None
+        source = database_file(engine)
+        if current is not None and source is not None and _holds_sessions(engine):
+            # A separate reading connection: in WAL mode it reads beside the exclusive lock.
+            folder = backup_dir or source.parent / "backups"
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            backup = backup_database(engine, folder / f"before-migration-{current}-{stamp}.sqlite3")
+            log.info("backed up the database before migrating from revision %s", current)
+        elif current is not None and source is None:
+            log.info("migrating from revision %s; the server's own backups cover this", current)
+        _migrate(connection, "head")
     return backup
 
 

@@ -1,7 +1,13 @@
-"""Shared fixtures: every test gets its own temporary database and a fixed timezone."""
+"""Shared fixtures: every test gets its own temporary database and a fixed timezone.
+
+SQLite by default; tests under tests/data run on PostgreSQL too (tests/data/conftest.py), on a
+server the session starts itself (tests/pg.py). Without PostgreSQL's binaries those tests skip
+with the reason, except under CI=true, where they fail: CI must test both databases.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +17,8 @@ from sqlalchemy import Engine
 from data.db import make_engine
 from data.environment import DATABASE_URL_VARIABLE, sqlite_url
 from data.schema import ensure_schema
+from tests.databases import HEAD_TEMPLATE, Databases
+from tests.pg import PostgresServer, PostgresUnavailable, start_server
 
 
 @pytest.fixture(autouse=True)
@@ -22,15 +30,53 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("TIGHTROPE_DEMO", raising=False)  # tracked, so a test that sets it is undone
 
 
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole session, with a migrated template database."""
+    try:
+        server = start_server()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the PostgreSQL tests: {error}")
+        pytest.skip(str(error))
+    try:
+        server.create_database(name=HEAD_TEMPLATE)
+        engine = make_engine(server.url(HEAD_TEMPLATE))
+        ensure_schema(engine)
+        engine.dispose()  # a template must have no connections when it is copied
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    """The URL of this test's database (the same one TIGHTROPE_DATABASE_URL points at)."""
-    return sqlite_url(tmp_path / "test.sqlite3")
+def backend() -> str:
+    """The database the test runs on; tests/data parametrizes it over every backend."""
+    return "sqlite"
+
+
+@pytest.fixture
+def databases(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Databases]:
+    """A maker of new databases on this test's backend."""
+    made = Databases(backend, tmp_path, request)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture
+def db_url(databases: Databases, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The URL of this test's database (the same one TIGHTROPE_DATABASE_URL points at).
+
+    On SQLite a file not yet created; on PostgreSQL a database already at the newest schema.
+    """
+    url = databases.url("test", migrated=databases.backend != "sqlite")
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, url)
+    return url
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    """A migrated engine on this test's own SQLite file."""
+    """A migrated engine on this test's own database."""
     engine = make_engine(db_url)
     ensure_schema(engine)
     yield engine

@@ -142,6 +142,8 @@ def cmd_delete_all(args: argparse.Namespace) -> int:
         print(f"Removed {len(result.backups_removed)} automatic backups.")
     if not result.wal_cleared:
         print("Close the dashboard and run this again to finish wiping the write-ahead log.")
+    if result.note:
+        print(result.note)
     return 0
 
 

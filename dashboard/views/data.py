@@ -130,7 +130,8 @@ def _delete_all() -> None:
     )
     st.session_state["delete_flash"] = (
         "success",
-        f"Deleted {result.entries} entries, your own tags and settings.{removed}",
+        f"Deleted {result.entries} entries, your own tags and settings.{removed} "
+        f"{result.note}".strip(),
     )
 
 

@@ -11,13 +11,22 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from data.backup import BackupError, automatic_backups, backup_database, timestamped_backup
+from data.backup import (
+    SERVER_BACKUPS,
+    BackupError,
+    automatic_backups,
+    backup_database,
+    timestamped_backup,
+)
 from data.db import make_engine
 from data.environment import sqlite_url
 from data.repository import add_session, count_sessions, delete_session, load_sessions
 from data.restore import inspect_backup, restore_database
 from data.schema import current_revision, head_revision, upgrade
 from tests.factories import make_entry
+
+# The SQLite backup API copies a file; a server database says who backs it up instead.
+pytestmark = pytest.mark.backends("sqlite")
 
 BASE = datetime(2025, 3, 3, 9, tzinfo=UTC)
 
@@ -211,3 +220,20 @@ def test_timestamped_backups_land_in_the_backups_folder(engine: Engine, tmp_path
 def test_backup_of_a_memory_database_is_refused() -> None:
     with pytest.raises(BackupError, match="SQLite database file"):
         backup_database(make_engine("sqlite://"), Path("never.sqlite3"))
+
+
+@pytest.mark.backends("postgresql")
+def test_a_server_database_says_its_backups_are_the_servers(engine: Engine, tmp_path: Path) -> None:
+    _fill(engine, 2)
+    for attempt in (
+        lambda: backup_database(engine, tmp_path / "copy.sqlite3"),
+        lambda: timestamped_backup(engine),
+        lambda: restore_database(engine, tmp_path / "copy.sqlite3"),
+    ):
+        with pytest.raises(BackupError) as refused:
+            attempt()
+        assert str(refused.value) == SERVER_BACKUPS
+        assert "pg_dump" in SERVER_BACKUPS
+    assert automatic_backups(engine) == []
+    assert not any(tmp_path.iterdir())  # nothing was written
+    assert count_sessions(engine) == 2

@@ -10,10 +10,16 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from data.db import make_engine
 from data.models import SessionCreate
 from data.repository import add_session
 from data.schema import ensure_schema
+
+# SIGKILL of a SQLite writer, whose file is the database; a PostgreSQL client that dies leaves
+# its transaction to the server, which rolls it back (test_concurrency runs on both).
+pytestmark = pytest.mark.backends("sqlite")
 
 KILLS = 60
 BASE = datetime(2024, 1, 1, 8, tzinfo=UTC)

@@ -25,10 +25,10 @@ from data.csv_io import (
     unguard_formula,
 )
 from data.db import make_engine
-from data.environment import sqlite_url
 from data.models import SessionCreate
 from data.repository import count_sessions, insert_frame, load_sessions
 from data.schema import ensure_schema
+from tests.databases import Databases
 from tests.factories import sessions_frame
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note"
@@ -122,9 +122,9 @@ def test_export_of_nothing_is_just_the_header() -> None:
     assert export_csv(pd.DataFrame()).decode("utf-8").strip() == ",".join(CSV_COLUMNS)
 
 
-def test_export_then_import_into_an_empty_database(engine: Engine, tmp_path: Path) -> None:
+def test_export_then_import_into_an_empty_database(engine: Engine, databases: Databases) -> None:
     insert_frame(engine, sessions_frame(days=120, seed=3))
-    other = make_engine(sqlite_url(tmp_path / "other.sqlite3"))
+    other = make_engine(databases.url("other"))
     ensure_schema(other)
     result = import_csv(other, export_csv(load_sessions(engine), ZoneInfo("America/New_York")))
     assert result.ok and result.added == count_sessions(engine)
@@ -324,11 +324,11 @@ def entries() -> st.SearchStrategy[dict[str, object]]:
 
 
 @pytest.fixture
-def two_engines(tmp_path: Path) -> Iterator[tuple[Engine, Engine]]:
+def two_engines(databases: Databases) -> Iterator[tuple[Engine, Engine]]:
     """Two migrated databases reused across Hypothesis examples (emptied by each example)."""
     engines = []
     for name in ("source", "target"):
-        engine = make_engine(sqlite_url(tmp_path / f"{name}.sqlite3"))
+        engine = make_engine(databases.url(name))
         ensure_schema(engine)
         engines.append(engine)
     yield engines[0], engines[1]

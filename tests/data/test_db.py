@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from data.db import make_engine
-from data.environment import sqlite_url
 from data.schema import current_revision, ensure_schema, head_revision, upgrade
+from tests.databases import Databases
 
 
+@pytest.mark.backends("sqlite")
 @pytest.mark.parametrize(
     ("pragma", "expected"),
     [
@@ -29,6 +29,7 @@ def test_connection_pragmas(engine: Engine, pragma: str, expected: object) -> No
         assert connection.execute(text(f"PRAGMA {pragma}")).scalar() == expected
 
 
+@pytest.mark.backends("sqlite")
 def test_busy_timeout_is_at_least_five_seconds(engine: Engine) -> None:
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
@@ -80,8 +81,8 @@ def test_data_revision_changes_even_when_raw_sql_writes(engine: Engine) -> None:
     assert len(set(seen)) == 3
 
 
-def test_current_revision_reads_what_alembic_reads(tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url(tmp_path / "journal.sqlite3"))
+def test_current_revision_reads_what_alembic_reads(databases: Databases) -> None:
+    engine = make_engine(databases.url("journal"))
     assert current_revision(engine) is None  # no version table yet
     for revision in ("0001", head_revision()):
         upgrade(engine, revision)
@@ -112,8 +113,8 @@ def test_starting_on_an_up_to_date_database_does_not_import_alembic(engine: Engi
     assert done.stdout.strip() == "[]"
 
 
-def test_an_outdated_database_is_still_migrated(tmp_path: Path) -> None:
-    engine = make_engine(sqlite_url(tmp_path / "journal.sqlite3"))
+def test_an_outdated_database_is_still_migrated(databases: Databases) -> None:
+    engine = make_engine(databases.url("journal"))
     upgrade(engine, "0001")
     ensure_schema(engine)
     assert current_revision(engine) == head_revision()

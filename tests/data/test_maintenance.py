@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 
 from core.schema import BUILTIN_SCENARIOS
 from data.backup import automatic_backups, timestamped_backup
-from data.maintenance import CONFIRM_PHRASE, confirmation_matches, delete_all_data
+from data.maintenance import CONFIRM_PHRASE, SERVER_NOTE, confirmation_matches, delete_all_data
 from data.repository import add_session, count_sessions, insert_frame, scenario_names
 from tests.factories import make_entry, sessions_frame
 
@@ -40,6 +40,7 @@ def test_confirmation_phrase(typed: str, ok: bool) -> None:
     assert confirmation_matches(typed) is ok
 
 
+@pytest.mark.backends("sqlite")  # the file and its WAL are SQLite's
 def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) -> None:
     insert_frame(engine, sessions_frame(days=40))
     for i in range(20):
@@ -77,6 +78,7 @@ def test_saving_works_after_delete_all(engine: Engine) -> None:
     assert count_sessions(engine) == 1
 
 
+@pytest.mark.backends("sqlite")
 def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
     add_session(engine, make_entry(note=SECRET))
     kept = timestamped_backup(engine)
@@ -87,3 +89,25 @@ def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
     result = delete_all_data(engine, remove_backups=True)
     assert len(result.backups_removed) == 2
     assert automatic_backups(engine) == []
+
+
+@pytest.mark.backends("postgresql")
+def test_delete_all_on_a_server_removes_every_row_and_says_who_keeps_backups(
+    engine: Engine,
+) -> None:
+    insert_frame(engine, sessions_frame(days=20))
+    add_session(engine, make_entry(note=SECRET, scenarios=["my own tag"]))
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO setting (key, value, updated_at) VALUES ('k', '1', now())")
+        )
+
+    result = delete_all_data(engine, remove_backups=True)
+
+    assert result.entries > 1 and result.backups_removed == []
+    assert result.note == SERVER_NOTE and "backups" in result.note
+    assert count_sessions(engine) == 0
+    assert sorted(scenario_names(engine)) == sorted(BUILTIN_SCENARIOS)
+    with engine.connect() as connection:
+        for table in ("setting", "packet", "session_scenario"):
+            assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
