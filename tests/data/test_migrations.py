@@ -1,8 +1,10 @@
-"""Upgrading from every earlier schema keeps every row and value; models match the migrations."""
+"""Upgrading from every earlier schema keeps every row and value; models match the migrations.
+
+On SQLite and on PostgreSQL: every revision upgrades an empty database and one holding rows.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from data.models import SQLModel
 from data.restore import inspect_backup
 from data.schema import alembic_config, current_revision, ensure_schema, head_revision
 from data.schema import upgrade as upgrade_to
+from tests.databases import Databases
 
 SCRIPT = ScriptDirectory.from_config(alembic_config())
 REVISIONS = [rev.revision for rev in reversed(list(SCRIPT.walk_revisions()))]
@@ -40,7 +43,7 @@ FILL: dict[str, list[dict[str, Any]]] = {
             "reflection_held_back": "",
             "reflection_themes": "rescuing;\nfixing",
             "note": "Zürich, 東京 — line one\nline two",
-            "grounding_done": 1,
+            "grounding_done": True,
             "created_at": "2024-03-31 01:00:00.000000",
             "updated_at": "2024-04-01 09:15:30.123456",
         },
@@ -55,12 +58,12 @@ FILL: dict[str, list[dict[str, Any]]] = {
             "reflection_held_back": "=1+1",
             "reflection_themes": "",
             "note": "",
-            "grounding_done": 0,
+            "grounding_done": False,
             "created_at": "2024-10-27 02:00:00.000000",
             "updated_at": "2024-10-27 02:00:00.000000",
         },
     ],
-    "scenario": [{"id": 6, "name": "my own tag", "builtin": 0}],
+    "scenario": [{"id": 6, "name": "my own tag", "builtin": False}],
     "session_scenario": [
         {"session_id": 1, "scenario_id": 3},
         {"session_id": 1, "scenario_id": 6},
@@ -84,8 +87,8 @@ FILL: dict[str, list[dict[str, Any]]] = {
 VOLATILE = {"data_revision": {"token", "changes"}}
 
 
-def _engine_at(path: Path, revision: str) -> Engine:
-    engine = make_engine(sqlite_url(path))
+def _engine_at(databases: Databases, revision: str) -> Engine:
+    engine = make_engine(databases.url(f"at-{revision}"))
     upgrade_to(engine, revision)
     return engine
 
@@ -106,24 +109,17 @@ def _fill(engine: Engine) -> None:
                 )
 
 
-def _snapshot(path: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every row of every table, read with plain sqlite3 so no type conversion hides a change."""
-    connection = sqlite3.connect(path)
-    connection.row_factory = sqlite3.Row
-    try:
-        tables = [
-            row[0]
-            for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' "
-                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
-            )
-        ]
+def _snapshot(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+    """Every row of every table as the driver returns it, no model converting a value."""
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names()) - {"alembic_version"}
         return {
-            table: [dict(row) for row in connection.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
-            for table in tables
+            table: [
+                dict(row._mapping)
+                for row in connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY 1, 2"))
+            ]
+            for table in sorted(tables)
         }
-    finally:
-        connection.close()
 
 
 def test_revisions_form_one_line_from_the_first_schema() -> None:
@@ -139,19 +135,19 @@ def test_every_table_has_rows_in_the_fill() -> None:
 
 
 @pytest.mark.parametrize("revision", EARLIER)
-def test_upgrade_keeps_every_row_and_value(tmp_path: Path, revision: str) -> None:
-    path = tmp_path / f"at-{revision}.sqlite3"
-    engine = _engine_at(path, revision)
+def test_upgrade_keeps_every_row_and_value(databases: Databases, revision: str) -> None:
+    engine = _engine_at(databases, revision)
+    url = engine.url.render_as_string(hide_password=False)
     _fill(engine)
     engine.dispose()
-    before = _snapshot(path)
+    engine = make_engine(url)
+    before = _snapshot(engine)
     assert sum(len(rows) for rows in before.values()) >= 8
 
-    engine = make_engine(sqlite_url(path))
     upgrade_to(engine)
     assert current_revision(engine) == head_revision()
+    after = _snapshot(engine)
     engine.dispose()
-    after = _snapshot(path)
 
     for table, rows in before.items():
         skip = VOLATILE.get(table, set())
@@ -162,30 +158,38 @@ def test_upgrade_keeps_every_row_and_value(tmp_path: Path, revision: str) -> Non
             }, table
 
 
+@pytest.mark.backends("sqlite")  # a server database is backed up by the server's tools
 @pytest.mark.parametrize("revision", EARLIER)
 def test_app_backs_up_a_database_with_entries_before_migrating(
-    tmp_path: Path, revision: str
+    databases: Databases, tmp_path: Path, revision: str
 ) -> None:
-    path = tmp_path / "journal.sqlite3"
-    engine = _engine_at(path, revision)
+    engine = _engine_at(databases, revision)
     _fill(engine)
-    before = _snapshot(path)
+    before = _snapshot(engine)
 
     backup = ensure_schema(engine, backup_dir=tmp_path / "bk")
 
     assert backup is not None and backup.parent == tmp_path / "bk"
     assert backup.name.startswith(f"before-migration-{revision}-")
     assert inspect_backup(backup) == revision
-    assert _snapshot(backup) == before
+    copy = make_engine(sqlite_url(backup))
+    assert _snapshot(copy) == before
+    copy.dispose()
     assert current_revision(engine) == head_revision()
     engine.dispose()
 
 
 @pytest.mark.parametrize("revision", [None, *EARLIER])
-def test_no_backup_when_there_are_no_entries(tmp_path: Path, revision: str | None) -> None:
-    path = tmp_path / "journal.sqlite3"
-    engine = make_engine(sqlite_url(path)) if revision is None else _engine_at(path, revision)
+def test_no_backup_when_there_are_no_entries(
+    databases: Databases, tmp_path: Path, revision: str | None
+) -> None:
+    engine = (
+        make_engine(databases.url("journal"))
+        if revision is None
+        else _engine_at(databases, revision)
+    )
     assert ensure_schema(engine, backup_dir=tmp_path / "bk") is None
+    assert current_revision(engine) == head_revision()
     assert not (tmp_path / "bk").exists()
     assert ensure_schema(engine, backup_dir=tmp_path / "bk") is None  # already at head
     engine.dispose()
