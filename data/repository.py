@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Table, delete, func, insert, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -34,6 +44,8 @@ LINK: Table = SessionScenario.__table__  # type: ignore[attr-defined]
 REVISION: Table = DataRevision.__table__  # type: ignore[attr-defined]
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
+WRITE_LOCK = 0x7469_6769
+"""PostgreSQL advisory lock key taken by every write of entries (see `_serialise_writes`)."""
 
 
 class EntryError(ValueError):
@@ -63,6 +75,20 @@ def check_not_future(started_at: datetime, now: datetime | None = None) -> None:
         )
 
 
+def _serialise_writes(connection: Connection) -> None:
+    """Make writers of entries take turns, from before they read what exists to their commit.
+
+    An import reads which entries exist, then inserts the rest; a save may add a new tag name.
+    SQLite: take its write lock now (BEGIN IMMEDIATE, waiting out the busy timeout). PostgreSQL:
+    a transaction-level advisory lock, so a concurrent import or tag never hits a unique
+    constraint and fails halfway through.
+    """
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+
+
 def _scenario_ids(session: Session, names: Iterable[str]) -> list[int]:
     ids: list[int] = []
     for name in names:
@@ -78,6 +104,9 @@ def _scenario_ids(session: Session, names: Iterable[str]) -> list[int]:
 
 
 def _store(session: Session, entry: SessionEntry, scenarios: Sequence[str]) -> int:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _serialise_writes(connection)  # SQLite serialises writers by itself
     session.add(entry)
     session.flush()
     assert entry.id is not None
@@ -317,10 +346,8 @@ def insert_frame(engine: Engine, frame: pd.DataFrame) -> int:
         return 0
     now = utcnow()
     with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            # Take the write lock before reading which rows exist, so no other writer can add
-            # one of them in between; BEGIN IMMEDIATE waits out busy_timeout like any write.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Before reading which rows exist, so no other writer can add one of them in between.
+        _serialise_writes(connection)
         try:
             existing = {
                 (started.replace(tzinfo=UTC) if started.tzinfo is None else started, code)

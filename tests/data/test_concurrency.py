@@ -136,3 +136,38 @@ def test_processes_opening_a_new_database_at_once_all_succeed(databases: Databas
         assert count_sessions(engine) == MIGRATING_PROCESSES
         assert sorted(scenario_names(engine)) == sorted(BUILTIN_SCENARIOS)  # seeded once
         engine.dispose()
+
+
+def _importer(url: str, raw: bytes, start: Any, results: Any) -> None:
+    engine = make_engine(url)
+    start.wait()
+    try:
+        result = import_csv(engine, raw)
+        results.put(("ok", result.added, len(result.problems)))
+    except Exception as error:  # reported to the parent: any error fails the test
+        results.put(("error", f"{type(error).__name__}: {error}", 0))
+    engine.dispose()
+
+
+def test_the_same_file_imported_twice_at_once_is_stored_once(db_url: str) -> None:
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    engine.dispose()
+    frame = sessions_frame(days=60)
+    frame["scenarios"] = [[f"new tag {i % 4}"] for i in range(len(frame))]  # tags to create
+    raw = export_csv(frame)
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(2)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_importer, args=(db_url, raw, start, results)) for _ in range(2)
+    ]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=120)
+    outcomes = sorted(results.get(timeout=5) for _ in workers)
+    assert outcomes == [("ok", 0, 0), ("ok", len(frame), 0)]
+    engine = make_engine(db_url)
+    assert count_sessions(engine) == len(frame)
+    engine.dispose()
