@@ -26,6 +26,21 @@ class Environment:
         """The SQLite file behind the URL, or None for a server database or in-memory SQLite."""
         return sqlite_path(self.database_url)
 
+    @property
+    def location(self) -> str:
+        """Where the data is, to show: the SQLite file, or the server URL without its password."""
+        return str(self.database_path or shown_url(self.database_url))
+
+
+def shown_url(url: str) -> str:
+    """`url` with any password replaced by ***, for messages, pages and logs."""
+    from sqlalchemy.engine import make_url  # local import: only for a server database
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: show nothing that could be a secret
+        return "(a database URL that could not be read)"
+
 
 def default_data_dir() -> Path:
     """The platform's per-user data directory for Tightrope (created on demand)."""

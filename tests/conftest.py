@@ -51,8 +51,11 @@ def postgres() -> Iterator[PostgresServer]:
 
 @pytest.fixture
 def backend() -> str:
-    """The database the test runs on; tests/data parametrizes it over every backend."""
-    return "sqlite"
+    """The database the test runs on; tests/data parametrizes it over every backend.
+
+    TIGHTROPE_TEST_BACKEND=postgresql runs the other suites (pages, CLI) on PostgreSQL too.
+    """
+    return os.environ.get("TIGHTROPE_TEST_BACKEND", "sqlite")
 
 
 @pytest.fixture

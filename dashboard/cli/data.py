@@ -27,7 +27,7 @@ def _engine() -> Engine:
 
 def _where() -> str:
     env = load_environment()
-    return str(env.database_path or env.database_url)
+    return env.location
 
 
 def _fail(message: str) -> int:

@@ -57,7 +57,7 @@ def _serve(port: int) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the dashboard on the configured database."""
     env = load_environment()
-    print(f"Data: {env.database_path or env.database_url}")
+    print(f"Data: {env.location}")
     return _serve(args.port)
 
 

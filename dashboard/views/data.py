@@ -156,7 +156,7 @@ right.metric(
     help="Up to date." if revision == head_revision() else "Tightrope upgrades it when it starts.",
 )
 st.markdown("Database:")
-st.code(str(env.database_path or env.database_url), language=None)
+st.code(env.location, language=None)
 if count == 0:
     st.info(
         "No entries yet. Log your first session on the Log page, "

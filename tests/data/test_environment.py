@@ -39,3 +39,9 @@ def test_timezone_follows_tz_even_after_a_first_answer(monkeypatch: pytest.Monke
     assert local_timezone().key == "America/Chicago"
     monkeypatch.setenv("TZ", ":Asia/Tokyo")
     assert local_timezone().key == "Asia/Tokyo"
+
+
+def test_a_server_password_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", "postgresql+psycopg://app:s3cret@db:5432/tr")
+    env = load_environment()
+    assert "s3cret" not in env.location and "app" in env.location and "db:5432/tr" in env.location
