@@ -89,7 +89,7 @@ class PostgresServer:
             host="127.0.0.1", port=self.port, user=SUPERUSER, dbname="postgres", autocommit=True
         )
 
-    def execute(self, statement: sql.Composable) -> None:
+    def execute(self, statement: sql.Composed) -> None:
         """Run one statement as the superuser on the maintenance database."""
         with self._admin() as connection:
             connection.execute(statement)
