@@ -8,12 +8,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from core.schema import RATING_MAX, RATING_MIN
+
+LOCAL_ACCOUNT_ID = 1
+"""The account of personal mode (migration 0004 creates it first): no sign-in, owns every row."""
+LOCAL_ISSUER = "tightrope:local"
+"""The `oidc_issuer` of the local account: no identity provider vouches for it."""
 
 CLIENT_CODE_MAX = 40
 TEXT_MAX = 4000  # a note or reflection; a page of text, far beyond "one line of reflection"
@@ -43,6 +48,29 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """The current time, aware UTC."""
     return datetime.now(UTC)
+
+
+def _owner_column() -> Any:
+    # A Column per table (a Column object belongs to one table): who owns the row.
+    return Field(sa_column=Column(Integer, ForeignKey("account.id"), nullable=False))
+
+
+class Account(SQLModel, table=True):
+    """A person who keeps a journal: the owner of every entry, own tag, setting and packet.
+
+    Personal mode has one, the local account; a practice server gets one per person at their
+    first sign-in (issuer and subject from the practice's OpenID Connect provider).
+    """
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_account_oidc"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str = Field(max_length=120)
+    oidc_issuer: str = Field(max_length=255)
+    oidc_subject: str = Field(max_length=255)
+    email: str | None = Field(default=None, max_length=320)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 _SPACES = re.compile(r"\s+")
@@ -151,22 +179,31 @@ class SessionEntry(SessionBase, table=True):
             name="ck_session_entry_client_code_length",
         ),
         # One entry per client per start time: a double submit or a re-import adds nothing.
-        UniqueConstraint("started_at", "client_code", name="uq_session_entry_start_client"),
+        UniqueConstraint(
+            "owner_id", "started_at", "client_code", name="uq_session_entry_owner_start_client"
+        ),
+        # Every read is one owner's entries by time: the index does the work at any size.
+        Index("ix_session_entry_owner_started_at", "owner_id", "started_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    started_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    owner_id: int = _owner_column()
+    started_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Scenario(SQLModel, table=True):
-    """A scenario tag: the guide's five are built in, the therapist may add their own."""
+    """A scenario tag: the guide's five are built in (no owner), each person may add their own."""
 
     __tablename__ = "scenario"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_scenario_owner_name"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=TAG_MAX, unique=True)
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("account.id"), nullable=True)
+    )
+    name: str = Field(max_length=TAG_MAX)
     builtin: bool = False
 
 
@@ -174,7 +211,9 @@ class SessionScenario(SQLModel, table=True):
     """Which scenario tags one session carries (normalised: one row per tag)."""
 
     __tablename__ = "session_scenario"
+    __table_args__ = (Index("ix_session_scenario_owner_id", "owner_id", "session_id"),)
 
+    owner_id: int = _owner_column()  # the entry's owner, so row-level security needs no join
     session_id: int = Field(
         sa_column=Column(
             Integer, ForeignKey("session_entry.id", ondelete="CASCADE"), primary_key=True
@@ -192,6 +231,9 @@ class Setting(SQLModel, table=True):
 
     __tablename__ = "setting"
 
+    owner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), primary_key=True, nullable=False)
+    )
     key: str = Field(primary_key=True, max_length=80)
     value: str
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -201,8 +243,10 @@ class PacketRecord(SQLModel, table=True):
     """A supervision packet that was exported, so the next one can start where it ended."""
 
     __tablename__ = "packet"
+    __table_args__ = (Index("ix_packet_owner_created_at", "owner_id", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = _owner_column()
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     period_start: date
     period_end: date
@@ -210,11 +254,15 @@ class PacketRecord(SQLModel, table=True):
 
 
 class DataRevision(SQLModel, table=True):
-    """One row whose token database triggers rewrite on every change to entries."""
+    """One row per owner whose token database triggers rewrite on every change to their entries.
+
+    Per owner, so one person's save never empties another's caches (nor tells them about it).
+    """
 
     __tablename__ = "data_revision"
-    __table_args__ = (CheckConstraint("id = 1", name="ck_data_revision_single_row"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), primary_key=True, nullable=False)
+    )
     token: str = Field(max_length=32)
     changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

@@ -83,16 +83,26 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
     holds the lock must read the revision again: the other process may have migrated meanwhile.
     """
     with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a constraint by rebuilding the table; with foreign keys on, dropping
+            # the old table would cascade into the tag links. Off for the migration (it can only
+            # change outside a transaction), checked before the commit, on again after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.exec_driver_sql("BEGIN EXCLUSIVE")
         elif connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         try:
             yield connection
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise RuntimeError("the migration left a row pointing at nothing; nothing changed")
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
 
 
 def _migrate(connection: Connection, revision: str) -> None:

@@ -17,7 +17,9 @@ from sqlalchemy import Engine, inspect
 
 from data.db import make_engine
 from data.environment import sqlite_url
-from data.models import SQLModel
+from core.schema import BUILTIN_SCENARIOS
+from data.models import LOCAL_ACCOUNT_ID, LOCAL_ISSUER, SQLModel
+from data.repository import load_sessions
 from data.restore import inspect_backup
 from data.schema import alembic_config, current_revision, ensure_schema, head_revision
 from data.schema import upgrade as upgrade_to
@@ -26,6 +28,7 @@ from tests.databases import Databases
 SCRIPT = ScriptDirectory.from_config(alembic_config())
 REVISIONS = [rev.revision for rev in reversed(list(SCRIPT.walk_revisions()))]
 EARLIER = REVISIONS[:-1]
+OWNERS = "0004"  # the revision that gives every row an owner
 
 # Rows written with raw SQL, as an older Tightrope would have stored them: naive UTC times,
 # awkward text, edge ratings, a custom tag. Only the columns a table has at a revision are used,
@@ -34,6 +37,7 @@ FILL: dict[str, list[dict[str, Any]]] = {
     "session_entry": [
         {
             "id": 1,
+            "owner_id": 1,
             "started_at": "2024-03-31 00:30:00.000000",
             "client_code": "C-07",
             "dread": 0,
@@ -49,6 +53,7 @@ FILL: dict[str, list[dict[str, Any]]] = {
         },
         {
             "id": 5,
+            "owner_id": 1,
             "started_at": "2024-10-27 01:15:00.250000",
             "client_code": "Heron-2",
             "dread": 10,
@@ -63,28 +68,41 @@ FILL: dict[str, list[dict[str, Any]]] = {
             "updated_at": "2024-10-27 02:00:00.000000",
         },
     ],
-    "scenario": [{"id": 6, "name": "my own tag", "builtin": False}],
+    "scenario": [{"id": 6, "owner_id": 1, "name": "my own tag", "builtin": False}],
     "session_scenario": [
-        {"session_id": 1, "scenario_id": 3},
-        {"session_id": 1, "scenario_id": 6},
-        {"session_id": 5, "scenario_id": 1},
+        {"owner_id": 1, "session_id": 1, "scenario_id": 3},
+        {"owner_id": 1, "session_id": 1, "scenario_id": 6},
+        {"owner_id": 1, "session_id": 5, "scenario_id": 1},
     ],
     "setting": [
-        {"key": "watch_days", "value": "14", "updated_at": "2024-05-01 10:00:00.000000"},
-        {"key": "absolute_threshold", "value": "6.5", "updated_at": "2024-05-01 10:00:00"},
+        {"owner_id": 1, "key": "watch_days", "value": "14", "updated_at": "2024-05-01 10:00:00"},
+        {"owner_id": 1, "key": "absolute_threshold", "value": "6.5", "updated_at": "2024-05-01"},
     ],
     "packet": [
         {
             "id": 2,
+            "owner_id": 1,
             "created_at": "2024-06-01 12:00:00.000000",
             "period_start": "2024-05-01",
             "period_end": "2024-05-31",
             "format": "pdf",
         }
     ],
+    # A second account (the local one, id 1, comes with revision 0004).
+    "account": [
+        {
+            "id": 2,
+            "display_name": "Second Therapist",
+            "oidc_issuer": "https://id.practice.example",
+            "oidc_subject": "248289761001",
+            "email": "second@practice.example",
+            "created_at": "2026-01-05 08:00:00.000000",
+        }
+    ],
 }
-# A cache token, rewritten by triggers on purpose whenever entries change: not user data.
-VOLATILE = {"data_revision": {"token", "changes"}}
+# Cache tokens, rewritten by triggers on purpose whenever entries change (and rebuilt per owner
+# by 0004): not user data.
+VOLATILE = {"data_revision"}
 
 
 def _engine_at(databases: Databases, revision: str) -> Engine:
@@ -96,7 +114,7 @@ def _engine_at(databases: Databases, revision: str) -> Engine:
 def _fill(engine: Engine) -> None:
     tables = set(inspect(engine).get_table_names())
     with engine.begin() as connection:
-        for table, rows in FILL.items():
+        for table, rows in sorted(FILL.items(), key=lambda item: item[0] != "account"):
             if table not in tables:
                 continue
             columns = {c["name"] for c in inspect(connection).get_columns(table)}
@@ -150,12 +168,45 @@ def test_upgrade_keeps_every_row_and_value(databases: Databases, revision: str) 
     engine.dispose()
 
     for table, rows in before.items():
-        skip = VOLATILE.get(table, set())
+        if table in VOLATILE:
+            continue
         assert len(after[table]) == len(rows), table
         for old, new in zip(rows, after[table], strict=True):
-            assert {k: v for k, v in new.items() if k in old and k not in skip} == {
-                k: v for k, v in old.items() if k not in skip
-            }, table
+            assert {k: v for k, v in new.items() if k in old} == old, table
+
+
+@pytest.mark.parametrize("revision", [r for r in EARLIER if r < OWNERS])
+def test_every_row_of_a_database_without_owners_goes_to_the_local_account(
+    databases: Databases, revision: str
+) -> None:
+    engine = _engine_at(databases, revision)
+    _fill(engine)
+    upgrade_to(engine)
+    after = _snapshot(engine)
+    assert after["account"] == [
+        {
+            "id": LOCAL_ACCOUNT_ID,
+            "display_name": "Local account",
+            "oidc_issuer": LOCAL_ISSUER,
+            "oidc_subject": "local",
+            "email": None,
+            "created_at": after["account"][0]["created_at"],
+        }
+    ]
+    assert after["session_entry"] and after["session_scenario"]
+    for table in ("session_entry", "session_scenario", "setting", "packet"):
+        assert {row["owner_id"] for row in after[table]} <= {LOCAL_ACCOUNT_ID}, table
+    owners = {row["name"]: row["owner_id"] for row in after["scenario"]}
+    assert owners.pop("my own tag") == LOCAL_ACCOUNT_ID
+    assert sorted(owners) == sorted(BUILTIN_SCENARIOS) and set(owners.values()) == {None}
+    # What the app reads: the local account's entries with their tags, its settings.
+    stored = load_sessions(engine, owner=LOCAL_ACCOUNT_ID)
+    assert list(stored["id"]) == [1, 5]
+    assert list(stored["scenarios"]) == [
+        ["boundary pushing", "my own tag"],
+        ["client withdrawal or silence"],
+    ]
+    engine.dispose()
 
 
 @pytest.mark.backends("sqlite")  # a server database is backed up by the server's tools
