@@ -25,7 +25,9 @@ therapist came back after months away.
 
 The earlier level: the median of the `baseline_window_days` that end where the usual level's
 window begins (so six months to a year before the judged weeks). A rise that creeps for months
-lifts the usual level with it; the earlier level still remembers where it started.
+lifts the usual level with it; the earlier level still remembers where it started. Days judged
+against it are scaled by that window's own spread (pooled the same way): the creep's climb
+widens the usual window's spread and would otherwise hide itself a second time.
 
 Standard errors: day values are correlated from one calendar day to the next, so a level from
 n logged days knows less than n independent days would. With an assumed correlation `phi`
@@ -157,6 +159,7 @@ class References:
     usual_se: npt.NDArray[np.float64]
     earlier: npt.NDArray[np.float64]
     earlier_se: npt.NDArray[np.float64]
+    earlier_spread: npt.NDArray[np.float64]  # the earlier window's own spread, pooled
     correlation: npt.NDArray[np.float64]  # the lag-1 correlation the standard errors assume
 
 
@@ -166,6 +169,20 @@ def _median_se(
     with np.errstate(invalid="ignore", divide="ignore"):
         se = MEDIAN_EFFICIENCY * spread * np.sqrt(q) / n
     return np.asarray(np.where(n > 0, se, np.nan), dtype=np.float64)
+
+
+def _pooled(
+    spread: npt.NDArray[np.float64],
+    q: npt.NDArray[np.float64],
+    n: npt.NDArray[np.float64],
+    t: Thresholds,
+) -> npt.NDArray[np.float64]:
+    """A measured spread pooled with the assumed one by effective days (n**2 / Q)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = np.where(q > 0, n**2 / q, 0.0)
+    prior = t.spread_prior_days
+    pooled = np.sqrt((effective * spread**2 + prior * t.assumed_spread**2) / (effective + prior))
+    return np.asarray(np.where(np.isnan(spread), np.nan, np.fmax(pooled, t.min_spread)))
 
 
 def _shift(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
@@ -206,11 +223,7 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     personal = source == PERSONAL
     q = np.where(personal, window_q, fallback_q)
     n = np.where(personal, np.nan_to_num(window_n), fallback_n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        effective = np.where(q > 0, n**2 / q, 0.0)
-    prior = t.spread_prior_days
-    pooled = np.sqrt((effective * spread**2 + prior * t.assumed_spread**2) / (effective + prior))
-    spread = np.where(np.isnan(spread), np.nan, np.fmax(pooled, t.min_spread))
+    spread = _pooled(spread, q, n, t)
     usual_se = np.where(np.isnan(usual), np.nan, _median_se(spread, q, n))
     # A fallback resting on plenty of days, some older than the usual level's window, is no
     # short history: the window is empty because of a break.
@@ -228,9 +241,19 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     # The earlier level: the window before the usual level's window.
     reach = t.baseline_exclude_days + t.baseline_window_days
     earlier_stats = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
-    earlier = _shift(earlier_stats.median().to_numpy(dtype="float64", na_value=np.nan), reach)
+    earlier_median, earlier_spread = (
+        _shift(frame.to_numpy(dtype="float64", na_value=np.nan), reach)
+        for frame in _stats(earlier_stats)
+    )
     earlier_n = _shift(np.nan_to_num(window_n), t.baseline_window_days)
     earlier_q = pair_weight(np.nan_to_num(_shift(window_counts, t.baseline_window_days)), phi)
-    earlier = np.where(personal, earlier, np.nan)
-    earlier_se = np.where(np.isnan(earlier), np.nan, _median_se(spread, earlier_q, earlier_n))
-    return References(usual, spread, source, usual_se, earlier, earlier_se, phi)
+    earlier = np.where(personal, earlier_median, np.nan)
+    # Judged against the earlier level, days vary as they did then: a creep since has widened
+    # the usual window's spread with its own climb.
+    earlier_spread = np.where(
+        np.isnan(earlier), np.nan, _pooled(earlier_spread, earlier_q, earlier_n, t)
+    )
+    earlier_se = np.where(
+        np.isnan(earlier), np.nan, _median_se(earlier_spread, earlier_q, earlier_n)
+    )
+    return References(usual, spread, source, usual_se, earlier, earlier_se, earlier_spread, phi)

@@ -300,19 +300,21 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
     fixed = np.full(v.shape, t.absolute_threshold - t.rise_points)
     levels = {USUAL: ref.usual, EARLIER: ref.earlier, FIXED: fixed}
     level_ses = {USUAL: ref.usual_se, EARLIER: ref.earlier_se, FIXED: np.zeros(v.shape)}
+    spreads = {USUAL: spread, EARLIER: ref.earlier_spread, FIXED: spread}
 
     w, c = t.watch_window_days, t.chronic_window_days
     tol = 1e-9  # so a mean like (5 + 6 + 7) / 3 counts as "at" a line
     ranks, windows = [], []
     for name in COMPARISONS:
+        scale = spreads[name]
         with np.errstate(invalid="ignore"):
             gap = v - levels[name]
-            deviation = np.clip(gap, -t.day_clip_spreads * spread, t.day_clip_spreads * spread)
+            deviation = np.clip(gap, -t.day_clip_spreads * scale, t.day_clip_spreads * scale)
             raised = gap >= t.day_margin_points - tol
-        watch = _evidence(deviation, raised, spread, level_ses[name], w, ref.correlation)
-        whole = _evidence(deviation, raised, spread, level_ses[name], c, ref.correlation)
+        watch = _evidence(deviation, raised, scale, level_ses[name], w, ref.correlation)
+        whole = _evidence(deviation, raised, scale, level_ses[name], c, ref.correlation)
         # The weeks before the watch window must show the rise on their own too.
-        early = _evidence(deviation, raised, spread, level_ses[name], c - w, ref.correlation)
+        early = _evidence(deviation, raised, scale, level_ses[name], c - w, ref.correlation)
         early_evidence = _shift(early.evidence, w)
         early_logged = whole.logged - watch.logged
         early_raised = whole.raised - watch.raised
