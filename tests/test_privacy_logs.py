@@ -65,13 +65,13 @@ def secret_entry(**overrides: object) -> object:
 
 
 def test_save_edit_and_duplicate_paths(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    entry_id = add_session(engine, secret_entry())  # type: ignore[arg-type]
+    entry_id = add_session(engine, entry=secret_entry())  # type: ignore[arg-type]
     with pytest.raises(DuplicateEntryError):
-        add_session(engine, secret_entry())  # type: ignore[arg-type]
+        add_session(engine, entry=secret_entry())  # type: ignore[arg-type]
     update = SessionUpdate.model_validate(
         {**secret_entry(dread=9).model_dump(), "note": NOTE + " again"}  # type: ignore[attr-defined]
     )
-    update_session(engine, entry_id, update)
+    update_session(engine, entry_id=entry_id, entry=update)
     assert_clean(logs)
 
 
@@ -95,7 +95,7 @@ def test_import_paths(engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: 
 def test_backup_restore_and_delete(
     engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    add_session(engine, entry=secret_entry())  # type: ignore[arg-type]
     backup = backup_database(engine, tmp_path / "b.sqlite3")
     restore_database(engine, backup)
     delete_all_data(engine, remove_backups=True)
@@ -103,8 +103,8 @@ def test_backup_restore_and_delete(
 
 
 def test_report_path(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
-    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    insert_frame(engine, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, entry=secret_entry())  # type: ignore[arg-type]
     chosen = PacketOptions(
         start=date(2025, 7, 1), end=date(2025, 9, 7), include_notes=True, show_client_codes=True
     )
@@ -139,8 +139,8 @@ def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
 def test_report_and_status_commands(
     engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
-    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    insert_frame(engine, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, entry=secret_entry())  # type: ignore[arg-type]
     out = tmp_path / "packet.html"
     code = main(
         [

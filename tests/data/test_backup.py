@@ -26,7 +26,7 @@ def _fill(engine: Engine, n: int, *, code: str = "C-01", offset: int = 0) -> lis
     return [
         add_session(
             engine,
-            make_entry(
+            entry=make_entry(
                 started_at=BASE + timedelta(hours=offset + i),
                 client_code=code,
                 scenarios=["boundary pushing", f"own tag {i % 3}"],
@@ -62,7 +62,7 @@ def test_restore_brings_back_exactly_the_backed_up_rows(engine: Engine, tmp_path
     saved = load_sessions(engine)
     backup = backup_database(engine, tmp_path / "saved.sqlite3")
     _fill(engine, 4, code="C-02", offset=100)
-    delete_session(engine, ids[0])
+    delete_session(engine, entry_id=ids[0])
     changed = load_sessions(engine)
 
     result = restore_database(engine, backup)

@@ -90,7 +90,7 @@ def test_exported_cells_never_start_a_formula(engine: Engine) -> None:
             "reflection_themes": "-minus",
         }
     )
-    insert_frame(engine, pd.DataFrame([entry.model_dump()]).pipe(_sessions))
+    insert_frame(engine, frame=pd.DataFrame([entry.model_dump()]).pipe(_sessions))
     raw = export_csv(load_sessions(engine))
     cells = list(csv.reader(io.StringIO(raw.decode("utf-8"))))[1]
     assert all(not cell or cell[0] not in "=+-@\t\r" for cell in cells)
@@ -107,7 +107,7 @@ def _sessions(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_export_writes_every_entry_with_offset_times(engine: Engine) -> None:
-    insert_frame(engine, sessions_frame(days=60))
+    insert_frame(engine, frame=sessions_frame(days=60))
     stored = load_sessions(engine)
     raw = export_csv(stored, ZoneInfo("Europe/Berlin"))
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
@@ -123,7 +123,7 @@ def test_export_of_nothing_is_just_the_header() -> None:
 
 
 def test_export_then_import_into_an_empty_database(engine: Engine, tmp_path: Path) -> None:
-    insert_frame(engine, sessions_frame(days=120, seed=3))
+    insert_frame(engine, frame=sessions_frame(days=120, seed=3))
     other = make_engine(sqlite_url(tmp_path / "other.sqlite3"))
     ensure_schema(other)
     result = import_csv(other, export_csv(load_sessions(engine), ZoneInfo("America/New_York")))
@@ -353,7 +353,7 @@ def test_export_then_import_gives_back_identical_rows(
     source, target = two_engines
     _empty(source, target)
     valid = [SessionCreate.model_validate(row).model_dump() for row in rows]
-    insert_frame(source, _sessions(pd.DataFrame(valid)))
+    insert_frame(source, frame=_sessions(pd.DataFrame(valid)))
     result = import_csv(target, export_csv(load_sessions(source), zone))
     assert result.ok, result.problems
     pd.testing.assert_frame_equal(rows_of(target), rows_of(source))
@@ -407,7 +407,7 @@ def plausible_files(draw: st.DrawFn) -> bytes:
 )
 def test_arbitrary_bytes_never_crash_or_change_the_database(engine: Engine, raw: bytes) -> None:
     if not count_sessions(engine):
-        insert_frame(engine, sessions_frame(days=10))  # something that could be damaged
+        insert_frame(engine, frame=sessions_frame(days=10))  # something that could be damaged
     before = _snapshot(engine)
     try:
         result = import_csv(engine, raw)

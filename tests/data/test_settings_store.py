@@ -29,23 +29,23 @@ def test_an_empty_database_gives_the_defaults(engine: Engine) -> None:
 
 def test_saved_thresholds_come_back(engine: Engine) -> None:
     chosen = Thresholds(absolute_threshold=7.0, watch_window_days=10, ewma_lambda=0.1)
-    save_thresholds(engine, chosen)
+    save_thresholds(engine, thresholds=chosen)
     assert load_thresholds(engine) == chosen
 
 
 def test_only_changed_values_are_stored(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     assert stored(engine) == {f"{PREFIX}absolute_threshold": "7.0"}
 
 
 def test_saving_again_replaces_the_previous_choice(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
-    save_thresholds(engine, Thresholds(watch_window_days=10))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(watch_window_days=10))
     assert load_thresholds(engine) == Thresholds(watch_window_days=10)
 
 
 def test_reset_gives_the_defaults_back(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     reset_thresholds(engine)
     assert load_thresholds(engine) == Thresholds()
     assert stored(engine) == {}
@@ -53,7 +53,7 @@ def test_reset_gives_the_defaults_back(engine: Engine) -> None:
 
 def test_other_settings_are_left_alone(engine: Engine) -> None:
     put(engine, "packet.include_notes", "false")
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     reset_thresholds(engine)
     assert stored(engine) == {"packet.include_notes": "false"}
 

@@ -106,7 +106,7 @@ def test_a_failing_save_is_explained_without_a_traceback(
 
 
 def test_export_button_offers_a_csv_once_there_are_entries(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     at = open_page(engine)
     button = at.get("download_button")[0]
     assert not button.disabled
@@ -114,7 +114,7 @@ def test_export_button_offers_a_csv_once_there_are_entries(engine: Engine) -> No
 
 
 def test_backup_now_writes_a_backup(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     at = open_page(engine)
     at.button(key="backup_create").click()
     at.run()
@@ -124,7 +124,7 @@ def test_backup_now_writes_a_backup(engine: Engine) -> None:
 
 
 def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
-    add_session(engine, make_entry(note="private"))
+    add_session(engine, entry=make_entry(note="private"))
     at = open_page(engine)
     assert at.button(key="delete_submit").disabled
     at.text_input(key="delete_confirm").input("delete")
@@ -142,9 +142,9 @@ def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
 
 
 def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
-    add_session(engine, make_entry(client_code="C-1"))
+    add_session(engine, entry=make_entry(client_code="C-1"))
     saved = backup_database(engine, tmp_path / "saved.sqlite3").read_bytes()
-    add_session(engine, make_entry(client_code="C-2"))
+    add_session(engine, entry=make_entry(client_code="C-2"))
     at = open_page(engine)
     at.file_uploader(key="restore_file").set_value(("saved.sqlite3", saved, "application/x"))
     at.run()
@@ -160,7 +160,7 @@ def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_restore_of_a_wrong_file_is_refused(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     at = open_page(engine)
     at.file_uploader(key="restore_file").set_value(("notes.db", b"hello", "application/x"))
     at.checkbox(key="restore_confirm").check()

@@ -69,7 +69,7 @@ def test_empty_database_shows_a_friendly_state(engine: Engine) -> None:
 
 
 def test_thin_data_says_patterns_need_about_four_weeks(engine: Engine) -> None:
-    insert_frame(engine, _entries(10))
+    insert_frame(engine, frame=_entries(10))
     at = open_page()
     assert "Patterns need about 4 weeks of entries" in text_of(at)
     assert not at.get("plotly_chart")
@@ -112,7 +112,7 @@ def test_user_strings_are_shown_as_text_never_as_markup(engine: Engine) -> None:
     code = "![x](http://example.org/x.png)"
     frame = pd.concat([_entries(60, "C-01", 3), _entries(60, code, 9).iloc[::7]], ignore_index=True)
     frame.loc[frame["client_code"] == code, "started_at"] += pd.Timedelta(hours=2)
-    insert_frame(engine, as_sessions(frame))
+    insert_frame(engine, frame=as_sessions(frame))
     at = open_page()
     findings = [m.value for m in at.markdown if "leave your dread" in m.value]
     assert findings, text_of(at)
@@ -131,7 +131,7 @@ def test_nothing_recurring_says_so_calmly_without_the_guide_box(engine: Engine) 
         session_sd=0.3,
         tz=local_timezone().key,
     )
-    insert_frame(engine, make_sessions(history))
+    insert_frame(engine, frame=make_sessions(history))
     at = open_page()
     text = text_of(at)
     assert "Nothing stands out" in text

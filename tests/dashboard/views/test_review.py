@@ -44,7 +44,7 @@ def test_an_empty_database_shows_a_friendly_first_run_state(engine: Engine) -> N
 def test_a_few_days_show_the_thin_data_note(engine: Engine) -> None:
     now = datetime.now(local_timezone()).replace(hour=9, minute=0, second=0, microsecond=0)
     for back in (1, 2):
-        add_session(engine, make_entry(started_at=now - timedelta(days=back), fatigue=7))
+        add_session(engine, entry=make_entry(started_at=now - timedelta(days=back), fatigue=7))
     at = open_review(engine)
     assert any("You have logged 2 days so far" in info.value for info in at.info)
     assert summary(at).count('<li class="tr-tile">') == 3

@@ -30,7 +30,7 @@ def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
 
 
 def test_the_stored_values_are_shown(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     at = open_settings()
     assert at.number_input(key="setting_absolute_threshold").value == 7.0
 
@@ -59,7 +59,7 @@ def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engin
 
 
 def test_reset_goes_back_to_the_defaults(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     at = open_settings()
     at.button(key="settings_reset").click()
     at.run()

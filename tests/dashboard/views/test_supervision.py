@@ -100,7 +100,7 @@ def test_html_download_is_a_file_not_a_deferred_callable(demo: Engine) -> None:
 
 def test_default_period_starts_after_the_last_packet(demo: Engine) -> None:
     today = _today()
-    record_packet(demo, today - timedelta(days=30), today - timedelta(days=10), "pdf")
+    record_packet(demo, start=today - timedelta(days=30), end=today - timedelta(days=10), fmt="pdf")
     at = open_page(demo)
     assert at.date_input(key="sup_period").value == (today - timedelta(days=9), today)
     assert any("Since your last packet" in c.value for c in at.caption)
@@ -152,7 +152,7 @@ def test_without_chromium_the_html_is_offered_instead(
 
 
 def test_a_single_entry_is_enough_for_a_packet(engine: Engine) -> None:
-    add_session(engine, make_entry(client_code="C-07"))
+    add_session(engine, entry=make_entry(client_code="C-07"))
     at = open_page(engine)
     frames = _iframes(at)
     assert len(frames) == 1 and "Client A" in frames[0]
@@ -181,7 +181,7 @@ def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine)
     (before,) = _iframes(at)
     assert "threshold 6" in before
     lower = Thresholds(absolute_threshold=4.8)
-    save_thresholds(demo, lower)  # what the Settings page's Save does
+    save_thresholds(demo, thresholds=lower)  # what the Settings page's Save does
     at.run()
     assert not at.exception, at.exception
     (after,) = _iframes(at)
