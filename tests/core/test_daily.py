@@ -14,9 +14,8 @@ from core.daily import (
     local_days,
     min_logged_days,
     rolling_mean,
-    rolling_means,
 )
-from core.schema import empty_sessions
+from core.schema import SIGNS, empty_sessions
 from tests.factories import rated_sessions, sessions_frame
 
 TZ = "Europe/Berlin"
@@ -102,17 +101,16 @@ def test_a_single_day_gives_no_rolling_mean() -> None:
     days = day_values(
         rated_sessions([("2025-03-03 09:00", 7, 7, 7)]), tz=TZ, today=date(2025, 3, 3)
     )
-    means = rolling_means(days, min_coverage_share=0.25)
-    assert means.isna().all().all()
+    for window in (7, 28):
+        assert rolling_mean(days[list(SIGNS)], window, 0.25).isna().all().all()
 
 
 def test_weekend_only_logging_still_gives_rolling_means() -> None:
     weekends = pd.date_range("2025-03-01", "2025-03-30")
     rows = [(f"{d.date()} 10:00", 3, 3, 3) for d in weekends if d.weekday() >= 5]
     days = day_values(rated_sessions(rows), tz=TZ, today=date(2025, 3, 30))
-    means = rolling_means(days, min_coverage_share=0.25)
-    assert means["dread_7d"].iloc[-1] == 3
-    assert means["dread_28d"].iloc[-1] == 3  # 8 logged days of 28 >= 7
+    assert rolling_mean(days["dread"], 7, 0.25).iloc[-1] == 3
+    assert rolling_mean(days["dread"], 28, 0.25).iloc[-1] == 3  # 8 logged days of 28 >= 7
 
 
 def test_a_gap_does_not_pull_the_rolling_mean_down() -> None:
