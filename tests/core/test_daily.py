@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -24,7 +23,11 @@ TZ = "Europe/Berlin"
 def test_a_day_value_is_the_mean_of_that_days_sessions() -> None:
     frame = rated_sessions([("2025-03-03 09:00", 2, 4, 6), ("2025-03-03 15:00", 4, 4, 8)])
     days = day_values(frame, tz=TZ, today=date(2025, 3, 3))
-    assert days.loc["2025-03-03", ["dread", "detachment", "fatigue"]].tolist() == [3, 4, 7]
+    assert days.loc["2025-03-03", ["dread", "detachment", "fatigue"]].to_numpy().tolist() == [
+        3,
+        4,
+        7,
+    ]
     assert days.loc["2025-03-03", "sessions"] == 2
 
 
@@ -135,8 +138,8 @@ def test_compare_weeks_without_a_previous_month() -> None:
         rated_sessions([("2025-03-31 09:00", 5, 3, 4)]), tz=TZ, today=date(2025, 4, 2)
     )
     weeks = compare_weeks(days, date(2025, 4, 2))
-    assert np.isnan(weeks.loc["dread", "previous_four"])
-    assert np.isnan(weeks.loc["dread", "change"])
+    assert pd.isna(weeks["previous_four"].loc["dread"])
+    assert pd.isna(weeks["change"].loc["dread"])
 
 
 def test_compare_weeks_on_an_empty_history() -> None:
@@ -152,4 +155,4 @@ def test_a_synthetic_history_has_about_four_sessions_per_working_day() -> None:
     days = day_values(frame, tz=TZ, today=date(2025, 7, 6))
     worked = days[days["sessions"] > 0]
     assert 3 <= worked["sessions"].mean() <= 7
-    assert worked.index.day_of_week.max() <= 4  # weekends off
+    assert pd.DatetimeIndex(worked.index).day_of_week.max() <= 4  # weekends off

@@ -109,6 +109,20 @@ def _build_everything(key: CacheKey) -> None:
     cached_packet(key, options=options, previous_id=None)
 
 
+def _lower_threshold(engine: Engine) -> CacheKey:
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=5.0))
+    return current_key(today=TODAY, zone=BERLIN)
+
+
+def _add_entry(engine: Engine) -> CacheKey:
+    add_session(
+        engine,
+        entry=make_entry(started_at=datetime.combine(TODAY, time(8), tzinfo=BERLIN), fatigue=9),
+        now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
+    )
+    return current_key(today=TODAY, zone=BERLIN)
+
+
 def _retag(engine: Engine) -> CacheKey:
     entry = recent_sessions(engine, limit=1)[0]
     stored = get_session(engine, entry_id=entry.id).iloc[0]
@@ -124,20 +138,10 @@ def _retag(engine: Engine) -> CacheKey:
 
 
 CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
-    "a threshold": lambda engine: (
-        save_thresholds(engine, thresholds=Thresholds(absolute_threshold=5.0)),
-        current_key(today=TODAY, zone=BERLIN),
-    )[1],
+    "a threshold": _lower_threshold,
     "the zone": lambda engine: current_key(today=TODAY, zone=ZoneInfo("America/New_York")),
     "the day": lambda engine: current_key(today=TODAY + timedelta(days=1), zone=BERLIN),
-    "a new entry": lambda engine: (
-        add_session(
-            engine,
-            entry=make_entry(started_at=datetime.combine(TODAY, time(8), tzinfo=BERLIN), fatigue=9),
-            now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
-        ),
-        current_key(today=TODAY, zone=BERLIN),
-    )[1],
+    "a new entry": _add_entry,
     "a tag edit": _retag,
 }
 

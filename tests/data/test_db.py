@@ -31,7 +31,7 @@ def test_connection_pragmas(engine: Engine, pragma: str, expected: object) -> No
 
 def test_busy_timeout_is_at_least_five_seconds(engine: Engine) -> None:
     with engine.connect() as connection:
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() >= 5000
 
 
 def test_schema_is_at_the_alembic_head(engine: Engine) -> None:

@@ -51,7 +51,7 @@ def test_empty_database_shows_facts_and_a_friendly_state(engine: Engine, tmp_pat
     assert metrics == {"Entries": "0", "Schema version": head_revision()}
     assert str(tmp_path / "test.sqlite3") in at.code[0].value
     assert at.button(key="import_submit").disabled
-    assert at.get("download_button")[0].disabled  # nothing to export yet
+    assert at.get("download_button")[0].proto.disabled  # nothing to export yet
 
 
 def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) -> None:
@@ -62,7 +62,7 @@ def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) ->
     assert added > 0
     assert f"{added} entries added, 0 were already saved" in texts(at)
     assert at.metric[0].value == f"{added:,}"  # the facts above the import are current
-    assert not at.get("download_button")[0].disabled
+    assert not at.get("download_button")[0].proto.disabled
     at.button(key="import_submit").click()
     at.run()
     assert f"0 entries added, {added} were already saved" in texts(at)
@@ -109,7 +109,7 @@ def test_export_button_offers_a_csv_once_there_are_entries(engine: Engine) -> No
     add_session(engine, entry=make_entry())
     at = open_page(engine)
     button = at.get("download_button")[0]
-    assert not button.disabled
+    assert not button.proto.disabled
     assert button.proto.label == "Download all entries (CSV)"
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from core.levels import Level
 from core.schema import GUIDE_ACTIONS
 from core.warnings import assess
 from dashboard.components.review_summary import TRENDS_CAPTION
@@ -60,8 +61,7 @@ def summary(at: AppTest) -> str:
 def assessment_weeks(engine: Engine) -> dict[str, int]:
     """The fatigue row of the assessment's week table: logged days this week and the four before."""
     weeks = assess(load_sessions(engine), today=_today(), tz=local_timezone()).weeks
-    row = weeks.loc["fatigue"]
-    return {k: int(row[k]) for k in ("days_this_week", "days_previous_four")}
+    return {k: int(weeks[k].loc["fatigue"]) for k in ("days_this_week", "days_previous_four")}
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     assert tiles[2].startswith("Fatigue chronic")
     weeks = assessment.weeks
     for tile, sign in zip(tiles, ("dread", "detachment", "fatigue"), strict=True):
-        assert f"{weeks.loc[sign, 'this_week']:.1f}" in tile
+        assert f"{weeks['this_week'].loc[sign]:.1f}" in tile
         assert tile.endswith("vs previous 4 weeks")
     # How many days the tiles rest on, said once (every entry rates all three signs).
     week = assessment_weeks(demo)
@@ -98,9 +98,8 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     # Each sign in words, with its level.
     words = texts_by_class(html, "tr-word")
     for line, sign in zip(words, ("dread", "detachment", "fatigue"), strict=True):
-        status = assessment.signs[sign]
-        level = "no warning" if status.level == "none" else status.level
-        assert line == f"{sign.capitalize()} · {level} {status.explanation}"
+        sign_status = assessment.signs[sign]
+        assert line == f"{sign.capitalize()} · {sign_status.level.word} {sign_status.explanation}"
     # The block ends with the heading and caption of the trend chart below it.
     assert texts_by_class(html, "tr-caption")[-1] == TRENDS_CAPTION
     assert html.rindex("<h3>Trends</h3>") > html.rindex('class="tr-word"')
@@ -149,7 +148,7 @@ def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
 ) -> None:
     assessment = assess(load_sessions(demo), today=_today(), tz=local_timezone())
     assert most_pressing(assessment) == "fatigue"
-    calm = {s: replace(v, level="none") for s, v in assessment.signs.items()}
+    calm = {s: replace(v, level=Level.NONE) for s, v in assessment.signs.items()}
     calm["dread"] = replace(calm["dread"], rolling_28d=9.5)
     assert most_pressing(replace(assessment, signs=calm)) == "dread"
 
