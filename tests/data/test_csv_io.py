@@ -29,7 +29,7 @@ from data.environment import sqlite_url
 from data.models import SessionCreate
 from data.repository import count_sessions, insert_frame, load_sessions
 from data.schema import ensure_schema
-from tests.factories import sessions_frame
+from tests.factories import make_entry, sessions_frame
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note"
 GOOD_ROW = "2026-01-06T09:00:00+01:00,C-07,4,3,5,boundary pushing;crisis situation,fine"
@@ -78,17 +78,12 @@ def test_unguard_undoes_guard(value: str) -> None:
 
 
 def test_exported_cells_never_start_a_formula(engine: Engine) -> None:
-    entry = SessionCreate.model_validate(
-        {
-            "started_at": datetime(2026, 1, 6, 9, tzinfo=UTC),
-            "client_code": "=HYPERLINK(1)",
-            "dread": 1,
-            "detachment": 2,
-            "fatigue": 3,
-            "scenarios": ["@home", "-x"],
-            "note": "+44 call",
-            "reflection_themes": "-minus",
-        }
+    entry = make_entry(
+        started_at=datetime(2026, 1, 6, 9, tzinfo=UTC),
+        client_code="=HYPERLINK(1)",
+        scenarios=["@home", "-x"],
+        note="+44 call",
+        reflection_themes="-minus",
     )
     insert_frame(engine, frame=pd.DataFrame([entry.model_dump()]).pipe(_sessions))
     raw = export_csv(load_sessions(engine))
