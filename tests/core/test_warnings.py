@@ -318,7 +318,10 @@ session_rows = st.lists(
 )
 
 
-def frame_of(rows: list[tuple[int, int, int, int, int]]) -> pd.DataFrame:
+Row = tuple[int, int, int, int, int]  # days before today, hour, dread, detachment, fatigue
+
+
+def frame_of(rows: list[Row]) -> pd.DataFrame:
     return rated_sessions(
         [
             (f"{TODAY - timedelta(days=back)} {hour:02d}:00", d, de, f)
@@ -333,8 +336,8 @@ def levels(frame: pd.DataFrame) -> dict[str, str]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=session_rows, seed=st.integers(0, 2**32 - 1))
-def test_row_order_never_changes_a_level(rows: list[tuple[int, ...]], seed: int) -> None:
-    frame = frame_of(rows)  # type: ignore[arg-type]
+def test_row_order_never_changes_a_level(rows: list[Row], seed: int) -> None:
+    frame = frame_of(rows)
     shuffled = frame.sample(frac=1, random_state=np.random.RandomState(seed % 2**32))
     before = assess(frame, today=TODAY, tz=TZ)
     after = assess(shuffled.reset_index(drop=True), today=TODAY, tz=TZ)
@@ -346,15 +349,13 @@ def test_row_order_never_changes_a_level(rows: list[tuple[int, ...]], seed: int)
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=session_rows, back=st.integers(0, 13))
-def test_adding_a_day_rated_all_zero_never_raises_a_level(
-    rows: list[tuple[int, ...]], back: int
-) -> None:
+def test_adding_a_day_rated_all_zero_never_raises_a_level(rows: list[Row], back: int) -> None:
     # The added day lies in the weeks being judged (the baseline leaves those out).
     rows = [r for r in rows if r[0] != back]
     if not rows:
         return
-    before = levels(frame_of(rows))  # type: ignore[arg-type]
-    after = levels(frame_of([*rows, (back, 12, 0, 0, 0)]))  # type: ignore[list-item]
+    before = levels(frame_of(rows))
+    after = levels(frame_of([*rows, (back, 12, 0, 0, 0)]))
     for sign in SIGNS:
         assert level_rank(after[sign]) <= level_rank(before[sign]), sign
 

@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from core.settings import Thresholds
 from data.db import session_scope
@@ -15,7 +16,7 @@ from data.settings_store import PREFIX, load_thresholds, reset_thresholds, save_
 
 def stored(engine: Engine) -> dict[str, str]:
     with engine.connect() as connection:
-        return dict(connection.execute(select(Setting.key, Setting.value)).all())  # type: ignore[call-overload]  # sqlmodel column typing
+        return dict(connection.execute(select(col(Setting.key), col(Setting.value))).all())
 
 
 def put(engine: Engine, key: str, value: str) -> None:
