@@ -99,15 +99,6 @@ def baseline_arrays(
     return baseline, spread, source
 
 
-def rolling_baseline(values: pd.Series, thresholds: Thresholds) -> pd.DataFrame:
-    """Baseline, spread and baseline_source for every calendar day of one sign's day values."""
-    baseline, spread, source = baseline_arrays(values.to_frame(), thresholds)
-    return pd.DataFrame(
-        {"baseline": baseline[:, 0], "spread": spread[:, 0], "baseline_source": source[:, 0]},
-        index=values.index,
-    )
-
-
 MAX_LAG = 40
 """Pairs of days further apart than this add nothing measurable (0.7**40 < 1e-6)."""
 
@@ -185,10 +176,13 @@ def _pooled(
     return np.asarray(np.where(np.isnan(spread), np.nan, np.fmax(pooled, t.min_spread)))
 
 
-def _shift(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
-    """`x` moved `days` later along its day axis (the last but one when it has three)."""
+def shift_days(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
+    """`x` moved `days` later along its day axis (the value of `days` days before), NaN at first.
+
+    The day axis is the first of (days, signs) and the second of `lag_counts`' (lags, days, signs).
+    """
     axis = 1 if x.ndim == 3 else 0
-    out = np.full_like(x, np.nan)
+    out = np.full(x.shape, np.nan)
     n = x.shape[axis]
     if days < n:
         if axis == 0:
@@ -210,16 +204,16 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     n_all = np.cumsum(logged, axis=0).astype("float64")
 
     # Which windows the usual level came from, and how many days and pairs it rests on.
-    window_counts = _shift(lag_counts(logged, t.baseline_window_days), t.baseline_exclude_days)
+    window_counts = shift_days(lag_counts(logged, t.baseline_window_days), t.baseline_exclude_days)
     window_q = pair_weight(np.nan_to_num(window_counts), phi)
-    window_n = _shift(
+    window_n = shift_days(
         values.notna().rolling(t.baseline_window_days, min_periods=1).sum().to_numpy("float64"),
         t.baseline_exclude_days,
     )
     fallback_q = pair_weight(
-        np.nan_to_num(_shift(lag_counts(logged, None), t.fallback_exclude_days)), phi
+        np.nan_to_num(shift_days(lag_counts(logged, None), t.fallback_exclude_days)), phi
     )
-    fallback_n = _shift(n_all, t.fallback_exclude_days)
+    fallback_n = shift_days(n_all, t.fallback_exclude_days)
     personal = source == PERSONAL
     q = np.where(personal, window_q, fallback_q)
     n = np.where(personal, np.nan_to_num(window_n), fallback_n)
@@ -242,11 +236,11 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     reach = t.baseline_exclude_days + t.baseline_window_days
     earlier_stats = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
     earlier_median, earlier_spread = (
-        _shift(frame.to_numpy(dtype="float64", na_value=np.nan), reach)
+        shift_days(frame.to_numpy(dtype="float64", na_value=np.nan), reach)
         for frame in _stats(earlier_stats)
     )
-    earlier_n = _shift(np.nan_to_num(window_n), t.baseline_window_days)
-    earlier_q = pair_weight(np.nan_to_num(_shift(window_counts, t.baseline_window_days)), phi)
+    earlier_n = shift_days(np.nan_to_num(window_n), t.baseline_window_days)
+    earlier_q = pair_weight(np.nan_to_num(shift_days(window_counts, t.baseline_window_days)), phi)
     earlier = np.where(personal, earlier_median, np.nan)
     # Judged against the earlier level, days vary as they did then: a creep since has widened
     # the usual window's spread with its own climb.
