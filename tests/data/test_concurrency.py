@@ -27,7 +27,7 @@ def _saver(url: str, worker: int, start: Any, errors: Any) -> None:
         try:
             add_session(
                 engine,
-                SessionCreate(
+                entry=SessionCreate(
                     started_at=BASE + timedelta(minutes=i),
                     client_code=f"P{worker}-{i % 10}",
                     dread=i % 11,
@@ -101,7 +101,7 @@ def _open_and_save(url: str, worker: int, start: Any, errors: Any) -> None:
         ensure_schema(engine)
         add_session(
             engine,
-            SessionCreate(
+            entry=SessionCreate(
                 started_at=BASE, client_code=f"M{worker}", dread=1, detachment=2, fatigue=3
             ),
         )

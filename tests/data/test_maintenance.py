@@ -42,11 +42,11 @@ def test_confirmation_phrase(typed: str, ok: bool) -> None:
 
 @pytest.mark.backends("sqlite")  # the file and its WAL are SQLite's
 def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) -> None:
-    insert_frame(engine, sessions_frame(days=40))
+    insert_frame(engine, frame=sessions_frame(days=40))
     for i in range(20):
         add_session(
             engine,
-            make_entry(
+            entry=make_entry(
                 started_at=datetime(2025, 6, 2, 8, tzinfo=UTC) + timedelta(hours=i),
                 note=f"{SECRET} {i}",
                 reflection_themes=SECRET,
@@ -72,19 +72,19 @@ def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) 
 
 
 def test_saving_works_after_delete_all(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     delete_all_data(engine)
-    add_session(engine, make_entry(note="fresh start"))
+    add_session(engine, entry=make_entry(note="fresh start"))
     assert count_sessions(engine) == 1
 
 
 @pytest.mark.backends("sqlite")
 def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
-    add_session(engine, make_entry(note=SECRET))
+    add_session(engine, entry=make_entry(note=SECRET))
     kept = timestamped_backup(engine)
     delete_all_data(engine)
     assert kept.exists()
-    add_session(engine, make_entry(note=SECRET))
+    add_session(engine, entry=make_entry(note=SECRET))
     timestamped_backup(engine)
     result = delete_all_data(engine, remove_backups=True)
     assert len(result.backups_removed) == 2
@@ -95,8 +95,8 @@ def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
 def test_delete_all_on_a_server_removes_every_row_and_says_who_keeps_backups(
     engine: Engine,
 ) -> None:
-    insert_frame(engine, sessions_frame(days=20))
-    add_session(engine, make_entry(note=SECRET, scenarios=["my own tag"]))
+    insert_frame(engine, frame=sessions_frame(days=20))
+    add_session(engine, entry=make_entry(note=SECRET, scenarios=["my own tag"]))
     with engine.begin() as connection:
         connection.execute(
             text("INSERT INTO setting (key, value, updated_at) VALUES ('k', '1', now())")

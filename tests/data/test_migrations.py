@@ -15,9 +15,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
+from core.schema import BUILTIN_SCENARIOS
 from data.db import make_engine
 from data.environment import sqlite_url
-from core.schema import BUILTIN_SCENARIOS
 from data.models import LOCAL_ACCOUNT_ID, LOCAL_ISSUER, SQLModel
 from data.repository import load_sessions
 from data.restore import inspect_backup
