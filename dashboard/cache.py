@@ -4,7 +4,7 @@
 everything it depends on, or one visit is served another's result: `CacheKey` holds the
 database, its data version (a token rewritten by triggers on every write to an entry, migration
 0003; a tag edit rewrites its entry's updated_at, so it counts), the thresholds, today, the
-timezone and the account (None in personal mode). Pages build one key per run with
+timezone and the account whose rows it shows (dashboard.account). Pages build one key per run with
 `current_key()` and pass it whole; no page declares a cache of its own (tests/dashboard/
 test_cache.py checks both).
 """
@@ -22,6 +22,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from core.settings import Thresholds
+from dashboard.account import current_account
 from dashboard.memory import release_free_memory
 from data.db import make_engine
 from data.environment import load_environment, local_timezone
@@ -54,7 +55,7 @@ class CacheKey:
     thresholds: Thresholds
     today: date
     zone: str
-    account: str | None = None
+    account: int  # the owner id: one person's results are never served to another
 
     @property
     def tz(self) -> ZoneInfo:
@@ -80,16 +81,18 @@ def engine_of(key: CacheKey) -> Engine:
 
 
 def current_key(*, today: date | None = None, zone: ZoneInfo | None = None) -> CacheKey:
-    """The key of this run: the configured database as it is now, its thresholds, today, zone."""
+    """The key of this run: the account's data as it is now, its thresholds, today, zone."""
     url = load_environment().database_url
     engine = _engine_for(url)
     zone = zone or local_timezone()
+    owner = current_account()
     return CacheKey(
         database=url,
-        version=data_version(engine),
-        thresholds=load_thresholds(engine),
+        version=data_version(engine, owner=owner),
+        thresholds=load_thresholds(engine, owner=owner),
         today=today or datetime.now(zone).date(),
         zone=zone.key,
+        account=owner,
     )
 
 
@@ -102,8 +105,8 @@ def clear_all() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def cached_sessions(key: CacheKey) -> pd.DataFrame:
-    """Every entry as a session frame, read from the database once per key."""
-    return load_sessions(engine_of(key))
+    """Every entry of the key's account as a session frame, read once per key."""
+    return load_sessions(engine_of(key), owner=key.account)
 
 
 # cache_resource, not cache_data: one shared object instead of unpickling a ten-year assessment
@@ -210,7 +213,12 @@ def _packet(key: CacheKey, options: PacketOptions, previous_id: int | None) -> t
     from dashboard.packet.render import render_packet
 
     context = load_packet(
-        engine_of(key), options, today=key.today, tz=key.tz, thresholds=key.thresholds
+        engine_of(key),
+        options,
+        owner=key.account,
+        today=key.today,
+        tz=key.tz,
+        thresholds=key.thresholds,
     )
     empty, html = context.empty, render_packet(context).encode("utf-8")
     del context

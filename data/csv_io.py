@@ -346,8 +346,10 @@ class ImportResult:
         return not self.problems
 
 
-def import_csv(engine: Engine, raw: bytes, *, now: datetime | None = None) -> ImportResult:
-    """Validate CSV bytes and store every row in one transaction, or store nothing.
+def import_csv(
+    engine: Engine, raw: bytes, *, owner: int, now: datetime | None = None
+) -> ImportResult:
+    """Validate CSV bytes and store every row for `owner` in one transaction, or store nothing.
 
     Raises CsvFileError for an unusable file; row problems come back in the result and then
     nothing is stored. Rows already in the database (same start time and client code) are skipped,
@@ -358,7 +360,7 @@ def import_csv(engine: Engine, raw: bytes, *, now: datetime | None = None) -> Im
         # Counts only: row contents (notes, client codes) never reach the log.
         log.info("import refused: %d problems, nothing stored", len(parsed.problems))
         return ImportResult(0, 0, parsed.problems)
-    added = insert_frame(engine, frame=parsed.frame)
+    added = insert_frame(engine, owner=owner, frame=parsed.frame)
     log.info("imported %d entries, %d already present", added, len(parsed.frame) - added)
     return ImportResult(added, len(parsed.frame) - added)
 

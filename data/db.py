@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlmodel import Session
 
 from data.environment import sqlite_path
@@ -56,10 +56,42 @@ def database_file(engine: Engine) -> Path | None:
     return sqlite_path(engine.url.render_as_string(hide_password=False))
 
 
+ACCOUNT_SETTING = "tightrope.account_id"
+"""The PostgreSQL setting row-level security reads: whose rows this transaction may touch."""
+
+
+def scope_to_owner(connection: Connection, owner: int) -> None:
+    """Tell the database whose rows the current transaction may see and change (PostgreSQL).
+
+    `set_config(..., true)` is SET LOCAL: it ends with the transaction, so a pooled connection
+    never carries one person's account into another's request. SQLite has no row-level
+    security; there every query filters by owner itself (as it does on PostgreSQL too).
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT set_config(:name, :owner, true)"),
+            {"name": ACCOUNT_SETTING, "owner": str(int(owner))},
+        )
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error: nothing half-saves."""
+def owner_connection(engine: Engine, *, owner: int) -> Iterator[Connection]:
+    """A connection in one transaction scoped to `owner`: commits on success, else rolls back."""
+    with engine.connect() as connection:
+        scope_to_owner(connection, owner)
+        try:
+            yield connection
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+
+
+@contextmanager
+def session_scope(engine: Engine, *, owner: int) -> Iterator[Session]:
+    """A session scoped to `owner` that commits on success and rolls back on any error."""
     with Session(engine) as session:
+        scope_to_owner(session.connection(), owner)
         try:
             yield session
             session.commit()

@@ -25,8 +25,10 @@ def demo_sessions(today: date, tz: ZoneInfo, *, until: datetime | None = None) -
     return frame
 
 
-def seed_demo(engine: Engine, today: date, tz: ZoneInfo, *, until: datetime | None = None) -> int:
-    """Fill an empty demo database; a database that already holds entries is left alone."""
-    if count_sessions(engine):
+def seed_demo(
+    engine: Engine, today: date, tz: ZoneInfo, *, owner: int, until: datetime | None = None
+) -> int:
+    """Fill `owner`'s empty demo journal; one that already holds entries is left alone."""
+    if count_sessions(engine, owner=owner):
         return 0
-    return insert_frame(engine, frame=demo_sessions(today, tz, until=until))
+    return insert_frame(engine, owner=owner, frame=demo_sessions(today, tz, until=until))

@@ -7,19 +7,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import Engine, delete, text
+from sqlalchemy import Engine, delete, func, select
 
 from data.backup import automatic_backups
+from data.db import owner_connection
 from data.environment import sqlite_path
-from data.models import Scenario, SQLModel
+from data.models import SessionEntry, SQLModel
 
 log = logging.getLogger(__name__)
 
 CONFIRM_PHRASE: Final = "delete everything"
 """What the therapist types to confirm; a click alone is too easy for something this final."""
 
-# Tables whose rows are not the therapist's data: the schema version and the cache token.
-_KEEP_TABLES: Final = frozenset({"alembic_version", "data_revision"})
+# Tables whose rows are not the therapist's entries: the schema version, the cache token and the
+# account itself (signing in again must find it).
+_KEEP_TABLES: Final = frozenset({"alembic_version", "data_revision", "account"})
 
 
 @dataclass(frozen=True)
@@ -44,26 +46,28 @@ def confirmation_matches(typed: str) -> bool:
     return " ".join(typed.split()).lower() == CONFIRM_PHRASE
 
 
-def delete_all_data(engine: Engine, *, remove_backups: bool = False) -> DeleteResult:
-    """Delete every entry, own tag, setting and packet record in one transaction, then scrub.
+def delete_all_data(engine: Engine, *, owner: int, remove_backups: bool = False) -> DeleteResult:
+    """Delete every entry, own tag, setting and packet record of `owner` in one transaction.
 
-    secure_delete (set on every connection) zeroes the freed content; a TRUNCATE checkpoint and
-    VACUUM then rewrite the file and empty the WAL, so a deleted note cannot be read back from
-    the raw bytes. With `remove_backups`, the backups Tightrope made by itself go too.
+    Other accounts' rows stay. On SQLite the file is then scrubbed: secure_delete (set on every
+    connection) zeroes the freed content; a TRUNCATE checkpoint and VACUUM then rewrite the file
+    and empty the WAL, so a deleted note cannot be read back from the raw bytes. With
+    `remove_backups`, the backups Tightrope made by itself go too.
     """
-    scenario = Scenario.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
-    with engine.begin() as connection:
-        entries = int(connection.execute(text("SELECT count(*) FROM session_entry")).scalar_one())
+    entry = SessionEntry.__table__  # type: ignore[attr-defined]  # set by SQLModel's metaclass
+    with owner_connection(engine, owner=owner) as connection:
+        entries = int(
+            connection.execute(
+                select(func.count()).select_from(entry).where(entry.c.owner_id == owner)
+            ).scalar_one()
+        )
         present = set(connection.dialect.get_table_names(connection))
         # Children before parents, so foreign keys never object halfway.
         for table in reversed(SQLModel.metadata.sorted_tables):
             if table.name in _KEEP_TABLES or table.name not in present:
                 continue
-            if table.name == "scenario":
-                # The guide's five scenarios are part of the product, not the therapist's data.
-                connection.execute(delete(scenario).where(scenario.c.builtin.is_(False)))
-            else:
-                connection.execute(delete(table))
+            # The guide's five scenarios have no owner: part of the product, not anyone's data.
+            connection.execute(delete(table).where(table.c.owner_id == owner))
     wal_cleared = _scrub(engine)
     note = "" if engine.dialect.name == "sqlite" else SERVER_NOTE
     removed: list[Path] = []
@@ -71,7 +75,7 @@ def delete_all_data(engine: Engine, *, remove_backups: bool = False) -> DeleteRe
         for path in automatic_backups(engine):
             path.unlink(missing_ok=True)
             removed.append(path)
-    log.info("deleted all data: %d entries, %d backups", entries, len(removed))
+    log.info("deleted all data of one account: %d entries, %d backups", entries, len(removed))
     return DeleteResult(
         entries=entries, backups_removed=removed, wal_cleared=wal_cleared, note=note
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from data.db import session_scope
 from data.models import PacketRecord, utcnow
@@ -36,16 +37,26 @@ def _packet(record: PacketRecord) -> Packet:
 
 
 def record_packet(
-    engine: Engine, *, start: date, end: date, fmt: str, now: datetime | None = None
+    engine: Engine,
+    *,
+    owner: int,
+    start: date,
+    end: date,
+    fmt: str,
+    now: datetime | None = None,
 ) -> int:
-    """Remember that a packet for `start`–`end` was exported as `fmt`; returns its id."""
+    """Remember that `owner` exported a packet for `start`–`end` as `fmt`; returns its id."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown packet format {fmt!r}; use one of {', '.join(FORMATS)}")
     if end < start:
         raise ValueError("the packet period ends before it starts")
-    with session_scope(engine) as session:
+    with session_scope(engine, owner=owner) as session:
         record = PacketRecord(
-            created_at=now or utcnow(), period_start=start, period_end=end, format=fmt
+            owner_id=owner,
+            created_at=now or utcnow(),
+            period_start=start,
+            period_end=end,
+            format=fmt,
         )
         session.add(record)
         session.flush()
@@ -55,25 +66,26 @@ def record_packet(
     return new_id
 
 
-def list_packets(engine: Engine) -> list[Packet]:
-    """Every exported packet, newest first."""
-    query = select(PacketRecord).order_by(
-        PacketRecord.created_at.desc(),  # type: ignore[attr-defined]  # sqlmodel column typing
-        PacketRecord.id.desc(),  # type: ignore[union-attr]
+def list_packets(engine: Engine, *, owner: int) -> list[Packet]:
+    """Every packet `owner` exported, newest first."""
+    query = (
+        select(PacketRecord)
+        .where(col(PacketRecord.owner_id) == owner)
+        .order_by(col(PacketRecord.created_at).desc(), col(PacketRecord.id).desc())
     )
-    with session_scope(engine) as session:
+    with session_scope(engine, owner=owner) as session:
         return [_packet(r) for r in session.execute(query).scalars()]
 
 
-def last_packet(engine: Engine) -> Packet | None:
-    """The most recently exported packet, or None before the first export."""
-    packets = list_packets(engine)
+def last_packet(engine: Engine, *, owner: int) -> Packet | None:
+    """`owner`'s most recently exported packet, or None before their first export."""
+    packets = list_packets(engine, owner=owner)
     return packets[0] if packets else None
 
 
-def previous_packet(engine: Engine, *, start: date) -> Packet | None:
-    """The latest packet that ended before `start`: what "since the last packet" compares with."""
-    earlier = [p for p in list_packets(engine) if p.period_end < start]
+def previous_packet(engine: Engine, *, owner: int, start: date) -> Packet | None:
+    """`owner`'s latest packet that ended before `start`: what "since the last packet" means."""
+    earlier = [p for p in list_packets(engine, owner=owner) if p.period_end < start]
     return max(earlier, key=lambda p: (p.period_end, p.created_at), default=None)
 
 

@@ -1,4 +1,9 @@
-"""Reads and writes of session entries; every read returns a frame in the core.schema shape."""
+"""Reads and writes of session entries; every read returns a frame in the core.schema shape.
+
+Every function takes the `owner` (an account id) and touches that account's rows only: each
+query filters by owner itself, and on PostgreSQL the transaction is also scoped to the owner
+for row-level security (data.db.scope_to_owner), so a forgotten filter still shows nothing else.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
 )
@@ -23,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.schema import SESSION_COLUMNS, as_sessions, empty_sessions
-from data.db import session_scope
+from data.db import owner_connection, scope_to_owner, session_scope
 from data.models import (
     DataRevision,
     Scenario,
@@ -45,7 +51,7 @@ REVISION: Table = DataRevision.__table__  # type: ignore[attr-defined]
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 WRITE_LOCK = 0x7469_6769
-"""PostgreSQL advisory lock key taken by every write of entries (see `_serialise_writes`)."""
+"""PostgreSQL advisory lock class taken, with the owner, by every write of entries."""
 
 
 class EntryError(ValueError):
@@ -75,27 +81,35 @@ def check_not_future(started_at: datetime, now: datetime | None = None) -> None:
         )
 
 
-def _serialise_writes(connection: Connection) -> None:
-    """Make writers of entries take turns, from before they read what exists to their commit.
+def _serialise_writes(connection: Connection, owner: int) -> None:
+    """Make one owner's writers take turns, from before they read what exists to their commit.
 
     An import reads which entries exist, then inserts the rest; a save may add a new tag name.
     SQLite: take its write lock now (BEGIN IMMEDIATE, waiting out the busy timeout). PostgreSQL:
-    a transaction-level advisory lock, so a concurrent import or tag never hits a unique
-    constraint and fails halfway through.
+    a transaction-level advisory lock for this owner (others write on in parallel), so a
+    concurrent import or tag never hits a unique constraint and fails halfway through.
     """
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
+        connection.execute(
+            text("SELECT pg_advisory_xact_lock(:key, :owner)"), {"key": WRITE_LOCK, "owner": owner}
+        )
 
 
-def _scenario_ids(session: Session, names: Iterable[str]) -> list[int]:
+def _visible_tags(owner: int) -> ColumnElement[bool]:
+    """The guide's built-in tags (no owner) and `owner`'s own."""
+    return or_(SCENARIO.c.owner_id.is_(None), SCENARIO.c.owner_id == owner)
+
+
+def _scenario_ids(session: Session, owner: int, names: Iterable[str]) -> list[int]:
     ids: list[int] = []
     for name in names:
         tag = normalise_tag(name)
-        scenario = session.execute(select(Scenario).where(SCENARIO.c.name == tag)).scalars().first()
+        query = select(Scenario).where(SCENARIO.c.name == tag, _visible_tags(owner))
+        scenario = session.execute(query).scalars().first()
         if scenario is None:
-            scenario = Scenario(name=tag, builtin=False)
+            scenario = Scenario(name=tag, builtin=False, owner_id=owner)
             session.add(scenario)
             session.flush()
         assert scenario.id is not None
@@ -103,28 +117,35 @@ def _scenario_ids(session: Session, names: Iterable[str]) -> list[int]:
     return ids
 
 
-def _store(session: Session, entry: SessionEntry, scenarios: Sequence[str]) -> int:
+def _store(session: Session, owner: int, entry: SessionEntry, scenarios: Sequence[str]) -> int:
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        _serialise_writes(connection)  # SQLite serialises writers by itself
+        _serialise_writes(connection, owner)  # SQLite serialises writers by itself
     session.add(entry)
     session.flush()
     assert entry.id is not None
-    session.execute(delete(LINK).where(LINK.c.session_id == entry.id))
-    for scenario_id in _scenario_ids(session, scenarios):
-        session.add(SessionScenario(session_id=entry.id, scenario_id=scenario_id))
+    session.execute(delete(LINK).where(LINK.c.session_id == entry.id, LINK.c.owner_id == owner))
+    for scenario_id in _scenario_ids(session, owner, scenarios):
+        session.add(SessionScenario(owner_id=owner, session_id=entry.id, scenario_id=scenario_id))
     return entry.id
 
 
-def add_session(engine: Engine, *, entry: SessionCreate, now: datetime | None = None) -> int:
-    """Store one validated entry with its tags in one transaction and return its id."""
+def _owned_entry(session: Session, owner: int, entry_id: int) -> SessionEntry | None:
+    query = select(SessionEntry).where(ENTRY.c.id == entry_id, ENTRY.c.owner_id == owner)
+    return session.execute(query).scalars().first()
+
+
+def add_session(
+    engine: Engine, *, owner: int, entry: SessionCreate, now: datetime | None = None
+) -> int:
+    """Store one validated entry of `owner` with its tags in one transaction; returns its id."""
     check_not_future(entry.started_at, now)
     fields = entry.model_dump(exclude={"scenarios"})
     try:
-        with session_scope(engine) as session:
-            new_id = _store(session, SessionEntry(**fields), entry.scenarios)
+        with session_scope(engine, owner=owner) as session:
+            new_id = _store(session, owner, SessionEntry(owner_id=owner, **fields), entry.scenarios)
     except IntegrityError as error:
-        if "uq_session_entry_start_client" in str(error) or "UNIQUE" in str(error):
+        if "uq_session_entry_owner_start_client" in str(error) or "UNIQUE" in str(error):
             raise DuplicateEntryError(
                 "This session is already saved (same client code and start time)."
             ) from None
@@ -134,19 +155,24 @@ def add_session(engine: Engine, *, entry: SessionCreate, now: datetime | None = 
 
 
 def update_session(
-    engine: Engine, *, entry_id: int, entry: SessionUpdate, now: datetime | None = None
+    engine: Engine,
+    *,
+    owner: int,
+    entry_id: int,
+    entry: SessionUpdate,
+    now: datetime | None = None,
 ) -> None:
-    """Replace every field of entry `entry_id`; raises EntryError when it no longer exists."""
+    """Replace every field of `owner`'s entry `entry_id`; EntryError when it does not exist."""
     check_not_future(entry.started_at, now)
     try:
-        with session_scope(engine) as session:
-            stored = session.get(SessionEntry, entry_id)
+        with session_scope(engine, owner=owner) as session:
+            stored = _owned_entry(session, owner, entry_id)
             if stored is None:
                 raise EntryError("That entry no longer exists; it may have been deleted.")
             for key, value in entry.model_dump(exclude={"scenarios"}).items():
                 setattr(stored, key, value)
             stored.updated_at = utcnow()
-            _store(session, stored, entry.scenarios)
+            _store(session, owner, stored, entry.scenarios)
     except IntegrityError:
         raise DuplicateEntryError(
             "Another entry already has this client code and start time."
@@ -154,10 +180,10 @@ def update_session(
     log.info("updated session entry %s", entry_id)
 
 
-def delete_session(engine: Engine, *, entry_id: int) -> bool:
-    """Delete one entry (its tags go with it); returns whether it existed."""
-    with session_scope(engine) as session:
-        stored = session.get(SessionEntry, entry_id)
+def delete_session(engine: Engine, *, owner: int, entry_id: int) -> bool:
+    """Delete `owner`'s entry `entry_id` (its tags go with it); returns whether it existed."""
+    with session_scope(engine, owner=owner) as session:
+        stored = _owned_entry(session, owner, entry_id)
         if stored is None:
             return False
         session.delete(stored)
@@ -165,16 +191,17 @@ def delete_session(engine: Engine, *, entry_id: int) -> bool:
     return True
 
 
-def get_session(engine: Engine, *, entry_id: int) -> pd.DataFrame:
-    """One entry as a one-row session frame (empty when it does not exist)."""
-    return _frame(engine, ENTRY.c.id == entry_id)
+def get_session(engine: Engine, *, owner: int, entry_id: int) -> pd.DataFrame:
+    """`owner`'s entry as a one-row session frame (empty when it does not exist)."""
+    return _frame(engine, owner, ENTRY.c.id == entry_id)
 
 
-def _tags(connection: Connection, ids: list[int] | None) -> dict[int, list[str]]:
-    """Scenario names by entry id, alphabetical: of the entries `ids`, or of every entry."""
+def _tags(connection: Connection, owner: int, ids: list[int] | None) -> dict[int, list[str]]:
+    """Scenario names by entry id, alphabetical: of the entries `ids`, or of all `owner`'s."""
     query = (
         select(LINK.c.session_id, SCENARIO.c.name)
         .join(SCENARIO, SCENARIO.c.id == LINK.c.scenario_id)
+        .where(LINK.c.owner_id == owner)
         .order_by(SCENARIO.c.name)
     )
     if ids is not None:
@@ -189,15 +216,17 @@ READ_CHUNK_ROWS = 1000
 """Rows turned into a frame at a time when reading entries (see `_frame`)."""
 
 
-def _frame(engine: Engine, *where: ColumnElement[bool], limit: int | None = None) -> pd.DataFrame:
+def _frame(
+    engine: Engine, owner: int, *where: ColumnElement[bool], limit: int | None = None
+) -> pd.DataFrame:
     names = [c for c in SESSION_COLUMNS if c != "scenarios"]
-    query = select(*(ENTRY.c[c] for c in names))
+    query = select(*(ENTRY.c[c] for c in names)).where(ENTRY.c.owner_id == owner)
     query = query.order_by(ENTRY.c.started_at.desc(), ENTRY.c.id.desc())
     for condition in where:
         query = query.where(condition)
     if limit is not None:
         query = query.limit(limit)
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=owner) as connection:
         # A chunk of rows at a time: ten years are ~12,500 rows of Python objects (a datetime
         # and a Row each), and holding them all at once left ~4 MiB of freed but fragmented
         # memory in the server for good (benchmarks/memory_by_page.py). Same rows, same time.
@@ -209,14 +238,14 @@ def _frame(engine: Engine, *where: ColumnElement[bool], limit: int | None = None
         del chunks
         ids = frame["id"].tolist()
         # Every entry's tags in one query; only the chosen entries' when some were left out.
-        tags = _tags(connection, ids if limit is not None or where else None)
+        tags = _tags(connection, owner, ids if limit is not None or where else None)
     frame["scenarios"] = [tags.get(i, []) for i in ids]
     return as_sessions(frame.iloc[::-1].reset_index(drop=True))
 
 
-def load_sessions(engine: Engine) -> pd.DataFrame:
-    """Every entry, oldest first, as a session frame."""
-    return _frame(engine)
+def load_sessions(engine: Engine, *, owner: int) -> pd.DataFrame:
+    """Every entry of `owner`, oldest first, as a session frame."""
+    return _frame(engine, owner)
 
 
 @dataclass(frozen=True)
@@ -233,8 +262,8 @@ class RecentEntry:
     grounding_done: bool
 
 
-def recent_sessions(engine: Engine, *, limit: int = 10) -> list[RecentEntry]:
-    """The `limit` most recent entries, newest first."""
+def recent_sessions(engine: Engine, *, owner: int, limit: int = 10) -> list[RecentEntry]:
+    """`owner`'s `limit` most recent entries, newest first."""
     # Plain rows, not a session frame: the Log page reads this after every save, and building
     # and coercing a DataFrame for ten rows cost 9-20 ms of the save's rerun (the query itself
     # ~1 ms through the started_at index). Notes and reflections are not read at all.
@@ -248,12 +277,13 @@ def recent_sessions(engine: Engine, *, limit: int = 10) -> list[RecentEntry]:
             ENTRY.c.fatigue,
             ENTRY.c.grounding_done,
         )
+        .where(ENTRY.c.owner_id == owner)
         .order_by(ENTRY.c.started_at.desc(), ENTRY.c.id.desc())
         .limit(limit)
     )
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=owner) as connection:
         rows = connection.execute(query).all()
-        tags = _tags(connection, [row.id for row in rows]) if rows else {}
+        tags = _tags(connection, owner, [row.id for row in rows]) if rows else {}
     return [
         RecentEntry(
             id=row.id,
@@ -273,26 +303,30 @@ RECENT_CODES_WINDOW = 500
 """Newest entries scanned for the quick pick before falling back to grouping every entry."""
 
 
-def recent_client_codes(engine: Engine, *, limit: int = 12) -> list[str]:
-    """Client codes by most recent session, for the quick pick on the Log page."""
-    # The newest entries through the started_at index first: grouping ten years of entries on
-    # every Log page run costs tens of milliseconds, and the codes are almost always in there.
+def recent_client_codes(engine: Engine, *, owner: int, limit: int = 12) -> list[str]:
+    """`owner`'s client codes by most recent session, for the quick pick on the Log page."""
+    # The newest entries through the (owner, started_at) index first: grouping ten years of
+    # entries on every Log page run costs tens of milliseconds, and the codes are almost
+    # always in there.
+    mine = ENTRY.c.owner_id == owner
     newest = (
         select(ENTRY.c.client_code)
+        .where(mine)
         .order_by(ENTRY.c.started_at.desc(), ENTRY.c.id.desc())
         .limit(RECENT_CODES_WINDOW)
     )
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=owner) as connection:
         seen = list(dict.fromkeys(row.client_code for row in connection.execute(newest)))
         scanned_all = (
             len(seen) < limit
-            and connection.execute(select(func.count()).select_from(ENTRY)).scalar_one()
+            and connection.execute(select(func.count()).select_from(ENTRY).where(mine)).scalar_one()
             <= RECENT_CODES_WINDOW
         )
         if len(seen) >= limit or scanned_all:
             return seen[:limit]
         query = (
             select(ENTRY.c.client_code, func.max(ENTRY.c.started_at).label("last"))
+            .where(mine)
             .group_by(ENTRY.c.client_code)
             .order_by(func.max(ENTRY.c.started_at).desc())
             .limit(limit)
@@ -300,43 +334,54 @@ def recent_client_codes(engine: Engine, *, limit: int = 12) -> list[str]:
         return [row.client_code for row in connection.execute(query)]
 
 
-def scenario_names(engine: Engine) -> list[str]:
-    """Every scenario tag: the guide's built-in five first, then the therapist's own A–Z."""
-    query = select(SCENARIO.c.name).order_by(SCENARIO.c.builtin.desc(), SCENARIO.c.name)
-    with engine.connect() as connection:
+def scenario_names(engine: Engine, *, owner: int) -> list[str]:
+    """Every tag `owner` can use: the guide's built-in five first, then their own A–Z."""
+    query = (
+        select(SCENARIO.c.name)
+        .where(_visible_tags(owner))
+        .order_by(SCENARIO.c.builtin.desc(), SCENARIO.c.name)
+    )
+    with owner_connection(engine, owner=owner) as connection:
         return [row.name for row in connection.execute(query)]
 
 
-def count_sessions(engine: Engine) -> int:
-    """How many entries are stored."""
-    with engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(ENTRY)).scalar_one())
-
-
-def count_sessions_between(engine: Engine, *, start: datetime, end: datetime) -> int:
-    """How many entries started in [start, end): aware datetimes, e.g. local midnights."""
-    query = (
-        select(func.count())
-        .select_from(ENTRY)
-        .where(ENTRY.c.started_at >= start, ENTRY.c.started_at < end)
-    )
-    with engine.connect() as connection:
+def count_sessions(engine: Engine, *, owner: int) -> int:
+    """How many entries `owner` has stored."""
+    query = select(func.count()).select_from(ENTRY).where(ENTRY.c.owner_id == owner)
+    with owner_connection(engine, owner=owner) as connection:
         return int(connection.execute(query).scalar_one())
 
 
-def data_version(engine: Engine) -> DataVersion:
-    """A cheap fingerprint of the entries, for caching analytics between saves."""
-    # The token is rewritten by triggers on every insert, update and delete (migration 0003),
-    # whichever code path wrote; count and max id are a second guard, e.g. after a restore.
-    query = select(func.count(), func.coalesce(func.max(ENTRY.c.id), 0))
-    with engine.connect() as connection:
-        token = connection.execute(select(REVISION.c.token)).scalar_one_or_none()
+def count_sessions_between(engine: Engine, *, owner: int, start: datetime, end: datetime) -> int:
+    """How many of `owner`'s entries started in [start, end): aware datetimes (local midnights)."""
+    query = (
+        select(func.count())
+        .select_from(ENTRY)
+        .where(ENTRY.c.owner_id == owner, ENTRY.c.started_at >= start, ENTRY.c.started_at < end)
+    )
+    with owner_connection(engine, owner=owner) as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def data_version(engine: Engine, *, owner: int) -> DataVersion:
+    """A cheap fingerprint of `owner`'s entries, for caching analytics between saves."""
+    # The token is rewritten by triggers on every insert, update and delete of the owner's
+    # entries (migrations 0003, 0004), whichever code path wrote; count and max id are a second
+    # guard, e.g. after a restore.
+    query = select(func.count(), func.coalesce(func.max(ENTRY.c.id), 0)).where(
+        ENTRY.c.owner_id == owner
+    )
+    token_query = select(REVISION.c.token).where(REVISION.c.owner_id == owner)
+    with owner_connection(engine, owner=owner) as connection:
+        token = connection.execute(token_query).scalar_one_or_none()
         count, max_id = connection.execute(query).one()
     return DataVersion(str(token), int(count), int(max_id))
 
 
-def insert_frame(engine: Engine, *, frame: pd.DataFrame) -> int:
-    """Insert a session frame in one transaction, skipping rows already stored; returns rows added.
+def insert_frame(engine: Engine, *, owner: int, frame: pd.DataFrame) -> int:
+    """Insert a session frame for `owner` in one transaction, skipping rows already stored.
+
+    Returns the rows added.
 
     The frame must already be validated (see data.models.SessionCreate). All or nothing: an error
     rolls back every row. Rows go in with a few multi-row statements, not one flush per row, so
@@ -347,12 +392,13 @@ def insert_frame(engine: Engine, *, frame: pd.DataFrame) -> int:
     now = utcnow()
     with engine.connect() as connection:
         # Before reading which rows exist, so no other writer can add one of them in between.
-        _serialise_writes(connection)
+        _serialise_writes(connection, owner)
+        scope_to_owner(connection, owner)
         try:
             existing = {
                 (started.replace(tzinfo=UTC) if started.tzinfo is None else started, code)
                 for started, code in connection.execute(
-                    select(ENTRY.c.started_at, ENTRY.c.client_code)
+                    select(ENTRY.c.started_at, ENTRY.c.client_code).where(ENTRY.c.owner_id == owner)
                 )
             }
             entries: list[dict[str, object]] = []
@@ -364,6 +410,7 @@ def insert_frame(engine: Engine, *, frame: pd.DataFrame) -> int:
                 existing.add((started, row["client_code"]))
                 entries.append(
                     {
+                        "owner_id": owner,
                         "started_at": started,
                         "client_code": row["client_code"],
                         "dread": int(row["dread"]),
@@ -380,7 +427,7 @@ def insert_frame(engine: Engine, *, frame: pd.DataFrame) -> int:
                 )
                 tags.append([normalise_tag(tag) for tag in row["scenarios"]])
             if entries:
-                _insert_entries(connection, entries, tags)
+                _insert_entries(connection, owner, entries, tags)
             connection.commit()
         except BaseException:
             connection.rollback()
@@ -390,26 +437,24 @@ def insert_frame(engine: Engine, *, frame: pd.DataFrame) -> int:
 
 
 def _insert_entries(
-    connection: Connection, entries: list[dict[str, object]], tags: list[list[str]]
+    connection: Connection, owner: int, entries: list[dict[str, object]], tags: list[list[str]]
 ) -> None:
     """Insert entries, any new tag names and the links between them, on one connection."""
     names = {tag for row in tags for tag in row}
-    tag_ids = {
-        name: tag_id for tag_id, name in connection.execute(select(SCENARIO.c.id, SCENARIO.c.name))
-    }
+    visible = select(SCENARIO.c.id, SCENARIO.c.name).where(_visible_tags(owner))
+    tag_ids = {name: tag_id for tag_id, name in connection.execute(visible)}
     missing = sorted(names - tag_ids.keys())
     if missing:
-        connection.execute(insert(SCENARIO), [{"name": n, "builtin": False} for n in missing])
-        tag_ids = {
-            name: tag_id
-            for tag_id, name in connection.execute(select(SCENARIO.c.id, SCENARIO.c.name))
-        }
+        connection.execute(
+            insert(SCENARIO), [{"name": n, "builtin": False, "owner_id": owner} for n in missing]
+        )
+        tag_ids = {name: tag_id for tag_id, name in connection.execute(visible)}
     # RETURNING in parameter order gives each new row's id, so tags attach to the right entry.
     ids = connection.execute(
         insert(ENTRY).returning(ENTRY.c.id, sort_by_parameter_order=True), entries
     ).scalars()
     links = [
-        {"session_id": entry_id, "scenario_id": tag_ids[tag]}
+        {"owner_id": owner, "session_id": entry_id, "scenario_id": tag_ids[tag]}
         for entry_id, row in zip(ids, tags, strict=True)
         for tag in dict.fromkeys(row)
     ]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import Connection, Engine, inspect, text
 
 from data.backup import backup_database
-from data.db import database_file
+from data.db import BUSY_TIMEOUT_MS, database_file
 from data.revision import HEAD_REVISION, VERSION_TABLE
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK: Final = 0x7469_6768  # "tigh": the PostgreSQL advisory lock key for migrating
+MIGRATION_WAIT_MS: Final = 300_000
+"""How long a process waits on SQLite for another one's migration before giving up."""
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
@@ -89,6 +91,9 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
             # the old table would cascade into the tag links. Off for the migration (it can only
             # change outside a transaction), checked before the commit, on again after.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # Wait for another process's migration as long as it may take (a ten-year journal's
+            # tables are rebuilt in seconds, more on a busy machine), not the usual few seconds.
+            connection.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
             connection.exec_driver_sql("BEGIN EXCLUSIVE")
         elif connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
@@ -103,6 +108,7 @@ def migration_lock(engine: Engine) -> Iterator[Connection]:
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _migrate(connection: Connection, revision: str) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import fields
+from typing import Any
 
 from sqlalchemy import Engine, delete, select
 from sqlmodel import col
 
 from core.settings import SettingsError, Thresholds, check_value
-from data.db import session_scope
+from data.db import owner_connection, session_scope
 from data.models import Setting, utcnow
 
 log = logging.getLogger(__name__)
@@ -28,11 +29,15 @@ def _key(name: str) -> str:
     return PREFIX + name
 
 
-def load_thresholds(engine: Engine) -> Thresholds:
-    """The stored thresholds; anything missing or invalid takes its default."""
+def _mine(owner: int) -> Any:
+    return (col(Setting.owner_id) == owner) & col(Setting.key).startswith(PREFIX)
+
+
+def load_thresholds(engine: Engine, *, owner: int) -> Thresholds:
+    """`owner`'s stored thresholds; anything missing or invalid takes its default."""
     known = {f.name for f in fields(Thresholds)}
-    query = select(col(Setting.key), col(Setting.value)).where(col(Setting.key).startswith(PREFIX))
-    with engine.connect() as connection:
+    query = select(col(Setting.key), col(Setting.value)).where(_mine(owner))
+    with owner_connection(engine, owner=owner) as connection:
         rows = connection.execute(query).all()
     values: dict[str, object] = {}
     for key, raw in rows:
@@ -50,21 +55,23 @@ def load_thresholds(engine: Engine) -> Thresholds:
         return Thresholds()
 
 
-def save_thresholds(engine: Engine, *, thresholds: Thresholds) -> None:
-    """Store every threshold that differs from its default (one transaction)."""
+def save_thresholds(engine: Engine, *, owner: int, thresholds: Thresholds) -> None:
+    """Store every threshold of `owner` that differs from its default (one transaction)."""
     defaults = Thresholds().to_mapping()
     chosen = thresholds.to_mapping()
-    with session_scope(engine) as session:
-        session.execute(delete(Setting).where(col(Setting.key).startswith(PREFIX)))
+    with session_scope(engine, owner=owner) as session:
+        session.execute(delete(Setting).where(_mine(owner)))
         now = utcnow()
         for name, value in chosen.items():
             if value != defaults[name]:
-                session.add(Setting(key=_key(name), value=json.dumps(value), updated_at=now))
+                session.add(
+                    Setting(owner_id=owner, key=_key(name), value=json.dumps(value), updated_at=now)
+                )
     log.info("saved thresholds")
 
 
-def reset_thresholds(engine: Engine) -> None:
-    """Forget every stored threshold: all defaults again."""
-    with session_scope(engine) as session:
-        session.execute(delete(Setting).where(col(Setting.key).startswith(PREFIX)))
+def reset_thresholds(engine: Engine, *, owner: int) -> None:
+    """Forget every threshold `owner` stored: all defaults again."""
+    with session_scope(engine, owner=owner) as session:
+        session.execute(delete(Setting).where(_mine(owner)))
     log.info("reset thresholds to their defaults")

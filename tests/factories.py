@@ -9,7 +9,10 @@ from typing import Any
 import pandas as pd
 
 from core.synthetic import History, make_sessions
-from data.models import SessionCreate
+from data.models import LOCAL_ACCOUNT_ID, SessionCreate
+
+OWNER = LOCAL_ACCOUNT_ID
+"""Whose rows the tests write and read: the local account, as in personal mode."""
 
 
 def make_entry(**overrides: Any) -> SessionCreate:

@@ -27,7 +27,7 @@ from data.repository import (
     update_session,
 )
 from data.restore import restore_database
-from tests.factories import make_entry, sessions_frame
+from tests.factories import OWNER, make_entry, sessions_frame
 
 CODE = "Zephyr-Q9"
 NOTE = "LAVENDER-ORCHID private words"
@@ -66,13 +66,13 @@ def secret_entry(**overrides: object) -> SessionCreate:
 
 
 def test_save_edit_and_duplicate_paths(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    entry_id = add_session(engine, entry=secret_entry())
+    entry_id = add_session(engine, owner=OWNER, entry=secret_entry())
     with pytest.raises(DuplicateEntryError):
-        add_session(engine, entry=secret_entry())
+        add_session(engine, owner=OWNER, entry=secret_entry())
     update = SessionUpdate.model_validate(
         {**secret_entry(dread=9).model_dump(), "note": NOTE + " again"}
     )
-    update_session(engine, entry_id=entry_id, entry=update)
+    update_session(engine, owner=OWNER, entry_id=entry_id, entry=update)
     assert_clean(logs)
 
 
@@ -81,12 +81,12 @@ def test_import_paths(engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: 
     frame.loc[0, "client_code"] = CODE
     frame.loc[0, "note"] = NOTE
     raw = export_csv(frame)
-    assert import_csv(engine, raw).ok
-    assert import_csv(engine, raw).added == 0
+    assert import_csv(engine, raw, owner=OWNER).ok
+    assert import_csv(engine, raw, owner=OWNER).added == 0
     bad = raw.replace(b"\r\n", b"\r\n" + f"nonsense,{CODE},1,2,3,,{NOTE}\r\n".encode(), 1)
-    assert not import_csv(engine, bad).ok
+    assert not import_csv(engine, bad, owner=OWNER).ok
     with pytest.raises(CsvFileError):
-        import_csv(engine, f"{CODE},{NOTE}\n".encode())
+        import_csv(engine, f"{CODE},{NOTE}\n".encode(), owner=OWNER)
     path = tmp_path / "in.csv"
     path.write_bytes(bad)
     assert main(["import", str(path)]) == 1
@@ -96,20 +96,22 @@ def test_import_paths(engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: 
 def test_backup_restore_and_delete(
     engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    add_session(engine, entry=secret_entry())
+    add_session(engine, owner=OWNER, entry=secret_entry())
     backup = backup_database(engine, tmp_path / "b.sqlite3")
     restore_database(engine, backup)
-    delete_all_data(engine, remove_backups=True)
+    delete_all_data(engine, owner=OWNER, remove_backups=True)
     assert_clean(logs)
 
 
 def test_report_path(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    insert_frame(engine, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
-    add_session(engine, entry=secret_entry())
+    insert_frame(engine, owner=OWNER, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, owner=OWNER, entry=secret_entry())
     chosen = PacketOptions(
         start=date(2025, 7, 1), end=date(2025, 9, 7), include_notes=True, show_client_codes=True
     )
-    html = build_packet(engine, chosen, today=date(2025, 9, 7), tz=ZoneInfo("Europe/Berlin"))
+    html = build_packet(
+        engine, chosen, today=date(2025, 9, 7), tz=ZoneInfo("Europe/Berlin"), owner=OWNER
+    )
     assert NOTE in html  # opted in: the packet shows it, the log must still not
     assert_clean(logs)
 
@@ -117,6 +119,7 @@ def test_report_path(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
 def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
     # An error message may end up in a log or a console; its SQL parameters must not.
     row = {
+        "owner_id": OWNER,
         "started_at": WHEN - timedelta(days=1),
         "client_code": CODE,
         "dread": 11,  # breaks the CHECK constraint: the database refuses the row
@@ -134,14 +137,14 @@ def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
         connection.execute(insert(ENTRY), row)
     assert "CHECK constraint failed" in str(caught.value)
     assert NOTE not in str(caught.value) and CODE not in str(caught.value)
-    assert load_sessions(engine).empty
+    assert load_sessions(engine, owner=OWNER).empty
 
 
 def test_report_and_status_commands(
     engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    insert_frame(engine, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
-    add_session(engine, entry=secret_entry())
+    insert_frame(engine, owner=OWNER, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, owner=OWNER, entry=secret_entry())
     out = tmp_path / "packet.html"
     code = main(
         [

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from dashboard.account import current_account
 from data.environment import load_environment, local_timezone
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches
 
@@ -46,7 +47,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return _fail(f"Cannot read {path}: {error.strerror}.")
     engine = _engine()
     try:
-        result = import_csv(engine, raw)
+        result = import_csv(engine, raw, owner=current_account())
     except CsvFileError as error:
         return _fail(f"{error} Nothing was imported.")
     finally:
@@ -74,7 +75,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
     engine = _engine()
     try:
-        frame = load_sessions(engine)
+        frame = load_sessions(engine, owner=current_account())
     finally:
         engine.dispose()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +135,7 @@ def cmd_delete_all(args: argparse.Namespace) -> int:
             return _fail("Nothing was deleted.")
     engine = _engine()
     try:
-        result = delete_all_data(engine, remove_backups=args.backups_too)
+        result = delete_all_data(engine, owner=current_account(), remove_backups=args.backups_too)
     finally:
         engine.dispose()
     print(f"Deleted {result.entries} entries.")

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from dashboard.account import current_account
 from dashboard.cli.args import iso_day
 from data.environment import load_environment, local_timezone
 
@@ -81,16 +82,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     engine = make_engine(load_environment().database_url)
     try:
         ensure_schema(engine)
-        default_start, _ = default_period(last_packet(engine), args.end or today)
+        default_start, _ = default_period(
+            last_packet(engine, owner=current_account()), args.end or today
+        )
         start, end = args.start or default_start, args.end or today
         if end < start:
             print(f"The period ends ({end}) before it starts ({start}).", file=sys.stderr)
             return 2
-        if not count_sessions(engine):
+        if not count_sessions(engine, owner=current_account()):
             print("No sessions logged yet, so there is no packet to write.", file=sys.stderr)
             return 1
         options = PacketOptions(start, end, args.include_notes, args.show_client_codes)
-        context = load_packet(engine, options, today=today, tz=tz)
+        context = load_packet(engine, options, owner=current_account(), today=today, tz=tz)
         if context.empty:
             print(
                 f"No sessions were logged from {start} to {end}; nothing was written. "
@@ -106,7 +109,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 fallback = out.with_suffix(".html")
                 _write_atomically(fallback, html.encode("utf-8"))
                 print(f"{error}\nWrote the HTML packet instead: {fallback}", file=sys.stderr)
-                record_packet(engine, start=start, end=end, fmt="html")
+                record_packet(engine, owner=current_account(), start=start, end=end, fmt="html")
                 return 1
             except PdfError as error:
                 print(str(error), file=sys.stderr)
@@ -114,7 +117,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         else:
             data = html.encode("utf-8")
         _write_atomically(out, data)
-        record_packet(engine, start=start, end=end, fmt=fmt)
+        record_packet(engine, owner=current_account(), start=start, end=end, fmt=fmt)
     finally:
         engine.dispose()
     notes = "with your notes" if args.include_notes else "no notes"

@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+from dashboard.account import current_account
 from data.environment import DATABASE_URL_VARIABLE, load_environment, local_timezone, sqlite_url
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -77,7 +78,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     now = datetime.now(local_timezone())
     # A given --today seeds that whole day (tests, screenshots); otherwise the demo stops at now.
     today = date.fromisoformat(args.today) if args.today else now.date()
-    added = seed_demo(engine, today, local_timezone(), until=None if args.today else now)
+    added = seed_demo(
+        engine,
+        today,
+        local_timezone(),
+        owner=current_account(),
+        until=None if args.today else now,
+    )
     engine.dispose()
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:

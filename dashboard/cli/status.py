@@ -28,6 +28,7 @@ from core.patterns import PatternReport, default_since, find_patterns, findings,
 from core.schema import SIGNS, empty_sessions
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
+from dashboard.account import current_account
 from dashboard.cli.args import iso_day
 from data.environment import load_environment, local_timezone
 
@@ -107,7 +108,10 @@ def load_status(
         engine = make_engine(url)
         try:
             ensure_schema(engine)
-            sessions, thresholds = load_sessions(engine), load_thresholds(engine)
+            sessions, thresholds = (
+                load_sessions(engine, owner=current_account()),
+                load_thresholds(engine, owner=current_account()),
+            )
         finally:
             engine.dispose()
     assessment = assess(sessions, today=today, tz=tz, thresholds=thresholds)

@@ -134,13 +134,18 @@ def _weeks_section(
 
 def _change_section(
     engine: Engine | None,
+    owner: int | None,
     sessions: pd.DataFrame,
     options: PacketOptions,
     tz: ZoneInfo,
     now: Assessment,
     t: Thresholds,
 ) -> dict[str, Any]:
-    previous = previous_packet(engine, start=options.start) if engine is not None else None
+    previous = (
+        previous_packet(engine, owner=owner, start=options.start)
+        if engine is not None and owner is not None
+        else None
+    )
     if previous is not None:
         earlier = Period(previous.period_start, previous.period_end)
         label = "the last packet"
@@ -285,9 +290,13 @@ def packet_context(
     today: date,
     tz: ZoneInfo,
     engine: Engine | None = None,
+    owner: int | None = None,
     thresholds: Thresholds | None = None,
 ) -> PacketContext:
-    """Everything the packet shows for `options`, computed from the full session history."""
+    """Everything the packet shows for `options`, computed from the full session history.
+
+    With `engine` and `owner`, it compares with that owner's previous packet.
+    """
     if options.end < options.start:
         raise ValueError("The period ends before it starts. Pick a start on or before the end.")
     history = sessions[sessions["started_at"].dt.tz_convert(tz).dt.date <= options.end]
@@ -317,7 +326,7 @@ def packet_context(
         ),
         "scenario_figures": [figure_html(scenario_figure(comparisons))],
         "weeks": _weeks_section(history, options, tz),
-        "change": _change_section(engine, history, options, tz, assessment, t),
+        "change": _change_section(engine, owner, history, options, tz, assessment, t),
         "patterns": {
             "status": report.status,
             "message": report.message,
@@ -344,16 +353,18 @@ def load_packet(
     engine: Engine,
     options: PacketOptions,
     *,
+    owner: int,
     today: date,
     tz: ZoneInfo,
     thresholds: Thresholds | None = None,
 ) -> PacketContext:
-    """Load every entry and build the packet's context with the therapist's stored thresholds."""
+    """Load `owner`'s entries and build the packet's context with their stored thresholds."""
     return packet_context(
-        load_sessions(engine),
+        load_sessions(engine, owner=owner),
         options,
         today=today,
         tz=tz,
         engine=engine,
-        thresholds=thresholds or load_thresholds(engine),
+        owner=owner,
+        thresholds=thresholds or load_thresholds(engine, owner=owner),
     )

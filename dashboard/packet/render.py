@@ -34,6 +34,8 @@ def render_packet(context: PacketContext) -> str:
     )
 
 
-def build_packet(engine: Engine, options: PacketOptions, *, today: date, tz: ZoneInfo) -> str:
-    """Load every entry, build the packet for `options` and render it to HTML."""
-    return render_packet(load_packet(engine, options, today=today, tz=tz))
+def build_packet(
+    engine: Engine, options: PacketOptions, *, owner: int, today: date, tz: ZoneInfo
+) -> str:
+    """Load `owner`'s entries, build the packet for `options` and render it to HTML."""
+    return render_packet(load_packet(engine, options, owner=owner, today=today, tz=tz))

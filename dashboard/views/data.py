@@ -13,6 +13,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from dashboard.account import current_account
 from dashboard.cache import clear_all, get_engine
 from dashboard.common import show_flash, tz
 from data.backup import BackupError, automatic_backups, backup_folder, timestamped_backup
@@ -40,7 +41,7 @@ def _import(uploaded: UploadedFile) -> bool:
     added = False
     try:
         with st.spinner("Checking every row, then saving…"):
-            result = import_csv(get_engine(), uploaded.getvalue())
+            result = import_csv(get_engine(), uploaded.getvalue(), owner=current_account())
     except CsvFileError as error:
         outcome["message"] = ("error", f"{error} Nothing was imported.")
     except Exception as error:  # the page must explain, never show a traceback
@@ -67,9 +68,9 @@ def _import(uploaded: UploadedFile) -> bool:
     return added
 
 
-def _export_bytes(engine: Engine, zone: ZoneInfo) -> bytes:
-    """Every entry as CSV; runs only when the download button is clicked."""
-    return export_csv(load_sessions(engine), zone)
+def _export_bytes(engine: Engine, owner: int, zone: ZoneInfo) -> bytes:
+    """Every entry of `owner` as CSV; runs only when the download button is clicked."""
+    return export_csv(load_sessions(engine, owner=owner), zone)
 
 
 def _backup_now() -> None:
@@ -116,7 +117,9 @@ def _delete_all() -> None:
     if not confirmation_matches(st.session_state.get("delete_confirm", "")):
         return
     try:
-        result = delete_all_data(get_engine(), remove_backups=st.session_state["delete_backups"])
+        result = delete_all_data(
+            get_engine(), owner=current_account(), remove_backups=st.session_state["delete_backups"]
+        )
     except Exception as error:
         log.error("delete-all failed: %s", type(error).__name__)
         st.session_state["delete_flash"] = ("error", UNEXPECTED)
@@ -137,7 +140,7 @@ def _delete_all() -> None:
 
 engine = get_engine()
 env = load_environment()
-count = count_sessions(engine)
+count = count_sessions(engine, owner=current_account())
 revision = current_revision(engine)
 is_file = env.database_path is not None
 
@@ -184,8 +187,8 @@ if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
 st.subheader("Export")
 st.download_button(
     "Download all entries (CSV)",
-    # Built on click, on Streamlit's download thread: bind the engine and zone now.
-    data=functools.partial(_export_bytes, engine, tz()),
+    # Built on click, on Streamlit's download thread: bind the engine, account and zone now.
+    data=functools.partial(_export_bytes, engine, current_account(), tz()),
     file_name=f"tightrope-{datetime.now(tz()).date().isoformat()}.csv",
     mime="text/csv",
     key="export_download",

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from core.privacy import pseudonym_advice
 from core.schema import BUILTIN_SCENARIOS, RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
+from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import local_time, tz
 from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate, SessionUpdate
@@ -160,7 +161,7 @@ def _save_new() -> None:
         state["new_flash"] = ("info", "Already saved: " + last[2] + ".")
         return
     try:
-        add_session(get_engine(), entry=entry)
+        add_session(get_engine(), owner=current_account(), entry=entry)
     except DuplicateEntryError:
         state["new_flash"] = ("info", "Already saved: " + _summary(entry) + ".")
         return
@@ -180,7 +181,10 @@ def _save_edit() -> None:
         return
     try:
         update_session(
-            get_engine(), entry_id=entry_id, entry=SessionUpdate.model_validate(entry.model_dump())
+            get_engine(),
+            owner=current_account(),
+            entry_id=entry_id,
+            entry=SessionUpdate.model_validate(entry.model_dump()),
         )
     except EntryError as error:
         st.session_state["edit_flash"] = ("error", f"{error} Nothing was changed.")
@@ -267,7 +271,7 @@ def _reflection_wanted(prefix: str) -> bool:
 
 
 def _load_into_edit(entry_id: int) -> None:
-    row = get_session(get_engine(), entry_id=entry_id)
+    row = get_session(get_engine(), owner=current_account(), entry_id=entry_id)
     if row.empty:
         st.session_state["new_flash"] = ("info", "That entry no longer exists.")
         return
@@ -290,7 +294,7 @@ def _load_into_edit(entry_id: int) -> None:
 
 
 def _delete(entry_id: int) -> None:
-    if delete_session(get_engine(), entry_id=entry_id):
+    if delete_session(get_engine(), owner=current_account(), entry_id=entry_id):
         st.session_state["new_flash"] = ("success", "Entry deleted.")
     st.session_state["confirm_delete"] = None
     if st.session_state.get("editing") == entry_id:
@@ -334,7 +338,7 @@ def _edit_picked() -> None:
 def _recent_entries(engine: Engine) -> None:
     """The last ten entries as one compact list, and one picker with Edit and Delete."""
     st.subheader("Recent entries")
-    rows = recent_sessions(engine, limit=10)
+    rows = recent_sessions(engine, owner=current_account(), limit=10)
     if not rows:
         st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
         return
@@ -375,8 +379,8 @@ def _log_body() -> None:
     engine = get_engine()
     # The outcome of a save first: it reaches the screen before the queries for the form below.
     _flash("new_")
-    codes = recent_client_codes(engine)
-    tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
+    codes = recent_client_codes(engine, owner=current_account())
+    tags = scenario_names(engine, owner=current_account()) or list(BUILTIN_SCENARIOS)
     # The date and time pickers only on request: most entries are made right after the session
     # and take the time of saving. Pickers filled when the page opened went stale while it stayed
     # open between sessions, so an entry could carry the time of the previous save.

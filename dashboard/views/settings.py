@@ -10,6 +10,7 @@ import streamlit as st
 
 from core.settings import SettingsError, Thresholds, default_of, label, setting_fields
 from core.warnings import how_levels_work
+from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import leave_flash, show_flash
 from data.settings_store import load_thresholds, reset_thresholds, save_thresholds
@@ -33,12 +34,12 @@ def _save() -> None:
     except SettingsError as error:
         leave_flash("settings_flash", "error", f"{error} Nothing was saved.")
         return
-    save_thresholds(get_engine(), thresholds=thresholds)
+    save_thresholds(get_engine(), owner=current_account(), thresholds=thresholds)
     leave_flash("settings_flash", "success", "Settings saved. The Weekly review now uses them.")
 
 
 def _reset() -> None:
-    reset_thresholds(get_engine())
+    reset_thresholds(get_engine(), owner=current_account())
     _fill(Thresholds())
     leave_flash("settings_flash", "success", "Every setting is back to its default.")
 
@@ -80,7 +81,7 @@ def main() -> None:
         "the defaults suit most people. Changes apply to the Weekly review and the packet."
     )
     engine = get_engine()
-    current = load_thresholds(engine)
+    current = load_thresholds(engine, owner=current_account())
     if any(_key(f) not in st.session_state for f in setting_fields()):
         _fill(current)
     st.expander("How the warning levels work").markdown(how_levels_work(current))

@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from core.supervision import Period
+from dashboard.account import current_account
 from dashboard.cache import cached_packet, current_key, get_engine
 from dashboard.common import leave_flash, show_flash
 from dashboard.packet.context import PacketOptions
@@ -20,7 +21,7 @@ WANTED = "sup_wanted"
 
 
 def _record(start: date, end: date, fmt: str) -> None:
-    record_packet(get_engine(), start=start, end=end, fmt=fmt)
+    record_packet(get_engine(), owner=current_account(), start=start, end=end, fmt=fmt)
     leave_flash(
         "sup_flash",
         "success",
@@ -37,7 +38,7 @@ def _nothing_logged(start: date, end: date) -> None:
 
 
 def _period(today: date) -> tuple[date, date] | None:
-    last = last_packet(get_engine())
+    last = last_packet(get_engine(), owner=current_account())
     start, end = default_period(last, today)
     if "sup_period" not in st.session_state:
         st.session_state["sup_period"] = (start, end)
@@ -64,7 +65,7 @@ st.write(
 
 key = current_key()
 engine = get_engine()
-if not count_sessions(engine):
+if not count_sessions(engine, owner=current_account()):
     st.info(
         "No sessions logged yet, so there is nothing to bring to supervision. "
         "Log a few sessions on the **Log a session** page and your packet appears here."
@@ -90,7 +91,7 @@ if show_codes:
 if period is not None:
     start, end = period
     first, after = Period(start, end).bounds(key.tz)
-    logged = count_sessions_between(engine, start=first, end=after)
+    logged = count_sessions_between(engine, owner=current_account(), start=first, end=after)
     if not logged:
         _nothing_logged(start, end)
         st.stop()
@@ -104,7 +105,7 @@ if period is not None:
         else:
             st.caption("Preparing takes a second or two; then you can download or preview it.")
             st.stop()
-    previous = previous_packet(engine, start=start)
+    previous = previous_packet(engine, owner=current_account(), start=start)
     with st.spinner("Preparing the packet…"):
         empty, html_bytes = cached_packet(
             key,

@@ -27,10 +27,10 @@ from dashboard.cache import (
 )
 from dashboard.packet.context import PacketOptions
 from data.demo import seed_demo
-from data.models import SessionUpdate
+from data.models import LOCAL_ACCOUNT_ID, SessionUpdate
 from data.repository import add_session, get_session, recent_sessions, update_session
 from data.settings_store import save_thresholds
-from tests.factories import make_entry
+from tests.factories import OWNER, make_entry
 from tests.paths import ROOT
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -50,7 +50,7 @@ def _assess(engine: Engine) -> Assessment:
 
 
 def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine) -> None:
-    add_session(engine, entry=make_entry(fatigue=5))
+    add_session(engine, owner=OWNER, entry=make_entry(fatigue=5))
     first = _assess(engine)
     first.days["value"] = 99.0  # what a careless page might do
     first.weeks.loc[:, "this_week"] = 99.0
@@ -61,10 +61,12 @@ def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine)
 
 def test_a_save_gives_a_fresh_assessment(engine: Engine) -> None:
     add_session(
-        engine, entry=make_entry(fatigue=2, started_at=datetime.now(UTC) - timedelta(days=1))
+        engine,
+        owner=OWNER,
+        entry=make_entry(fatigue=2, started_at=datetime.now(UTC) - timedelta(days=1)),
     )
     before = _assess(engine)
-    add_session(engine, entry=make_entry(fatigue=9))
+    add_session(engine, owner=OWNER, entry=make_entry(fatigue=9))
     after = _assess(engine)
     # One more session, counted in each sign's row of its day.
     assert int(after.days["sessions"].sum()) == int(before.days["sessions"].sum()) + 3
@@ -110,13 +112,14 @@ def _build_everything(key: CacheKey) -> None:
 
 
 def _lower_threshold(engine: Engine) -> CacheKey:
-    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=5.0))
+    save_thresholds(engine, owner=OWNER, thresholds=Thresholds(absolute_threshold=5.0))
     return current_key(today=TODAY, zone=BERLIN)
 
 
 def _add_entry(engine: Engine) -> CacheKey:
     add_session(
         engine,
+        owner=OWNER,
         entry=make_entry(started_at=datetime.combine(TODAY, time(8), tzinfo=BERLIN), fatigue=9),
         now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
     )
@@ -124,12 +127,13 @@ def _add_entry(engine: Engine) -> CacheKey:
 
 
 def _retag(engine: Engine) -> CacheKey:
-    entry = recent_sessions(engine, limit=1)[0]
-    stored = get_session(engine, entry_id=entry.id).iloc[0]
+    entry = recent_sessions(engine, owner=OWNER, limit=1)[0]
+    stored = get_session(engine, owner=OWNER, entry_id=entry.id).iloc[0]
     fields = {name: stored[name] for name in ("client_code", "dread", "detachment", "fatigue")}
     started = stored["started_at"].to_pydatetime()
     update_session(
         engine,
+        owner=OWNER,
         entry_id=entry.id,
         entry=SessionUpdate(started_at=started, scenarios=["boundary pushing"], **fields),
         now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
@@ -150,7 +154,7 @@ CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
 def test_every_key_part_gives_every_product_afresh(
     engine: Engine, builds: Counter[str], change: str
 ) -> None:
-    seed_demo(engine, TODAY, BERLIN)
+    seed_demo(engine, TODAY, BERLIN, owner=OWNER)
     before = current_key(today=TODAY, zone=BERLIN)
     _build_everything(before)
     _build_everything(before)  # the same key: every product comes from the cache
@@ -165,7 +169,7 @@ def test_every_key_part_gives_every_product_afresh(
 def test_the_key_never_prints_the_database_url() -> None:
     key = current_key(today=TODAY, zone=BERLIN)
     assert "sqlite" not in repr(key)
-    assert key.account is None  # personal mode: no signed-in account
+    assert key.account == LOCAL_ACCOUNT_ID  # personal mode: the local account, no sign-in
 
 
 def test_no_page_declares_a_cache_of_its_own() -> None:

@@ -24,7 +24,7 @@ from data.environment import sqlite_url
 from data.repository import add_session, count_sessions, delete_session, load_sessions
 from data.restore import inspect_backup, restore_database
 from data.schema import current_revision, head_revision, upgrade
-from tests.factories import make_entry
+from tests.factories import OWNER, make_entry
 
 # The SQLite backup API copies a file; a server database says who backs it up instead.
 pytestmark = pytest.mark.backends("sqlite")
@@ -36,6 +36,7 @@ def _fill(engine: Engine, n: int, *, code: str = "C-01", offset: int = 0) -> lis
     return [
         add_session(
             engine,
+            owner=OWNER,
             entry=make_entry(
                 started_at=BASE + timedelta(hours=offset + i),
                 client_code=code,
@@ -61,7 +62,9 @@ def test_backup_is_a_whole_intact_copy(engine: Engine, tmp_path: Path) -> None:
     assert _integrity(target) == "ok"
     assert inspect_backup(target) == head_revision()
     copy = make_engine(sqlite_url(target))
-    pd.testing.assert_frame_equal(load_sessions(copy), load_sessions(engine))
+    pd.testing.assert_frame_equal(
+        load_sessions(copy, owner=OWNER), load_sessions(engine, owner=OWNER)
+    )
     copy.dispose()
     with pytest.raises(FileExistsError):
         backup_database(engine, target)
@@ -69,21 +72,21 @@ def test_backup_is_a_whole_intact_copy(engine: Engine, tmp_path: Path) -> None:
 
 def test_restore_brings_back_exactly_the_backed_up_rows(engine: Engine, tmp_path: Path) -> None:
     ids = _fill(engine, 6)
-    saved = load_sessions(engine)
+    saved = load_sessions(engine, owner=OWNER)
     backup = backup_database(engine, tmp_path / "saved.sqlite3")
     _fill(engine, 4, code="C-02", offset=100)
-    delete_session(engine, entry_id=ids[0])
-    changed = load_sessions(engine)
+    delete_session(engine, owner=OWNER, entry_id=ids[0])
+    changed = load_sessions(engine, owner=OWNER)
 
     result = restore_database(engine, backup)
 
-    pd.testing.assert_frame_equal(load_sessions(engine), saved)
+    pd.testing.assert_frame_equal(load_sessions(engine, owner=OWNER), saved)
     assert result.entries == len(saved)
     assert result.migrated_from is None
     # The data just replaced was backed up first, and that backup holds it.
     assert result.safety_backup is not None and result.safety_backup.name.startswith("before-")
     previous = make_engine(sqlite_url(result.safety_backup))
-    pd.testing.assert_frame_equal(load_sessions(previous), changed)
+    pd.testing.assert_frame_equal(load_sessions(previous, owner=OWNER), changed)
     previous.dispose()
     assert _integrity(tmp_path / "test.sqlite3") == "ok"
     assert backup.exists()  # the user's backup file is left as it was
@@ -95,7 +98,7 @@ def test_saving_after_a_restore_works(engine: Engine, tmp_path: Path) -> None:
     _fill(engine, 2, offset=50)
     restore_database(engine, backup)
     _fill(engine, 1, code="C-09", offset=200)
-    assert count_sessions(engine) == 3
+    assert count_sessions(engine, owner=OWNER) == 3
 
 
 def _execute(path: Path, statement: str) -> None:
@@ -138,12 +141,12 @@ def test_restore_refuses_what_is_not_a_tightrope_backup(
     engine: Engine, tmp_path: Path, make: Callable[[Path, Engine], object], words: str
 ) -> None:
     _fill(engine, 3)
-    before = load_sessions(engine)
+    before = load_sessions(engine, owner=OWNER)
     candidate = tmp_path / "candidate.sqlite3"
     make(candidate, engine)
     with pytest.raises(BackupError, match=words):
         restore_database(engine, candidate)
-    pd.testing.assert_frame_equal(load_sessions(engine), before)
+    pd.testing.assert_frame_equal(load_sessions(engine, owner=OWNER), before)
     assert not any(p.name.startswith("before-restore-") for p in automatic_backups(engine))
 
 
@@ -165,7 +168,7 @@ def test_restore_migrates_an_older_backup(engine: Engine, tmp_path: Path) -> Non
     result = restore_database(engine, old_path)
     assert result.migrated_from == "0001"
     assert current_revision(engine) == head_revision()
-    row = load_sessions(engine).iloc[0]
+    row = load_sessions(engine, owner=OWNER).iloc[0]
     assert (row["id"], row["client_code"], row["note"]) == (7, "Old-1", "kept")
     assert row["started_at"].to_pydatetime() == datetime(2024, 5, 6, 7, tzinfo=UTC)
     assert row["scenarios"] == ["client withdrawal or silence"]
@@ -191,7 +194,7 @@ def test_backup_during_writes_passes_integrity_check(engine: Engine, tmp_path: P
     backups = []
     try:
         for k in range(8):
-            while count_sessions(engine) < 5 * (k + 1):
+            while count_sessions(engine, owner=OWNER) < 5 * (k + 1):
                 stop.wait(0.005)
             backups.append(backup_database(engine, tmp_path / f"during-{k}.sqlite3"))
     finally:
@@ -239,4 +242,4 @@ def test_a_server_database_says_its_backups_are_the_servers(engine: Engine, tmp_
         assert "pg_dump" in SERVER_BACKUPS
     assert automatic_backups(engine) == []
     assert not any(tmp_path.iterdir())  # nothing was written
-    assert count_sessions(engine) == 2
+    assert count_sessions(engine, owner=OWNER) == 2

@@ -13,7 +13,7 @@ from data.models import SessionCreate
 from data.repository import add_session, count_sessions, load_sessions, scenario_names
 from data.schema import current_revision, ensure_schema, head_revision
 from tests.databases import Databases
-from tests.factories import sessions_frame
+from tests.factories import OWNER, sessions_frame
 
 PER_PROCESS = 200
 BASE = datetime(2025, 2, 3, 8, tzinfo=UTC)
@@ -27,6 +27,7 @@ def _saver(url: str, worker: int, start: Any, errors: Any) -> None:
         try:
             add_session(
                 engine,
+                owner=OWNER,
                 entry=SessionCreate(
                     started_at=BASE + timedelta(minutes=i),
                     client_code=f"P{worker}-{i % 10}",
@@ -62,8 +63,8 @@ def test_two_processes_saving_at_once_store_every_entry(db_url: str) -> None:
     assert [process.exitcode for process in workers] == [0, 0]
 
     engine = make_engine(db_url)
-    assert count_sessions(engine) == 2 * PER_PROCESS
-    stored = load_sessions(engine)
+    assert count_sessions(engine, owner=OWNER) == 2 * PER_PROCESS
+    stored = load_sessions(engine, owner=OWNER)
     assert stored.groupby("detachment").size().to_dict() == {1: PER_PROCESS, 2: PER_PROCESS}
     assert all(len(tags) == 2 for tags in stored["scenarios"])
     engine.dispose()
@@ -81,11 +82,13 @@ def test_an_import_while_another_process_saves(db_url: str) -> None:
     saver.start()
     engine = make_engine(db_url)
     start.wait()
-    result = import_csv(engine, raw)  # waits for the write lock, never fails with "locked"
+    result = import_csv(
+        engine, raw, owner=OWNER
+    )  # waits for the write lock, never fails with "locked"
     saver.join(timeout=120)
     assert errors.empty() and saver.exitcode == 0
     assert result.ok and result.added > 0
-    assert count_sessions(engine) == PER_PROCESS + result.added
+    assert count_sessions(engine, owner=OWNER) == PER_PROCESS + result.added
     engine.dispose()
 
 
@@ -101,6 +104,7 @@ def _open_and_save(url: str, worker: int, start: Any, errors: Any) -> None:
         ensure_schema(engine)
         add_session(
             engine,
+            owner=OWNER,
             entry=SessionCreate(
                 started_at=BASE, client_code=f"M{worker}", dread=1, detachment=2, fatigue=3
             ),
@@ -133,8 +137,10 @@ def test_processes_opening_a_new_database_at_once_all_succeed(databases: Databas
         assert [process.exitcode for process in workers] == [0] * MIGRATING_PROCESSES
         engine = make_engine(url)
         assert current_revision(engine) == head_revision()
-        assert count_sessions(engine) == MIGRATING_PROCESSES
-        assert sorted(scenario_names(engine)) == sorted(BUILTIN_SCENARIOS)  # seeded once
+        assert count_sessions(engine, owner=OWNER) == MIGRATING_PROCESSES
+        assert sorted(scenario_names(engine, owner=OWNER)) == sorted(
+            BUILTIN_SCENARIOS
+        )  # seeded once
         engine.dispose()
 
 
@@ -142,7 +148,7 @@ def _importer(url: str, raw: bytes, start: Any, results: Any) -> None:
     engine = make_engine(url)
     start.wait()
     try:
-        result = import_csv(engine, raw)
+        result = import_csv(engine, raw, owner=OWNER)
         results.put(("ok", result.added, len(result.problems)))
     except Exception as error:  # reported to the parent: any error fails the test
         results.put(("error", f"{type(error).__name__}: {error}", 0))
@@ -169,5 +175,5 @@ def test_the_same_file_imported_twice_at_once_is_stored_once(db_url: str) -> Non
     outcomes = sorted(results.get(timeout=5) for _ in workers)
     assert outcomes == [("ok", 0, 0), ("ok", len(frame), 0)]
     engine = make_engine(db_url)
-    assert count_sessions(engine) == len(frame)
+    assert count_sessions(engine, owner=OWNER) == len(frame)
     engine.dispose()

@@ -16,6 +16,7 @@ from data.db import make_engine
 from data.models import SessionCreate
 from data.repository import add_session
 from data.schema import ensure_schema
+from tests.factories import OWNER
 
 # SIGKILL of a SQLite writer, whose file is the database; a PostgreSQL client that dies leaves
 # its transaction to the server, which rolls it back (test_concurrency runs on both).
@@ -46,7 +47,7 @@ def _saver(url: str, report: int, first: int) -> None:
         engine = make_engine(url)
         i = first
         while True:
-            entry_id = add_session(engine, entry=_entry(i))
+            entry_id = add_session(engine, owner=OWNER, entry=_entry(i))
             os.write(report, f"{entry_id} {i}\n".encode())  # unbuffered: reported means sent
             i += 1
     except BaseException as error:

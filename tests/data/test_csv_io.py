@@ -29,7 +29,7 @@ from data.models import SessionCreate
 from data.repository import count_sessions, insert_frame, load_sessions
 from data.schema import ensure_schema
 from tests.databases import Databases
-from tests.factories import make_entry, sessions_frame
+from tests.factories import OWNER, make_entry, sessions_frame
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note"
 GOOD_ROW = "2026-01-06T09:00:00+01:00,C-07,4,3,5,boundary pushing;crisis situation,fine"
@@ -42,7 +42,7 @@ def csv_bytes(*rows: str, header: str = HEADER, newline: str = "\n") -> bytes:
 
 def rows_of(engine: Engine) -> pd.DataFrame:
     """Every stored entry without the id, in a stable order, for comparing databases."""
-    frame = load_sessions(engine).drop(columns=["id"])
+    frame = load_sessions(engine, owner=OWNER).drop(columns=["id"])
     return frame.sort_values(["started_at", "client_code"]).reset_index(drop=True)
 
 
@@ -85,8 +85,8 @@ def test_exported_cells_never_start_a_formula(engine: Engine) -> None:
         note="+44 call",
         reflection_themes="-minus",
     )
-    insert_frame(engine, frame=pd.DataFrame([entry.model_dump()]).pipe(_sessions))
-    raw = export_csv(load_sessions(engine))
+    insert_frame(engine, owner=OWNER, frame=pd.DataFrame([entry.model_dump()]).pipe(_sessions))
+    raw = export_csv(load_sessions(engine, owner=OWNER))
     cells = list(csv.reader(io.StringIO(raw.decode("utf-8"))))[1]
     assert all(not cell or cell[0] not in "=+-@\t\r" for cell in cells)
     assert parse_csv(raw).frame.iloc[0]["client_code"] == "=HYPERLINK(1)"
@@ -102,8 +102,8 @@ def _sessions(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_export_writes_every_entry_with_offset_times(engine: Engine) -> None:
-    insert_frame(engine, frame=sessions_frame(days=60))
-    stored = load_sessions(engine)
+    insert_frame(engine, owner=OWNER, frame=sessions_frame(days=60))
+    stored = load_sessions(engine, owner=OWNER)
     raw = export_csv(stored, ZoneInfo("Europe/Berlin"))
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
     assert len(rows) == len(stored) > 0
@@ -118,11 +118,15 @@ def test_export_of_nothing_is_just_the_header() -> None:
 
 
 def test_export_then_import_into_an_empty_database(engine: Engine, databases: Databases) -> None:
-    insert_frame(engine, frame=sessions_frame(days=120, seed=3))
+    insert_frame(engine, owner=OWNER, frame=sessions_frame(days=120, seed=3))
     other = make_engine(databases.url("other"))
     ensure_schema(other)
-    result = import_csv(other, export_csv(load_sessions(engine), ZoneInfo("America/New_York")))
-    assert result.ok and result.added == count_sessions(engine)
+    result = import_csv(
+        other,
+        export_csv(load_sessions(engine, owner=OWNER), ZoneInfo("America/New_York")),
+        owner=OWNER,
+    )
+    assert result.ok and result.added == count_sessions(engine, owner=OWNER)
     pd.testing.assert_frame_equal(rows_of(other), rows_of(engine))
     other.dispose()
 
@@ -143,9 +147,9 @@ def test_export_then_import_into_an_empty_database(engine: Engine, databases: Da
     ids=["plain", "bom", "crlf", "quoted-newline", "blank-lines", "loose-header"],
 )
 def test_import_reads_common_variants(engine: Engine, raw: bytes) -> None:
-    result = import_csv(engine, raw)
+    result = import_csv(engine, raw, owner=OWNER)
     assert result.ok, result.problems
-    stored = load_sessions(engine).iloc[0]
+    stored = load_sessions(engine, owner=OWNER).iloc[0]
     assert stored["client_code"] == "C-07"
     assert stored["started_at"].to_pydatetime() == datetime(2026, 1, 6, 8, tzinfo=UTC)
     assert stored["scenarios"] == ["boundary pushing", "crisis situation"]
@@ -154,15 +158,15 @@ def test_import_reads_common_variants(engine: Engine, raw: bytes) -> None:
 
 def test_quoted_newline_kept_in_the_note(engine: Engine) -> None:
     raw = csv_bytes(GOOD_ROW.replace(",fine", ',"line one\r\nline ""two"", three"'))
-    assert import_csv(engine, raw).ok
-    assert load_sessions(engine).iloc[0]["note"] == 'line one\nline "two", three'
+    assert import_csv(engine, raw, owner=OWNER).ok
+    assert load_sessions(engine, owner=OWNER).iloc[0]["note"] == 'line one\nline "two", three'
 
 
 def test_optional_columns_in_any_order(engine: Engine) -> None:
     header = "grounding_done,fatigue,dread,detachment,client_code,started_at,reflection_themes"
     raw = csv_bytes("yes,5,4,3,C-07,2026-01-06T08:00:00Z,work again", header=header)
-    assert import_csv(engine, raw).ok
-    row = load_sessions(engine).iloc[0]
+    assert import_csv(engine, raw, owner=OWNER).ok
+    row = load_sessions(engine, owner=OWNER).iloc[0]
     assert bool(row["grounding_done"]) is True
     assert row["reflection_themes"] == "work again"
     assert row["scenarios"] == []
@@ -200,8 +204,8 @@ def test_optional_columns_in_any_order(engine: Engine) -> None:
 )
 def test_unusable_files_get_a_clear_error(engine: Engine, raw: bytes, words: str) -> None:
     with pytest.raises(CsvFileError, match=words):
-        import_csv(engine, raw)
-    assert count_sessions(engine) == 0
+        import_csv(engine, raw, owner=OWNER)
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 # -- import: row problems, all or nothing ------------------------------------------------------
@@ -237,23 +241,23 @@ def test_one_bad_row_among_500_imports_nothing(
         f"{(start + timedelta(hours=i)).isoformat()},C-{i % 9},1,2,3,,ok {i}" for i in range(500)
     ]
     good[316] = row  # row 318 of the file: the header is row 1
-    result = import_csv(engine, csv_bytes(*good))
+    result = import_csv(engine, csv_bytes(*good), owner=OWNER)
     assert not result.ok
     assert [(p.row, p.column) for p in result.problems] == [(318, column)]
     assert reason in result.problems[0].reason
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 def test_every_bad_row_is_listed(engine: Engine) -> None:
     rows = [GOOD_ROW, GOOD_ROW.replace(",4,3,5,", ",x,3,99,"), GOOD_ROW.replace("C-07", "C-08")]
-    result = import_csv(engine, csv_bytes(*rows))
+    result = import_csv(engine, csv_bytes(*rows), owner=OWNER)
     assert {(p.row, p.column) for p in result.problems} == {(3, "dread"), (3, "fatigue")}
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 def test_a_repeated_row_in_the_file_is_a_problem(engine: Engine) -> None:
     later = GOOD_ROW.replace("+01:00", "+01:00").replace(",4,3,5,", ",9,9,9,")
-    result = import_csv(engine, csv_bytes(GOOD_ROW, later))
+    result = import_csv(engine, csv_bytes(GOOD_ROW, later), owner=OWNER)
     assert [(p.row, p.reason) for p in result.problems] == [
         (3, "the same client code and start time as row 2")
     ]
@@ -261,11 +265,11 @@ def test_a_repeated_row_in_the_file_is_a_problem(engine: Engine) -> None:
 
 def test_importing_the_same_file_twice_adds_nothing(engine: Engine) -> None:
     raw = export_csv(sessions_frame(days=30))
-    first = import_csv(engine, raw)
-    second = import_csv(engine, raw)
+    first = import_csv(engine, raw, owner=OWNER)
+    second = import_csv(engine, raw, owner=OWNER)
     assert first.added > 0 and first.already_present == 0
     assert (second.added, second.already_present) == (0, first.added)
-    assert count_sessions(engine) == first.added
+    assert count_sessions(engine, owner=OWNER) == first.added
 
 
 # -- properties --------------------------------------------------------------------------------
@@ -348,8 +352,8 @@ def test_export_then_import_gives_back_identical_rows(
     source, target = two_engines
     _empty(source, target)
     valid = [SessionCreate.model_validate(row).model_dump() for row in rows]
-    insert_frame(source, frame=_sessions(pd.DataFrame(valid)))
-    result = import_csv(target, export_csv(load_sessions(source), zone))
+    insert_frame(source, owner=OWNER, frame=_sessions(pd.DataFrame(valid)))
+    result = import_csv(target, export_csv(load_sessions(source, owner=OWNER), zone), owner=OWNER)
     assert result.ok, result.problems
     pd.testing.assert_frame_equal(rows_of(target), rows_of(source))
 
@@ -401,11 +405,13 @@ def plausible_files(draw: st.DrawFn) -> bytes:
     )
 )
 def test_arbitrary_bytes_never_crash_or_change_the_database(engine: Engine, raw: bytes) -> None:
-    if not count_sessions(engine):
-        insert_frame(engine, frame=sessions_frame(days=10))  # something that could be damaged
+    if not count_sessions(engine, owner=OWNER):
+        insert_frame(
+            engine, owner=OWNER, frame=sessions_frame(days=10)
+        )  # something that could be damaged
     before = _snapshot(engine)
     try:
-        result = import_csv(engine, raw)
+        result = import_csv(engine, raw, owner=OWNER)
     except CsvFileError as error:
         assert str(error)
         result = None

@@ -59,15 +59,16 @@ def test_builtin_scenarios_are_seeded(engine: Engine) -> None:
 def test_data_revision_changes_even_when_raw_sql_writes(engine: Engine) -> None:
     def token() -> str:
         with engine.connect() as connection:
-            return str(connection.execute(text("SELECT token FROM data_revision")).scalar())
+            query = text("SELECT token FROM data_revision WHERE owner_id = 1")
+            return str(connection.execute(query).scalar())
 
     seen = [token()]
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO session_entry (started_at, client_code, dread, detachment, fatigue, "
-                "created_at, updated_at) VALUES ('2026-01-05 09:00:00', 'C-1', 1, 1, 1, "
-                "'2026-01-05', '2026-01-05')"
+                "INSERT INTO session_entry (owner_id, started_at, client_code, dread, detachment, "
+                "fatigue, created_at, updated_at) VALUES (1, '2026-01-05 09:00:00', 'C-1', 1, 1, "
+                "1, '2026-01-05', '2026-01-05')"
             )
         )
     seen.append(token())

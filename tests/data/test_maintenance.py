@@ -12,7 +12,7 @@ from core.schema import BUILTIN_SCENARIOS
 from data.backup import automatic_backups, timestamped_backup
 from data.maintenance import CONFIRM_PHRASE, SERVER_NOTE, confirmation_matches, delete_all_data
 from data.repository import add_session, count_sessions, insert_frame, scenario_names
-from tests.factories import make_entry, sessions_frame
+from tests.factories import OWNER, make_entry, sessions_frame
 
 SECRET = "PLUM-ZEBRA-7731 my supervisor must never read this"
 
@@ -42,10 +42,11 @@ def test_confirmation_phrase(typed: str, ok: bool) -> None:
 
 @pytest.mark.backends("sqlite")  # the file and its WAL are SQLite's
 def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) -> None:
-    insert_frame(engine, frame=sessions_frame(days=40))
+    insert_frame(engine, owner=OWNER, frame=sessions_frame(days=40))
     for i in range(20):
         add_session(
             engine,
+            owner=OWNER,
             entry=make_entry(
                 started_at=datetime(2025, 6, 2, 8, tzinfo=UTC) + timedelta(hours=i),
                 note=f"{SECRET} {i}",
@@ -53,40 +54,42 @@ def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) 
                 scenarios=["my own tag"],
             ),
         )
-    stored = count_sessions(engine)
+    stored = count_sessions(engine, owner=OWNER)
     needle = SECRET.encode()
     assert needle in _raw(tmp_path)  # the test can fail: the note is on disk before
 
-    result = delete_all_data(engine)
+    result = delete_all_data(engine, owner=OWNER)
 
     assert result.entries == stored > 20
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
     assert result.wal_cleared
     raw = _raw(tmp_path)
     assert needle not in raw
     assert b"PLUM-ZEBRA" not in raw
-    assert sorted(scenario_names(engine)) == sorted(BUILTIN_SCENARIOS)  # the guide's five stay
+    assert sorted(scenario_names(engine, owner=OWNER)) == sorted(
+        BUILTIN_SCENARIOS
+    )  # the guide's five stay
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
         assert connection.execute(text("SELECT count(*) FROM setting")).scalar() == 0
 
 
 def test_saving_works_after_delete_all(engine: Engine) -> None:
-    add_session(engine, entry=make_entry())
-    delete_all_data(engine)
-    add_session(engine, entry=make_entry(note="fresh start"))
-    assert count_sessions(engine) == 1
+    add_session(engine, owner=OWNER, entry=make_entry())
+    delete_all_data(engine, owner=OWNER)
+    add_session(engine, owner=OWNER, entry=make_entry(note="fresh start"))
+    assert count_sessions(engine, owner=OWNER) == 1
 
 
 @pytest.mark.backends("sqlite")
 def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
-    add_session(engine, entry=make_entry(note=SECRET))
+    add_session(engine, owner=OWNER, entry=make_entry(note=SECRET))
     kept = timestamped_backup(engine)
-    delete_all_data(engine)
+    delete_all_data(engine, owner=OWNER)
     assert kept.exists()
-    add_session(engine, entry=make_entry(note=SECRET))
+    add_session(engine, owner=OWNER, entry=make_entry(note=SECRET))
     timestamped_backup(engine)
-    result = delete_all_data(engine, remove_backups=True)
+    result = delete_all_data(engine, owner=OWNER, remove_backups=True)
     assert len(result.backups_removed) == 2
     assert automatic_backups(engine) == []
 
@@ -95,19 +98,21 @@ def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
 def test_delete_all_on_a_server_removes_every_row_and_says_who_keeps_backups(
     engine: Engine,
 ) -> None:
-    insert_frame(engine, frame=sessions_frame(days=20))
-    add_session(engine, entry=make_entry(note=SECRET, scenarios=["my own tag"]))
+    insert_frame(engine, owner=OWNER, frame=sessions_frame(days=20))
+    add_session(engine, owner=OWNER, entry=make_entry(note=SECRET, scenarios=["my own tag"]))
     with engine.begin() as connection:
         connection.execute(
-            text("INSERT INTO setting (key, value, updated_at) VALUES ('k', '1', now())")
+            text(
+                "INSERT INTO setting (owner_id, key, value, updated_at) VALUES (1, 'k', '1', now())"
+            )
         )
 
-    result = delete_all_data(engine, remove_backups=True)
+    result = delete_all_data(engine, owner=OWNER, remove_backups=True)
 
     assert result.entries > 1 and result.backups_removed == []
     assert result.note == SERVER_NOTE and "backups" in result.note
-    assert count_sessions(engine) == 0
-    assert sorted(scenario_names(engine)) == sorted(BUILTIN_SCENARIOS)
+    assert count_sessions(engine, owner=OWNER) == 0
+    assert sorted(scenario_names(engine, owner=OWNER)) == sorted(BUILTIN_SCENARIOS)
     with engine.connect() as connection:
         for table in ("setting", "packet", "session_scenario"):
             assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0

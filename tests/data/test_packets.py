@@ -15,6 +15,7 @@ from data.packets import (
     previous_packet,
     record_packet,
 )
+from tests.factories import OWNER
 
 TODAY = date(2026, 11, 26)
 
@@ -24,9 +25,10 @@ def _packet(start: date, end: date) -> Packet:
 
 
 def test_record_and_read_back(engine: Engine) -> None:
-    assert last_packet(engine) is None
+    assert last_packet(engine, owner=OWNER) is None
     first = record_packet(
         engine,
+        owner=OWNER,
         start=date(2026, 10, 1),
         end=date(2026, 10, 28),
         fmt="html",
@@ -34,14 +36,15 @@ def test_record_and_read_back(engine: Engine) -> None:
     )
     second = record_packet(
         engine,
+        owner=OWNER,
         start=date(2026, 10, 29),
         end=date(2026, 11, 11),
         fmt="pdf",
         now=datetime(2026, 11, 11, tzinfo=UTC),
     )
-    packets = list_packets(engine)
+    packets = list_packets(engine, owner=OWNER)
     assert [p.id for p in packets] == [second, first]
-    latest = last_packet(engine)
+    latest = last_packet(engine, owner=OWNER)
     assert latest is not None
     assert (latest.period_start, latest.period_end, latest.format) == (
         date(2026, 10, 29),
@@ -59,17 +62,17 @@ def test_bad_records_are_refused_and_nothing_is_saved(
     engine: Engine, start: date, end: date, fmt: str
 ) -> None:
     with pytest.raises(ValueError):
-        record_packet(engine, start=start, end=end, fmt=fmt)
-    assert list_packets(engine) == []
+        record_packet(engine, owner=OWNER, start=start, end=end, fmt=fmt)
+    assert list_packets(engine, owner=OWNER) == []
 
 
 def test_previous_packet_is_the_latest_that_ended_before_the_start(engine: Engine) -> None:
-    record_packet(engine, start=date(2026, 9, 1), end=date(2026, 9, 30), fmt="pdf")
-    record_packet(engine, start=date(2026, 10, 1), end=date(2026, 10, 31), fmt="html")
-    record_packet(engine, start=date(2026, 11, 1), end=date(2026, 11, 26), fmt="pdf")
-    previous = previous_packet(engine, start=date(2026, 11, 1))
+    record_packet(engine, owner=OWNER, start=date(2026, 9, 1), end=date(2026, 9, 30), fmt="pdf")
+    record_packet(engine, owner=OWNER, start=date(2026, 10, 1), end=date(2026, 10, 31), fmt="html")
+    record_packet(engine, owner=OWNER, start=date(2026, 11, 1), end=date(2026, 11, 26), fmt="pdf")
+    previous = previous_packet(engine, owner=OWNER, start=date(2026, 11, 1))
     assert previous is not None and previous.period_end == date(2026, 10, 31)
-    assert previous_packet(engine, start=date(2026, 9, 1)) is None
+    assert previous_packet(engine, owner=OWNER, start=date(2026, 9, 1)) is None
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from dashboard.cli.run import SERVER_ENV, streamlit_command
 from dashboard.packet.pdf import OFFLINE_FLAGS
 from data.demo import seed_demo
+from tests.factories import OWNER
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_VARIABLE = "TIGHTROPE_CHROMIUM"
@@ -230,7 +231,7 @@ def demo_app(
     engine: Engine, db_url: str, tmp_path: Path, chromium_executable: str
 ) -> Iterator[RunningApp]:
     """The real app on a database holding the demo history (six months ending today)."""
-    seed_demo(engine, local_today(), DEMO_ZONE)
+    seed_demo(engine, local_today(), DEMO_ZONE, owner=OWNER)
     engine.dispose()
     process, running = start_app(db_url, tmp_path)
     yield running

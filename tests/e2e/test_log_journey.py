@@ -9,6 +9,7 @@ from data.db import make_engine
 from data.repository import load_sessions
 from tests.e2e.conftest import NetworkFence, RunningApp, open_page, wait_idle
 from tests.e2e.keyboard import set_slider, tab_to
+from tests.factories import OWNER
 
 pytestmark = pytest.mark.e2e
 
@@ -76,7 +77,7 @@ def test_reflection_opened_by_keyboard_keeps_the_ratings_already_set(
     )
     engine = make_engine(db_url)
     try:
-        saved = load_sessions(engine).iloc[0]
+        saved = load_sessions(engine, owner=OWNER).iloc[0]
     finally:
         engine.dispose()
     assert (saved["client_code"], saved["fatigue"], saved["note"]) == ("C-12", 6, "long day")

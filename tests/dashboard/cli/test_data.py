@@ -14,7 +14,7 @@ from dashboard.cli.data import add_data_commands
 from data.backup import automatic_backups
 from data.csv_io import export_csv
 from data.repository import add_session, count_sessions, load_sessions
-from tests.factories import make_entry, sessions_frame
+from tests.factories import OWNER, make_entry, sessions_frame
 from tests.paths import README
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note\n"
@@ -26,11 +26,11 @@ def test_import_prints_added_and_already_present(
     path = tmp_path / "in.csv"
     path.write_bytes(export_csv(sessions_frame(days=20)))
     assert main(["import", str(path)]) == 0
-    added = count_sessions(engine)
+    added = count_sessions(engine, owner=OWNER)
     assert f"{added} entries added, 0 already present" in capsys.readouterr().out
     assert main(["import", str(path)]) == 0
     assert f"0 entries added, {added} already present" in capsys.readouterr().out
-    assert count_sessions(engine) == added > 0
+    assert count_sessions(engine, owner=OWNER) == added > 0
 
 
 def test_import_failure_lists_rows_and_exits_non_zero(
@@ -49,7 +49,7 @@ def test_import_failure_lists_rows_and_exits_non_zero(
     assert "Nothing was imported: 2 row(s)" in err
     assert "row 3: the start time has no UTC offset" in err
     assert "row 4: dread must be a whole number from 0 to 10" in err
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_import_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_export_writes_every_entry_and_will_not_overwrite(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_session(engine, entry=make_entry(note='a, "quoted"\nnote'))
+    add_session(engine, owner=OWNER, entry=make_entry(note='a, "quoted"\nnote'))
     path = tmp_path / "out.csv"
     assert main(["export", str(path)]) == 0
     assert "Exported 1 entries" in capsys.readouterr().out
@@ -86,30 +86,32 @@ def test_export_writes_every_entry_and_will_not_overwrite(
 def test_backup_then_restore_brings_the_rows_back(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_session(engine, entry=make_entry(client_code="C-1"))
-    saved = load_sessions(engine)
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-1"))
+    saved = load_sessions(engine, owner=OWNER)
     target = tmp_path / "b" / "journal-backup.sqlite3"
     assert main(["backup", str(target)]) == 0
     assert str(target) in capsys.readouterr().out
     assert main(["backup", str(target)]) == 1  # never overwrites a backup
 
-    add_session(engine, entry=make_entry(client_code="C-2"))
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-2"))
     assert main(["restore", str(target)]) == 0
     out = capsys.readouterr().out
     assert "Your previous data is saved at" in out and "Restored 1 entries" in out
-    assert load_sessions(engine)["client_code"].tolist() == saved["client_code"].tolist()
+    assert (
+        load_sessions(engine, owner=OWNER)["client_code"].tolist() == saved["client_code"].tolist()
+    )
     assert any(p.name.startswith("before-restore-") for p in automatic_backups(engine))
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_session(engine, entry=make_entry())
+    add_session(engine, owner=OWNER, entry=make_entry())
     fake = tmp_path / "fake.sqlite3"
     fake.write_text("hello")
     assert main(["restore", str(fake)]) == 1
     assert "not a Tightrope backup" in capsys.readouterr().err
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1
 
 
 @pytest.mark.parametrize(("typed", "code", "left"), [("delete everything\n", 0, 0), ("no\n", 1, 1)])
@@ -121,18 +123,18 @@ def test_delete_all_asks_for_the_typed_phrase(
     code: int,
     left: int,
 ) -> None:
-    add_session(engine, entry=make_entry())
+    add_session(engine, owner=OWNER, entry=make_entry())
     monkeypatch.setattr("sys.stdin", io.StringIO(typed))
     assert main(["delete-all"]) == code
-    assert count_sessions(engine) == left
+    assert count_sessions(engine, owner=OWNER) == left
     assert "cannot be undone" in capsys.readouterr().out
 
 
 def test_delete_all_with_the_flag(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
-    add_session(engine, entry=make_entry())
+    add_session(engine, owner=OWNER, entry=make_entry())
     assert main(["delete-all", "--yes-delete-everything"]) == 0
     assert "Deleted 1 entries" in capsys.readouterr().out
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 def test_every_data_command_is_in_the_readme() -> None:

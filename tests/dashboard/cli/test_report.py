@@ -16,6 +16,7 @@ from dashboard.packet.pdf import find_chromium
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.packets import list_packets
+from tests.factories import OWNER
 
 TODAY = datetime.now(local_timezone()).date()
 START = TODAY - timedelta(days=27)
@@ -24,7 +25,7 @@ START = TODAY - timedelta(days=27)
 @pytest.fixture
 def demo(engine: Engine) -> Engine:
     """The demo history ending today in this test's database."""
-    seed_demo(engine, TODAY, local_timezone())
+    seed_demo(engine, TODAY, local_timezone(), owner=OWNER)
     return engine
 
 
@@ -41,7 +42,7 @@ def test_html_report_is_written_and_recorded(
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "How you are doing" in html and "C-42" not in html.split("plotly.js v")[0]
-    (packet,) = list_packets(demo)
+    (packet,) = list_packets(demo, owner=OWNER)
     assert (packet.period_start, packet.period_end, packet.format) == (START, TODAY, "html")
     printed = capsys.readouterr().out
     assert str(out) in printed and "clients as aliases" in printed
@@ -62,7 +63,7 @@ def test_the_default_period_follows_the_last_packet(demo: Engine, tmp_path: Path
         == 0
     )
     assert report("--out", str(tmp_path / "second.html")) == 0
-    latest = list_packets(demo)[0]
+    latest = list_packets(demo, owner=OWNER)[0]
     assert (latest.period_start, latest.period_end) == (TODAY - timedelta(days=6), TODAY)
 
 
@@ -76,7 +77,7 @@ def test_pdf_report(demo: Engine, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"%PDF")
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True)
     assert "Pages:" in info.stdout
-    assert list_packets(demo)[0].format == "pdf"
+    assert list_packets(demo, owner=OWNER)[0].format == "pdf"
 
 
 def test_pdf_without_chromium_writes_the_html_instead(
@@ -108,7 +109,7 @@ def test_nothing_is_written_for_a_bad_period(
     assert report(*args, "--out", str(out)) != 0
     assert not out.exists()
     assert message in capsys.readouterr().err
-    assert list_packets(demo) == []
+    assert list_packets(demo, owner=OWNER) == []
 
 
 def test_an_empty_database_says_so(

@@ -13,6 +13,7 @@ from dashboard.cli import run
 from data.db import make_engine
 from data.environment import load_environment
 from data.repository import count_sessions, load_sessions
+from tests.factories import OWNER
 
 
 def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,12 +64,12 @@ def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
     assert run.os.environ["TIGHTROPE_DATABASE_URL"].endswith(str(demo_path))
     assert not real.exists()
     demo = make_engine(f"sqlite:///{demo_path}")
-    seeded = count_sessions(demo)
+    seeded = count_sessions(demo, owner=OWNER)
     # About six months at about 25 sessions a week.
     assert 450 <= seeded <= 800
     # Running it again adds nothing: the demo is seeded once.
     assert cli.main(["demo", "--database", str(demo_path), "--seed-only"]) == 0
-    assert count_sessions(demo) == seeded
+    assert count_sessions(demo, owner=OWNER) == seeded
 
 
 def test_demo_is_deterministic(tmp_path: Path) -> None:
@@ -78,7 +79,7 @@ def test_demo_is_deterministic(tmp_path: Path) -> None:
         assert (
             cli.main(["demo", "--database", str(path), "--today", "2026-11-20", "--seed-only"]) == 0
         )
-        frame = load_sessions(make_engine(f"sqlite:///{path}"))
+        frame = load_sessions(make_engine(f"sqlite:///{path}"), owner=OWNER)
         frames.append(frame.drop(columns=["id"]))
     assert frames[0].equals(frames[1])
 
@@ -86,7 +87,7 @@ def test_demo_is_deterministic(tmp_path: Path) -> None:
 def test_demo_history_has_the_planted_client_and_many_clients(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
     cli.main(["demo", "--database", str(path), "--today", "2026-11-20", "--seed-only"])
-    frame = load_sessions(make_engine(f"sqlite:///{path}"))
+    frame = load_sessions(make_engine(f"sqlite:///{path}"), owner=OWNER)
     assert frame["client_code"].nunique() >= 20
     assert "C-42" in set(frame["client_code"])
     difficult = frame[frame["client_code"] == "C-42"]["dread"].mean()
@@ -104,6 +105,6 @@ def test_unknown_command_exits_with_usage() -> None:
 def test_demo_without_a_date_holds_no_future_session(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
     assert cli.main(["demo", "--database", str(path), "--seed-only"]) == 0
-    frame = load_sessions(make_engine(f"sqlite:///{path}"))
+    frame = load_sessions(make_engine(f"sqlite:///{path}"), owner=OWNER)
     assert len(frame) > 400
     assert frame["started_at"].max() <= pd.Timestamp.now(tz="UTC")

@@ -14,6 +14,7 @@ from core.schema import SIGNS
 from dashboard.cli import main
 from data.demo import demo_sessions
 from data.repository import insert_frame, load_sessions
+from tests.factories import OWNER
 
 TODAY = date(2026, 11, 26)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -28,10 +29,10 @@ def status(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_patterns_are_every_comparison_with_the_issues_fields(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    insert_frame(engine, frame=demo_sessions(TODAY, BERLIN))
+    insert_frame(engine, owner=OWNER, frame=demo_sessions(TODAY, BERLIN))
     patterns = json.loads(status(capsys, "--json"))["patterns"]
     expected = find_patterns(
-        load_sessions(engine), today=TODAY, tz=BERLIN, since=default_since(TODAY)
+        load_sessions(engine, owner=OWNER), today=TODAY, tz=BERLIN, since=default_since(TODAY)
     )
     assert patterns == patterns_payload(expected.comparisons)
     assert len(patterns) > 50
@@ -55,7 +56,7 @@ def test_an_empty_database_has_no_patterns(
 def test_the_text_status_names_the_recurring_patterns(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    insert_frame(engine, frame=demo_sessions(TODAY, BERLIN))
+    insert_frame(engine, owner=OWNER, frame=demo_sessions(TODAY, BERLIN))
     text = status(capsys)
     assert "Recurring patterns:" in text
     assert "Sessions with C-42 leave your dread" in text

@@ -23,6 +23,7 @@ from data.demo import demo_sessions
 from data.environment import load_environment
 from data.packets import record_packet
 from data.repository import insert_frame
+from tests.factories import OWNER
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 26)
@@ -279,13 +280,21 @@ def test_a_period_that_ends_before_it_starts_is_refused(hostile: pd.DataFrame) -
 
 
 def test_change_compares_with_the_previous_packet(engine: Engine) -> None:
-    insert_frame(engine, frame=demo_sessions(TODAY, BERLIN))
-    first = parse(build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN))
+    insert_frame(engine, owner=OWNER, frame=demo_sessions(TODAY, BERLIN))
+    first = parse(
+        build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN, owner=OWNER)
+    )
     assert "There is no earlier packet" in first.visible
     record_packet(
-        engine, start=START - timedelta(days=28), end=START - timedelta(days=1), fmt="pdf"
+        engine,
+        owner=OWNER,
+        start=START - timedelta(days=28),
+        end=START - timedelta(days=1),
+        fmt="pdf",
     )
-    second = parse(build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN))
+    second = parse(
+        build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN, owner=OWNER)
+    )
     assert "Compared with your last packet" in second.visible
     assert "Level then" in second.visible and "Level now" in second.visible
     assert "since the last packet" in second.visible or "as the last packet" in second.visible

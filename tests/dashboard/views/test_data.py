@@ -12,7 +12,7 @@ from data.backup import automatic_backups, backup_database
 from data.csv_io import export_csv
 from data.repository import add_session, count_sessions
 from data.schema import head_revision
-from tests.factories import make_entry, sessions_frame
+from tests.factories import OWNER, make_entry, sessions_frame
 from tests.paths import APP
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note\n"
@@ -58,7 +58,7 @@ def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) ->
     at = open_page(engine)
     raw = export_csv(sessions_frame(days=30))
     upload(at, "journal.csv", raw)
-    added = count_sessions(engine)
+    added = count_sessions(engine, owner=OWNER)
     assert added > 0
     assert f"{added} entries added, 0 were already saved" in texts(at)
     assert at.metric[0].value == f"{added:,}"  # the facts above the import are current
@@ -66,7 +66,7 @@ def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) ->
     at.button(key="import_submit").click()
     at.run()
     assert f"0 entries added, {added} were already saved" in texts(at)
-    assert count_sessions(engine) == added
+    assert count_sessions(engine, owner=OWNER) == added
 
 
 def test_bad_file_lists_problems_and_saves_nothing(engine: Engine) -> None:
@@ -81,14 +81,14 @@ def test_bad_file_lists_problems_and_saves_nothing(engine: Engine) -> None:
     problems = at.dataframe[0].value
     assert problems["row"].tolist() == [3]
     assert "dread must be a whole number" in problems["reason"].iloc[0]
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 def test_non_csv_file_gets_a_plain_error(engine: Engine) -> None:
     at = open_page(engine)
     upload(at, "photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00")
     assert "not UTF-8" in texts(at) and "Nothing was imported" in texts(at)
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
 
 
 def test_a_failing_save_is_explained_without_a_traceback(
@@ -106,7 +106,7 @@ def test_a_failing_save_is_explained_without_a_traceback(
 
 
 def test_export_button_offers_a_csv_once_there_are_entries(engine: Engine) -> None:
-    add_session(engine, entry=make_entry())
+    add_session(engine, owner=OWNER, entry=make_entry())
     at = open_page(engine)
     button = at.get("download_button")[0]
     assert not button.proto.disabled
@@ -114,7 +114,7 @@ def test_export_button_offers_a_csv_once_there_are_entries(engine: Engine) -> No
 
 
 def test_backup_now_writes_a_backup(engine: Engine) -> None:
-    add_session(engine, entry=make_entry())
+    add_session(engine, owner=OWNER, entry=make_entry())
     at = open_page(engine)
     at.button(key="backup_create").click()
     at.run()
@@ -124,7 +124,7 @@ def test_backup_now_writes_a_backup(engine: Engine) -> None:
 
 
 def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
-    add_session(engine, entry=make_entry(note="private"))
+    add_session(engine, owner=OWNER, entry=make_entry(note="private"))
     at = open_page(engine)
     assert at.button(key="delete_submit").disabled
     at.text_input(key="delete_confirm").input("delete")
@@ -136,15 +136,15 @@ def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
     at.button(key="delete_submit").click()
     at.run()
     assert not at.exception
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
     assert "Deleted 1 entries" in texts(at)
     assert at.text_input(key="delete_confirm").value == ""
 
 
 def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
-    add_session(engine, entry=make_entry(client_code="C-1"))
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-1"))
     saved = backup_database(engine, tmp_path / "saved.sqlite3").read_bytes()
-    add_session(engine, entry=make_entry(client_code="C-2"))
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-2"))
     at = open_page(engine)
     at.file_uploader(key="restore_file").set_value(("saved.sqlite3", saved, "application/x"))
     at.run()
@@ -156,11 +156,11 @@ def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
     assert not at.exception
     assert "Restored 1 entries from saved.sqlite3" in texts(at)
     assert "Your previous data is saved at" in texts(at)
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1
 
 
 def test_restore_of_a_wrong_file_is_refused(engine: Engine) -> None:
-    add_session(engine, entry=make_entry())
+    add_session(engine, owner=OWNER, entry=make_entry())
     at = open_page(engine)
     at.file_uploader(key="restore_file").set_value(("notes.db", b"hello", "application/x"))
     at.checkbox(key="restore_confirm").check()
@@ -168,4 +168,4 @@ def test_restore_of_a_wrong_file_is_refused(engine: Engine) -> None:
     at.button(key="restore_submit").click()
     at.run()
     assert "not a Tightrope backup" in texts(at)
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1

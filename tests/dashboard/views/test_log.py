@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
 from data.repository import add_session, count_sessions, load_sessions
-from tests.factories import make_entry
+from tests.factories import OWNER, make_entry
 from tests.paths import APP
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -96,7 +96,7 @@ def test_save_stores_one_row_and_says_what_was_saved(app: AppTest, engine: Engin
     app.checkbox(key="new_grounding").check()
     app.text_area(key="new_note").input("hard one")
     submit(app)
-    rows = load_sessions(engine)
+    rows = load_sessions(engine, owner=OWNER)
     assert len(rows) == 1
     row = rows.iloc[0]
     assert (row["client_code"], row["dread"], row["detachment"], row["fatigue"]) == (
@@ -124,7 +124,7 @@ def test_default_entry_takes_the_time_of_saving(app: AppTest, engine: Engine) ->
     fill_now(app)
     submit(app)
     after = datetime.now(BERLIN)
-    started = load_sessions(engine).iloc[0]["started_at"].to_pydatetime()
+    started = load_sessions(engine, owner=OWNER).iloc[0]["started_at"].to_pydatetime()
     assert before <= started <= after
     assert started.second == 0 and started.microsecond == 0
     assert "Saved `C-07`" in app.success[0].value
@@ -145,14 +145,14 @@ def test_backfill_keeps_its_day_for_the_next_entry(app: AppTest, engine: Engine)
     app.time_input(key="new_time").set_value(time(10, 0))
     fill_now(app, code="C-02")
     submit(app)
-    starts = load_sessions(engine)["started_at"].dt.tz_convert(BERLIN)
+    starts = load_sessions(engine, owner=OWNER)["started_at"].dt.tz_convert(BERLIN)
     assert [(s.date(), s.time()) for s in starts] == [(day, time(9, 0)), (day, time(10, 0))]
 
 
 def test_missing_client_code_is_refused_and_nothing_is_stored(app: AppTest, engine: Engine) -> None:
     app.slider(key="new_dread").set_value(7)
     submit(app)
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
     assert "client code" in app.error[0].value
     assert app.slider(key="new_dread").value == 7  # the user's input is kept
 
@@ -161,7 +161,7 @@ def test_future_start_is_refused(app: AppTest, engine: Engine) -> None:
     fill(app)
     app.date_input(key="new_date").set_value(date.today() + timedelta(days=2))
     submit(app)
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
     assert "future" in app.error[0].value
 
 
@@ -169,7 +169,7 @@ def test_too_long_note_is_refused(app: AppTest, engine: Engine) -> None:
     fill(app)
     app.session_state["new_note"] = "x" * 5000
     submit(app)
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
     assert "too long" in app.error[0].value
 
 
@@ -179,7 +179,7 @@ def test_double_submit_stores_one_row(app: AppTest, engine: Engine) -> None:
     # A second click carries the same form values as the first (the browser had not redrawn yet).
     fill(app)
     submit(app)
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1
     assert "Already saved" in app.info[0].value
 
 
@@ -195,26 +195,26 @@ def test_double_click_across_a_minute_boundary_stores_one_row(app: AppTest, engi
         )
     fill_now(app)
     submit(app)
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1
     assert "Already saved" in app.info[0].value
     # A different entry is not a double click.
     fill_now(app, code="C-08")
     submit(app)
-    assert count_sessions(engine) == 2
+    assert count_sessions(engine, owner=OWNER) == 2
 
 
 def test_name_like_code_needs_an_explicit_confirm(app: AppTest, engine: Engine) -> None:
     fill(app, code="Anna Schmidt")
     submit(app)
-    assert count_sessions(engine) == 0
+    assert count_sessions(engine, owner=OWNER) == 0
     assert "pseudonym" in app.warning[0].value
     app.checkbox(key="new_keep_code").check()
     submit(app)
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1
 
 
 def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
-    entry_id = add_session(engine, entry=make_entry(dread=2, client_code="C-11"))
+    entry_id = add_session(engine, owner=OWNER, entry=make_entry(dread=2, client_code="C-11"))
     app.run()
     pick(app, entry_id)
     app.button(key="row_edit").click()
@@ -224,7 +224,7 @@ def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
     app.button(key="edit_submit").click()
     app.run()
     assert not app.exception
-    row = load_sessions(engine).iloc[0]
+    row = load_sessions(engine, owner=OWNER).iloc[0]
     assert (row["dread"], row["client_code"]) == (8, "C-11")
     assert "Updated `C-11`" in app.success[0].value
 
@@ -232,50 +232,64 @@ def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
 def test_delete_asks_first_and_removes_the_picked_entry(app: AppTest, engine: Engine) -> None:
     now = datetime.now(BERLIN)
     keep = add_session(
-        engine, entry=make_entry(client_code="C-01", started_at=now - timedelta(hours=3))
+        engine,
+        owner=OWNER,
+        entry=make_entry(client_code="C-01", started_at=now - timedelta(hours=3)),
     )
     doomed = add_session(
-        engine, entry=make_entry(client_code="C-02", started_at=now - timedelta(hours=5))
+        engine,
+        owner=OWNER,
+        entry=make_entry(client_code="C-02", started_at=now - timedelta(hours=5)),
     )
     app.run()
     pick(app, doomed)
     app.button(key="row_delete").click()
     app.run()
-    assert count_sessions(engine) == 2
+    assert count_sessions(engine, owner=OWNER) == 2
     assert "cannot be undone" in app.warning[0].value
     assert "C-02" in app.warning[0].value  # it names the entry that would go
     app.button(key="delete_yes").click()
     app.run()
     assert not app.exception
-    assert load_sessions(engine)["id"].tolist() == [keep]
+    assert load_sessions(engine, owner=OWNER)["id"].tolist() == [keep]
     assert "deleted" in app.success[0].value
     # The picker falls back to an entry that still exists.
     assert app.selectbox(key="row_pick").value == keep
 
 
 def test_delete_can_be_cancelled(app: AppTest, engine: Engine) -> None:
-    entry_id = add_session(engine, entry=make_entry())
+    entry_id = add_session(engine, owner=OWNER, entry=make_entry())
     app.run()
     pick(app, entry_id)
     app.button(key="row_delete").click()
     app.run()
     app.button(key="delete_no").click()
     app.run()
-    assert count_sessions(engine) == 1
+    assert count_sessions(engine, owner=OWNER) == 1
     assert not app.warning
 
 
 def test_recent_codes_are_offered(app: AppTest, engine: Engine) -> None:
     now = datetime.now(BERLIN)
-    add_session(engine, entry=make_entry(client_code="C-01", started_at=now - timedelta(hours=3)))
-    add_session(engine, entry=make_entry(client_code="C-02", started_at=now - timedelta(hours=2)))
+    add_session(
+        engine,
+        owner=OWNER,
+        entry=make_entry(client_code="C-01", started_at=now - timedelta(hours=3)),
+    )
+    add_session(
+        engine,
+        owner=OWNER,
+        entry=make_entry(client_code="C-02", started_at=now - timedelta(hours=2)),
+    )
     app.run()
     assert app.selectbox(key="new_client").options[:2] == ["C-02", "C-01"]
 
 
 def test_a_hostile_code_is_listed_as_literal_text(app: AppTest, engine: Engine) -> None:
     # Markdown would fetch an image from another host; a code span shows the text as typed.
-    add_session(engine, entry=make_entry(client_code="![x](http://evil.example/x.png)"))
+    add_session(
+        engine, owner=OWNER, entry=make_entry(client_code="![x](http://evil.example/x.png)")
+    )
     app.run()
     listing = next(md.value for md in app.markdown if "evil.example" in md.value)
     assert "`![x](http://evil.example/x.png)`" in listing

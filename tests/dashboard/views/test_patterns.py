@@ -13,6 +13,7 @@ from core.synthetic import History, make_sessions
 from data.environment import local_timezone
 from data.repository import insert_frame
 from tests.dashboard.views.pages import local_today, open_page
+from tests.factories import OWNER
 
 
 def text_of(at: AppTest) -> str:
@@ -53,7 +54,7 @@ def test_empty_database_shows_a_friendly_state(engine: Engine) -> None:
 
 
 def test_thin_data_says_patterns_need_about_four_weeks(engine: Engine) -> None:
-    insert_frame(engine, frame=_entries(10))
+    insert_frame(engine, owner=OWNER, frame=_entries(10))
     at = open_page("patterns")
     assert "Patterns need about 4 weeks of entries" in text_of(at)
     assert not at.get("plotly_chart")
@@ -89,7 +90,7 @@ def test_user_strings_are_shown_as_text_never_as_markup(engine: Engine) -> None:
     code = "![x](http://example.org/x.png)"
     frame = pd.concat([_entries(60, "C-01", 3), _entries(60, code, 9).iloc[::7]], ignore_index=True)
     frame.loc[frame["client_code"] == code, "started_at"] += pd.Timedelta(hours=2)
-    insert_frame(engine, frame=as_sessions(frame))
+    insert_frame(engine, owner=OWNER, frame=as_sessions(frame))
     at = open_page("patterns")
     findings = [m.value for m in at.markdown if "leave your dread" in m.value]
     assert findings, text_of(at)
@@ -108,7 +109,7 @@ def test_nothing_recurring_says_so_calmly_without_the_guide_box(engine: Engine) 
         session_sd=0.3,
         tz=local_timezone().key,
     )
-    insert_frame(engine, frame=make_sessions(history))
+    insert_frame(engine, owner=OWNER, frame=make_sessions(history))
     at = open_page("patterns")
     text = text_of(at)
     assert "Nothing stands out" in text

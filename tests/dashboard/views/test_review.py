@@ -17,7 +17,7 @@ from dashboard.figures.signs import most_pressing
 from data.environment import local_timezone
 from data.repository import add_session, load_sessions
 from tests.dashboard.views.pages import local_today, open_page
-from tests.factories import make_entry, texts_by_class
+from tests.factories import OWNER, make_entry, texts_by_class
 
 
 def test_an_empty_database_shows_a_friendly_first_run_state(engine: Engine) -> None:
@@ -30,7 +30,9 @@ def test_an_empty_database_shows_a_friendly_first_run_state(engine: Engine) -> N
 def test_a_few_days_show_the_thin_data_note(engine: Engine) -> None:
     now = datetime.now(local_timezone()).replace(hour=9, minute=0, second=0, microsecond=0)
     for back in (1, 2):
-        add_session(engine, entry=make_entry(started_at=now - timedelta(days=back), fatigue=7))
+        add_session(
+            engine, owner=OWNER, entry=make_entry(started_at=now - timedelta(days=back), fatigue=7)
+        )
     at = open_page("review")
     assert any("You have logged 2 days so far" in info.value for info in at.info)
     assert summary(at).count('<li class="tr-tile">') == 3
@@ -45,13 +47,15 @@ def summary(at: AppTest) -> str:
 
 def assessment_weeks(engine: Engine) -> dict[str, int]:
     """The fatigue row of the assessment's week table: logged days this week and the four before."""
-    weeks = assess(load_sessions(engine), today=local_today(), tz=local_timezone()).weeks
+    weeks = assess(
+        load_sessions(engine, owner=OWNER), today=local_today(), tz=local_timezone()
+    ).weeks
     return {k: int(weeks[k].loc["fatigue"]) for k in ("days_this_week", "days_previous_four")}
 
 
 def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: Engine) -> None:
     at = open_page("review")
-    assessment = assess(load_sessions(demo), today=local_today(), tz=local_timezone())
+    assessment = assess(load_sessions(demo, owner=OWNER), today=local_today(), tz=local_timezone())
     html = summary(at)
     # The planted fatigue episode is chronic; the overall status says so, kindly, once, and the
     # guide's actions are in the same block.
@@ -124,7 +128,7 @@ def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) ->
 def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
     demo: Engine,
 ) -> None:
-    assessment = assess(load_sessions(demo), today=local_today(), tz=local_timezone())
+    assessment = assess(load_sessions(demo, owner=OWNER), today=local_today(), tz=local_timezone())
     assert most_pressing(assessment) == "fatigue"
     calm = {s: replace(v, level=Level.NONE) for s, v in assessment.signs.items()}
     calm["dread"] = replace(calm["dread"], rolling_28d=9.5)

@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 from core.settings import Thresholds, setting_fields
 from data.settings_store import load_thresholds, save_thresholds
 from tests.dashboard.views.pages import open_page
+from tests.factories import OWNER
 
 
 def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
@@ -19,7 +20,7 @@ def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
 
 
 def test_the_stored_values_are_shown(engine: Engine) -> None:
-    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, owner=OWNER, thresholds=Thresholds(absolute_threshold=7.0))
     at = open_page("settings")
     assert at.number_input(key="setting_absolute_threshold").value == 7.0
 
@@ -32,7 +33,9 @@ def test_saving_stores_the_thresholds(engine: Engine) -> None:
     at.run()
     assert not at.exception
     assert any("Settings saved" in s.value for s in at.success)
-    assert load_thresholds(engine) == Thresholds(absolute_threshold=7.5, watch_window_days=10)
+    assert load_thresholds(engine, owner=OWNER) == Thresholds(
+        absolute_threshold=7.5, watch_window_days=10
+    )
 
 
 def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engine) -> None:
@@ -44,14 +47,14 @@ def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engin
         "The chronic window must be longer than the watch window (28 days is not more than 30). "
         "Nothing was saved."
     ]
-    assert load_thresholds(engine) == Thresholds()
+    assert load_thresholds(engine, owner=OWNER) == Thresholds()
 
 
 def test_reset_goes_back_to_the_defaults(engine: Engine) -> None:
-    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, owner=OWNER, thresholds=Thresholds(absolute_threshold=7.0))
     at = open_page("settings")
     at.button(key="settings_reset").click()
     at.run()
-    assert load_thresholds(engine) == Thresholds()
+    assert load_thresholds(engine, owner=OWNER) == Thresholds()
     assert at.number_input(key="setting_absolute_threshold").value == 6.0
     assert any("back to its default" in s.value for s in at.success)

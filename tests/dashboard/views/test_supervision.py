@@ -19,7 +19,7 @@ from data.packets import list_packets, record_packet
 from data.repository import add_session, load_sessions
 from data.settings_store import save_thresholds
 from tests.dashboard.views.pages import local_today, open_page
-from tests.factories import make_entry
+from tests.factories import OWNER, make_entry
 
 
 def prepare(at: AppTest) -> AppTest:
@@ -78,7 +78,13 @@ def test_html_download_is_a_file_not_a_deferred_callable(demo: Engine) -> None:
 
 def test_default_period_starts_after_the_last_packet(demo: Engine) -> None:
     today = local_today()
-    record_packet(demo, start=today - timedelta(days=30), end=today - timedelta(days=10), fmt="pdf")
+    record_packet(
+        demo,
+        owner=OWNER,
+        start=today - timedelta(days=30),
+        end=today - timedelta(days=10),
+        fmt="pdf",
+    )
     at = open_page("supervision")
     assert at.date_input(key="sup_period").value == (today - timedelta(days=9), today)
     assert any("Since your last packet" in c.value for c in at.caption)
@@ -130,11 +136,11 @@ def test_without_chromium_the_html_is_offered_instead(
 
 
 def test_a_single_entry_is_enough_for_a_packet(engine: Engine) -> None:
-    add_session(engine, entry=make_entry(client_code="C-07"))
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-07"))
     at = open_page("supervision")
     frames = _iframes(at)
     assert len(frames) == 1 and "Client A" in frames[0]
-    assert list_packets(engine) == []
+    assert list_packets(engine, owner=OWNER) == []
 
 
 def test_the_packet_is_built_only_on_request_then_follows_the_choices(demo: Engine) -> None:
@@ -159,11 +165,13 @@ def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine)
     (before,) = _iframes(at)
     assert "threshold 6" in before
     lower = Thresholds(absolute_threshold=4.8)
-    save_thresholds(demo, thresholds=lower)  # what the Settings page's Save does
+    save_thresholds(demo, owner=OWNER, thresholds=lower)  # what the Settings page's Save does
     at.run()
     assert not at.exception, at.exception
     (after,) = _iframes(at)
     assert "threshold 4.8" in after and "threshold 6" not in after
-    levels = assess(load_sessions(demo), today=local_today(), tz=local_timezone(), thresholds=lower)
+    levels = assess(
+        load_sessions(demo, owner=OWNER), today=local_today(), tz=local_timezone(), thresholds=lower
+    )
     assert escape(levels.overall.explanation) in after
     assert after != before
