@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Engine, Table, insert, select, text
 
 from data.models import Account, utcnow
 
@@ -16,7 +16,18 @@ ACCOUNT: Table = Account.__table__  # type: ignore[attr-defined]  # set by SQLMo
 def account_for(
     engine: Engine, *, issuer: str, subject: str, display_name: str, email: str | None = None
 ) -> int:
-    """The id of the account of (`issuer`, `subject`), created at its first sign-in."""
+    """The id of the account of (`issuer`, `subject`), created at its first sign-in.
+
+    On PostgreSQL the dashboard's role may read its own account row only, so this goes through
+    tightrope_account_for (migration 0005), which runs with the table owner's rights.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            found = connection.execute(
+                text("SELECT tightrope_account_for(:issuer, :subject, :name, :email)"),
+                {"issuer": issuer, "subject": subject, "name": display_name, "email": email},
+            ).scalar_one()
+        return int(found)
     with engine.begin() as connection:
         query = select(ACCOUNT.c.id).where(
             ACCOUNT.c.oidc_issuer == issuer, ACCOUNT.c.oidc_subject == subject

@@ -12,6 +12,7 @@ import tzlocal
 
 APP_NAME = "tightrope"
 DATABASE_URL_VARIABLE = "TIGHTROPE_DATABASE_URL"
+MIGRATION_URL_VARIABLE = "TIGHTROPE_MIGRATION_DATABASE_URL"
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,9 @@ class Environment:
 
     database_url: str
     data_dir: Path
+    migration_url: str | None = None
+    """On a server, the role that owns the tables and migrates them (TIGHTROPE_DATABASE_URL's
+    role then owns nothing, so row-level security applies to it); None: the same URL."""
 
     @property
     def database_path(self) -> Path | None:
@@ -61,12 +65,14 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def load_environment() -> Environment:
-    """Read TIGHTROPE_DATABASE_URL, falling back to tightrope.sqlite3 in the user-data directory."""
+    """Read TIGHTROPE_DATABASE_URL (tightrope.sqlite3 in the user-data directory when unset) and
+    TIGHTROPE_MIGRATION_DATABASE_URL."""
     data_dir = default_data_dir()
     url = os.environ.get(DATABASE_URL_VARIABLE, "").strip()
     if not url:
         url = sqlite_url(data_dir / "tightrope.sqlite3")
-    return Environment(database_url=url, data_dir=data_dir)
+    migration = os.environ.get(MIGRATION_URL_VARIABLE, "").strip() or None
+    return Environment(database_url=url, data_dir=data_dir, migration_url=migration)
 
 
 def local_timezone() -> ZoneInfo:

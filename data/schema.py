@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Final
 from sqlalchemy import Connection, Engine, inspect, text
 
 from data.backup import backup_database
-from data.db import BUSY_TIMEOUT_MS, database_file
+from data.db import BUSY_TIMEOUT_MS, database_file, make_engine
+from data.environment import load_environment
 from data.revision import HEAD_REVISION, VERSION_TABLE
 
 if TYPE_CHECKING:
@@ -125,12 +126,54 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         _migrate(connection, revision)
 
 
-def ensure_schema(engine: Engine, *, backup_dir: Path | None = None) -> Path | None:
+def ensure_schema(
+    engine: Engine, *, backup_dir: Path | None = None, migration_url: str | None = None
+) -> Path | None:
     """Bring the database to the newest schema; back it up first when it already holds entries.
 
     Safe when several processes start on the same database at once: one migrates, the others
     wait and then find it up to date. Returns the path of the pre-migration backup, if taken.
+
+    On PostgreSQL with a migration URL (`migration_url`, else TIGHTROPE_MIGRATION_DATABASE_URL
+    when it names the same database), the migration runs as that URL's role, the tables' owner,
+    and `engine`'s role, which owns nothing, gets the rights the dashboard needs (grant_access).
     """
+    owner_url = _migration_url(engine, migration_url)
+    if owner_url is None:
+        backup = _ensure(engine, backup_dir)
+    else:
+        owner = make_engine(owner_url)
+        try:
+            backup = _ensure(owner, backup_dir)
+            if engine.url.username and engine.url.username != owner.url.username:
+                grant_access(owner, role=engine.url.username)
+        finally:
+            owner.dispose()
+    if engine.dialect.name == "postgresql" and (problem := isolation_problem(engine)):
+        log.warning("%s", problem)
+    return backup
+
+
+def _migration_url(engine: Engine, given: str | None) -> str | None:
+    if engine.dialect.name != "postgresql":
+        return None
+    from sqlalchemy.engine import make_url
+
+    url = given or load_environment().migration_url
+    if url is None:
+        return None
+    target = make_url(url)
+    same = (target.host, target.port, target.database) == (
+        engine.url.host,
+        engine.url.port,
+        engine.url.database,
+    )
+    if given is None and not same:
+        return None  # the configured migration URL belongs to another database
+    return url
+
+
+def _ensure(engine: Engine, backup_dir: Path | None) -> Path | None:
     if current_revision(engine) == head_revision():
         return None  # the usual start: no lock, no alembic
     with migration_lock(engine) as connection:
@@ -149,6 +192,65 @@ def ensure_schema(engine: Engine, *, backup_dir: Path | None = None) -> Path | N
             log.info("migrating from revision %s; the server's own backups cover this", current)
         _migrate(connection, "head")
     return backup
+
+
+# What the dashboard's role may do on PostgreSQL; row-level security narrows it to one account.
+_APP_TABLES: Final = (
+    "session_entry",
+    "session_scenario",
+    "scenario",
+    "setting",
+    "packet",
+    "data_revision",
+)
+
+
+def grant_access(owner: Engine, *, role: str) -> None:
+    """Give `role` (the dashboard's, owning nothing) what it needs on `owner`'s database.
+
+    Reading and writing the owned tables (row-level security then limits it to one account),
+    reading its own account and the schema version, and finding or creating an account at
+    sign-in through tightrope_account_for. Nothing else: no DDL, no other account's row.
+    """
+    with owner.begin() as connection:
+        quote = connection.dialect.identifier_preparer.quote
+        who = quote(role)
+        schema = quote(str(connection.execute(text("SELECT current_schema()")).scalar_one()))
+        tables = ", ".join(quote(t) for t in _APP_TABLES)
+        for statement in (
+            f"GRANT USAGE ON SCHEMA {schema} TO {who}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}",
+            f"GRANT SELECT ON account, {VERSION_TABLE} TO {who}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
+            f"GRANT EXECUTE ON FUNCTION tightrope_account_for(text, text, text, text) TO {who}",
+        ):
+            connection.exec_driver_sql(statement)
+    log.info("granted the dashboard's database role its rights")
+
+
+def isolation_problem(engine: Engine) -> str | None:
+    """Why row-level security would not hold for `engine`'s role on PostgreSQL, or None."""
+    query = text(
+        "SELECT r.rolsuper OR r.rolbypassrls, "
+        "EXISTS (SELECT 1 FROM pg_tables t WHERE t.tablename = 'session_entry' "
+        "AND t.schemaname = current_schema() AND t.tableowner = current_user) "
+        "FROM pg_roles r WHERE r.rolname = current_user"
+    )
+    with engine.connect() as connection:
+        bypasses, owns = connection.execute(query).one()
+    if bypasses:
+        return (
+            "The dashboard connects as a database superuser (or a role that bypasses row-level "
+            "security): one account's rows are not kept from another's. Connect as a role that "
+            "owns nothing (README, Running Tightrope for a practice)."
+        )
+    if owns:
+        return (
+            "The dashboard connects as the role that owns the tables, and row-level security "
+            "does not bind a table's owner. Set TIGHTROPE_MIGRATION_DATABASE_URL to the owner "
+            "and TIGHTROPE_DATABASE_URL to a role that owns nothing."
+        )
+    return None
 
 
 def known_revisions() -> dict[str, int]:

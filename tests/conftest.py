@@ -18,7 +18,7 @@ from data.db import make_engine
 from data.environment import DATABASE_URL_VARIABLE, sqlite_url
 from data.schema import ensure_schema
 from tests.databases import HEAD_TEMPLATE, Databases
-from tests.pg import PostgresServer, PostgresUnavailable, start_server
+from tests.pg import APP_ROLE, OWNER_ROLE, PostgresServer, PostgresUnavailable, start_server
 
 
 @pytest.fixture(autouse=True)
@@ -41,9 +41,10 @@ def postgres() -> Iterator[PostgresServer]:
         pytest.skip(str(error))
     try:
         server.create_database(name=HEAD_TEMPLATE)
-        engine = make_engine(server.url(HEAD_TEMPLATE))
-        ensure_schema(engine)
-        engine.dispose()  # a template must have no connections when it is copied
+        # Migrated by the owner; the app's role gets its rights (copies of the template keep them).
+        app = make_engine(server.url(HEAD_TEMPLATE, APP_ROLE))
+        ensure_schema(app, migration_url=server.url(HEAD_TEMPLATE, OWNER_ROLE))
+        app.dispose()  # a template must have no connections when it is copied
         yield server
     finally:
         server.stop()

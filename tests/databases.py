@@ -10,7 +10,7 @@ import pytest
 from data.db import make_engine
 from data.environment import sqlite_url
 from data.schema import ensure_schema
-from tests.pg import PostgresServer
+from tests.pg import APP_ROLE, OWNER_ROLE, PostgresServer
 
 HEAD_TEMPLATE: Final = "tightrope_head"
 """A PostgreSQL database migrated to the newest schema once; test databases are copies of it."""
@@ -31,11 +31,13 @@ class Databases:
         server: PostgresServer = self._request.getfixturevalue("postgres")
         return server
 
-    def url(self, name: str = "test", *, migrated: bool = False) -> str:
+    def url(self, name: str = "test", *, migrated: bool = False, role: str | None = None) -> str:
         """The URL of a new database (`name` is the SQLite file's stem); at the head if `migrated`.
 
-        A migrated PostgreSQL database is a copy of the session's template (milliseconds);
-        a migrated SQLite file is migrated here.
+        A migrated PostgreSQL database is a copy of the session's template (milliseconds),
+        reached as the dashboard's role, which owns nothing (row-level security applies); an
+        empty one as the owner, who migrates it. `role` chooses otherwise. A migrated SQLite
+        file is migrated here.
         """
         if self.backend == "sqlite":
             url = sqlite_url(self.folder / f"{name}.sqlite3")
@@ -46,7 +48,13 @@ class Databases:
             return url
         database = self.server.create_database(template=HEAD_TEMPLATE if migrated else "template0")
         self._created.append(database)
-        return self.server.url(database)
+        return self.server.url(database, role or (APP_ROLE if migrated else OWNER_ROLE))
+
+    def owner_url(self, url: str) -> str:
+        """`url` as the role that owns the tables (PostgreSQL); a SQLite URL as it is."""
+        if self.backend == "sqlite":
+            return url
+        return url.replace(f"//{APP_ROLE}@", f"//{OWNER_ROLE}@")
 
     def drop_all(self) -> None:
         """Drop the PostgreSQL databases this test made (a SQLite file goes with tmp_path)."""

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
 from core.schema import BUILTIN_SCENARIOS
-from data.db import make_engine
+from data.db import make_engine, owner_connection
 from data.schema import current_revision, ensure_schema, head_revision, upgrade
 from tests.databases import Databases
 
@@ -58,12 +58,12 @@ def test_builtin_scenarios_are_seeded(engine: Engine) -> None:
 
 def test_data_revision_changes_even_when_raw_sql_writes(engine: Engine) -> None:
     def token() -> str:
-        with engine.connect() as connection:
+        with owner_connection(engine, owner=1) as connection:
             query = text("SELECT token FROM data_revision WHERE owner_id = 1")
             return str(connection.execute(query).scalar())
 
     seen = [token()]
-    with engine.begin() as connection:
+    with owner_connection(engine, owner=1) as connection:
         connection.execute(
             text(
                 "INSERT INTO session_entry (owner_id, started_at, client_code, dread, detachment, "
@@ -72,7 +72,7 @@ def test_data_revision_changes_even_when_raw_sql_writes(engine: Engine) -> None:
             )
         )
     seen.append(token())
-    with engine.begin() as connection:
+    with owner_connection(engine, owner=1) as connection:
         connection.execute(text("DELETE FROM session_entry"))
     seen.append(token())
     assert len(set(seen)) == 3
@@ -89,9 +89,13 @@ def test_current_revision_reads_what_alembic_reads(databases: Databases) -> None
     engine.dispose()
 
 
-def test_current_revision_of_an_empty_version_table_is_none(engine: Engine) -> None:
-    with engine.begin() as connection:
+def test_current_revision_of_an_empty_version_table_is_none(
+    engine: Engine, databases: Databases, db_url: str
+) -> None:
+    owner = make_engine(databases.owner_url(db_url))  # the dashboard's role may only read it
+    with owner.begin() as connection:
         connection.execute(text("DELETE FROM alembic_version"))
+    owner.dispose()
     assert current_revision(engine) is None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 
 from core.schema import BUILTIN_SCENARIOS
 from data.backup import automatic_backups, timestamped_backup
+from data.db import owner_connection
 from data.maintenance import CONFIRM_PHRASE, SERVER_NOTE, confirmation_matches, delete_all_data
 from data.repository import add_session, count_sessions, insert_frame, scenario_names
 from tests.factories import OWNER, make_entry, sessions_frame
@@ -100,7 +101,7 @@ def test_delete_all_on_a_server_removes_every_row_and_says_who_keeps_backups(
 ) -> None:
     insert_frame(engine, owner=OWNER, frame=sessions_frame(days=20))
     add_session(engine, owner=OWNER, entry=make_entry(note=SECRET, scenarios=["my own tag"]))
-    with engine.begin() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         connection.execute(
             text(
                 "INSERT INTO setting (owner_id, key, value, updated_at) VALUES (1, 'k', '1', now())"
@@ -113,6 +114,6 @@ def test_delete_all_on_a_server_removes_every_row_and_says_who_keeps_backups(
     assert result.note == SERVER_NOTE and "backups" in result.note
     assert count_sessions(engine, owner=OWNER) == 0
     assert sorted(scenario_names(engine, owner=OWNER)) == sorted(BUILTIN_SCENARIOS)
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         for table in ("setting", "packet", "session_scenario"):
             assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0

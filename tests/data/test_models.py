@@ -9,8 +9,9 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
+from data.db import owner_connection
 from data.models import normalise_tag
-from tests.factories import make_entry
+from tests.factories import OWNER, make_entry
 
 
 @pytest.mark.parametrize(
@@ -64,22 +65,22 @@ def test_tags_normalise_to_one_name(name: str) -> None:
 @pytest.mark.parametrize(
     "statement",
     [
-        "INSERT INTO session_entry (started_at, client_code, dread, detachment, fatigue, "
-        "created_at, updated_at) VALUES ('2026-01-05 09:00:00', 'C-1', 11, 0, 0, "
+        "INSERT INTO session_entry (owner_id, started_at, client_code, dread, detachment, "
+        "fatigue, created_at, updated_at) VALUES (1, '2026-01-05 09:00:00', 'C-1', 11, 0, 0, "
         "'2026-01-05', '2026-01-05')",
-        "INSERT INTO session_entry (started_at, client_code, dread, detachment, fatigue, "
-        "created_at, updated_at) VALUES ('2026-01-05 09:00:00', 'C-1', 0, -1, 0, "
+        "INSERT INTO session_entry (owner_id, started_at, client_code, dread, detachment, "
+        "fatigue, created_at, updated_at) VALUES (1, '2026-01-05 09:00:00', 'C-1', 0, -1, 0, "
         "'2026-01-05', '2026-01-05')",
-        "INSERT INTO session_entry (started_at, client_code, dread, detachment, fatigue, "
-        "created_at, updated_at) VALUES ('2026-01-05 09:00:00', '', 0, 0, 0, "
+        "INSERT INTO session_entry (owner_id, started_at, client_code, dread, detachment, "
+        "fatigue, created_at, updated_at) VALUES (1, '2026-01-05 09:00:00', '', 0, 0, 0, "
         "'2026-01-05', '2026-01-05')",
-        "INSERT INTO session_scenario (session_id, scenario_id) VALUES (999, 1)",
+        "INSERT INTO session_scenario (owner_id, session_id, scenario_id) VALUES (1, 999, 1)",
     ],
 )
 def test_database_constraints_refuse_bad_rows(engine: Engine, statement: str) -> None:
-    with pytest.raises(IntegrityError), engine.begin() as connection:
+    with pytest.raises(IntegrityError), owner_connection(engine, owner=OWNER) as connection:
         connection.execute(text(statement))
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         assert connection.execute(text("SELECT count(*) FROM session_entry")).scalar() == 0
 
 

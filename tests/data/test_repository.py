@@ -11,6 +11,7 @@ from sqlalchemy import Engine, text
 
 from core.schema import SESSION_DTYPES
 from data import repository
+from data.db import owner_connection
 from data.models import SessionUpdate
 from data.repository import (
     DuplicateEntryError,
@@ -65,7 +66,7 @@ def test_tags_are_stored_normalised_and_user_tags_are_remembered(engine: Engine)
     assert scenario_names(engine, owner=OWNER)[:5] == sorted(
         scenario_names(engine, owner=OWNER)[:5]
     )  # built-ins first
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         links = connection.execute(text("SELECT count(*) FROM session_scenario")).scalar()
     assert links == 2
 
@@ -121,7 +122,7 @@ def test_delete_removes_the_entry_and_its_tag_links(engine: Engine) -> None:
     entry_id = add_session(engine, owner=OWNER, entry=make_entry(scenarios=["crisis situation"]))
     assert delete_session(engine, owner=OWNER, entry_id=entry_id)
     assert not delete_session(engine, owner=OWNER, entry_id=entry_id)
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         assert connection.execute(text("SELECT count(*) FROM session_scenario")).scalar() == 0
 
 

@@ -9,14 +9,14 @@ from sqlalchemy import Engine, select
 from sqlmodel import col
 
 from core.settings import Thresholds
-from data.db import session_scope
+from data.db import owner_connection, session_scope
 from data.models import Setting
 from data.settings_store import PREFIX, load_thresholds, reset_thresholds, save_thresholds
 from tests.factories import OWNER
 
 
 def stored(engine: Engine) -> dict[str, str]:
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         return dict(connection.execute(select(col(Setting.key), col(Setting.value))).all())
 
 
