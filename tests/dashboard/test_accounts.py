@@ -1,0 +1,132 @@
+"""Two accounts behind one dashboard: B never sees, counts or exports A's journal.
+
+The dashboard learns its account in one place (dashboard.account.current_account); here B "signs
+in" by replacing that one function, right after A's results were cached. On SQLite and on
+PostgreSQL (where row-level security also stands behind every query).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+
+import dashboard.account
+from dashboard.cache import (
+    cached_assessment,
+    cached_packet,
+    cached_patterns,
+    cached_sessions,
+    current_key,
+)
+from dashboard.cli import main
+from dashboard.packet.context import PacketOptions
+from data.accounts import account_for
+from data.demo import seed_demo
+from data.environment import local_timezone
+from data.repository import count_sessions, load_sessions
+from tests.dashboard.views.pages import local_today, open_page
+from tests.factories import OWNER
+
+pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+
+A = OWNER
+A_CODE = "C-42"  # a client of the demo history
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture
+def a_journal(engine: Engine) -> Engine:
+    """A (the local account) keeps the demo history."""
+    seed_demo(engine, local_today(), local_timezone(), owner=A)
+    return engine
+
+
+def sign_in(monkeypatch: pytest.MonkeyPatch, account: int) -> None:
+    """Make `account` the dashboard's account, wherever current_account was imported."""
+    original = dashboard.account.current_account
+    for module in list(sys.modules.values()):
+        if getattr(module, "current_account", None) is original:
+            monkeypatch.setattr(module, "current_account", lambda: account)
+
+
+@pytest.fixture
+def b(a_journal: Engine) -> int:
+    """A second account with nothing of its own."""
+    return account_for(a_journal, issuer="https://id.example", subject="b", display_name="B")
+
+
+def test_each_cache_serves_b_its_own_results_after_a_s_were_cached(
+    a_journal: Engine, b: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = PacketOptions(local_today().replace(day=1), local_today())
+    key_a = current_key()
+    assert key_a.account == A and not cached_sessions(key_a).empty
+    assert cached_assessment(key_a).days.size > 0
+    assert not cached_patterns(key_a, since=None).sessions.empty
+    assert not cached_packet(key_a, options=options, previous_id=None)[0]  # A's is not empty
+
+    sign_in(monkeypatch, b)
+    key_b = current_key()
+    assert key_b.account == b and key_b != key_a
+    assert cached_sessions(key_b).empty
+    assert cached_assessment(key_b).days.empty
+    assert cached_patterns(key_b, since=None).status == "empty"
+    empty, html = cached_packet(key_b, options=options, previous_id=None)
+    assert empty and A_CODE.encode() not in html
+    # The account alone tells keys apart, even if everything else were the same.
+    assert cached_sessions(replace(key_a, account=b)).empty
+
+
+@pytest.mark.parametrize("view", ["review", "patterns", "log", "supervision", "data", "settings"])
+def test_b_s_pages_show_nothing_of_a(
+    a_journal: Engine, b: int, monkeypatch: pytest.MonkeyPatch, view: str
+) -> None:
+    seen_by_a = open_page(view)  # A's results are cached now
+    sign_in(monkeypatch, b)
+    at = open_page(view)
+    shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
+    assert A_CODE not in shown
+    if view in ("review", "data"):
+        assert shown != " ".join(
+            str(element.value) for element in seen_by_a.main if hasattr(element, "value")
+        )
+    if view == "data":
+        assert {m.label: m.value for m in at.metric}["Entries"] == "0"
+
+
+def test_b_s_status_and_export_hold_nothing_of_a(
+    a_journal: Engine,
+    b: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    assert main(["status", "--json"]) == 0
+    status_a = json.loads(capsys.readouterr().out)
+    sign_in(monkeypatch, b)
+    assert main(["status", "--json"]) == 0
+    status_b = json.loads(capsys.readouterr().out)
+    assert status_b != status_a
+    assert all(sign["baseline"] is None for sign in status_b["signs"].values())
+    assert main(["export", str(tmp_path / "b.csv")]) == 0
+    assert (tmp_path / "b.csv").read_text().count("\n") == 1  # the header only
+    # B deleting everything of theirs leaves A's journal whole.
+    before = count_sessions(a_journal, owner=A)
+    assert main(["delete-all", "--yes-delete-everything"]) == 0
+    assert count_sessions(a_journal, owner=A) == before > 0
+    assert not load_sessions(a_journal, owner=A).empty
