@@ -12,6 +12,7 @@ from benchmarks.datasets import TODAY, TZ, build_database, program_table, ten_ye
 from benchmarks.timing import Timing, interleaved
 from core.patterns import find_patterns
 from core.warnings import assess
+from data.models import LOCAL_ACCOUNT_ID
 from data.repository import load_sessions
 
 
@@ -38,12 +39,15 @@ def run_core(runs: int, *, scaling: bool = True) -> CoreResult:
     with tempfile.TemporaryDirectory(prefix="tightrope-bench-") as folder:
         engine = build_database(Path(folder) / "ten-years.sqlite3", frame)
         try:
-            loaded = load_sessions(engine)
+            loaded = load_sessions(engine, owner=LOCAL_ACCOUNT_ID)
             assert len(loaded) == len(frame), "the database must hold every generated row"
             analysis, load = interleaved(
                 [
                     ("core analysis, ten years", lambda: analyse(loaded)),
-                    ("load from SQLite, ten years", lambda: load_sessions(engine)),
+                    (
+                        "load from SQLite, ten years",
+                        lambda: load_sessions(engine, owner=LOCAL_ACCOUNT_ID),
+                    ),
                 ],
                 runs=runs,
             )

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from core.synthetic import History, make_sessions
 from data.db import make_engine
 from data.environment import sqlite_url
+from data.models import LOCAL_ACCOUNT_ID
 from data.repository import insert_frame
 from data.schema import ensure_schema
 
@@ -78,5 +79,5 @@ def build_database(path: Path, frame: pd.DataFrame) -> Engine:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     engine = make_engine(sqlite_url(path))
     ensure_schema(engine)
-    insert_frame(engine, frame=frame)
+    insert_frame(engine, owner=LOCAL_ACCOUNT_ID, frame=frame)
     return engine

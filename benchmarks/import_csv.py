@@ -18,6 +18,7 @@ from core.synthetic import History, make_sessions
 from data.csv_io import export_csv, import_csv, parse_csv
 from data.db import make_engine
 from data.environment import sqlite_url
+from data.models import LOCAL_ACCOUNT_ID
 from data.schema import ensure_schema
 
 ROWS = 12_500
@@ -44,8 +45,8 @@ def main() -> None:
             for name, run in (
                 ("export", lambda: export_csv(frame, ZoneInfo("Europe/Berlin"))),
                 ("parse", lambda: parse_csv(raw)),
-                ("import", lambda e=engine: import_csv(e, raw)),
-                ("import again", lambda e=engine: import_csv(e, raw)),
+                ("import", lambda e=engine: import_csv(e, raw, owner=LOCAL_ACCOUNT_ID)),
+                ("import again", lambda e=engine: import_csv(e, raw, owner=LOCAL_ACCOUNT_ID)),
             ):
                 start = time.perf_counter()
                 run()
