@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 import pandas as pd
 from sqlalchemy import (
@@ -37,6 +38,7 @@ from data.models import (
     SessionEntry,
     SessionScenario,
     SessionUpdate,
+    UTCDateTime,
     normalise_tag,
     utcnow,
 )
@@ -449,6 +451,9 @@ def _insert_entries(
             insert(SCENARIO), [{"name": n, "builtin": False, "owner_id": owner} for n in missing]
         )
         tag_ids = {name: tag_id for tag_id, name in connection.execute(visible)}
+    if connection.dialect.name == "postgresql":
+        _insert_by_columns(connection, owner, entries, tags, tag_ids)
+        return
     # RETURNING in parameter order gives each new row's id, so tags attach to the right entry.
     ids = connection.execute(
         insert(ENTRY).returning(ENTRY.c.id, sort_by_parameter_order=True), entries
@@ -460,3 +465,81 @@ def _insert_entries(
     ]
     if links:
         connection.execute(insert(LINK), links)
+
+
+_ENTRY_TYPES: Final = {
+    "id": "integer",
+    "owner_id": "integer",
+    "started_at": "timestamp",
+    "client_code": "varchar",
+    "dread": "integer",
+    "detachment": "integer",
+    "fatigue": "integer",
+    "reflection_reaction": "varchar",
+    "reflection_held_back": "varchar",
+    "reflection_themes": "varchar",
+    "note": "varchar",
+    "grounding_done": "boolean",
+    "created_at": "timestamp",
+    "updated_at": "timestamp",
+}
+
+
+def _unnest_insert(connection: Connection, table: str, columns: dict[str, list[object]]) -> None:
+    types = {name: _ENTRY_TYPES.get(name, "integer") for name in columns}
+    arrays = ", ".join(f"CAST(:{name} AS {types[name]}[])" for name in columns)
+    connection.execute(
+        text(f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"),
+        columns,
+    )
+
+
+def _insert_by_columns(
+    connection: Connection,
+    owner: int,
+    entries: list[dict[str, object]],
+    tags: list[list[str]],
+    tag_ids: dict[str, int],
+) -> None:
+    """PostgreSQL: one INSERT per table with a column of values per parameter (unnest).
+
+    A multi-row VALUES statement with thirteen parameters per row spends most of ten years'
+    import turning ~160,000 placeholders into PostgreSQL's (measured 2.9 of 4.4 s); arrays are
+    one parameter per column. Ids come from the table's sequence first, so tags attach to the
+    right entry without relying on the order RETURNING gives.
+    """
+    ids = list(
+        connection.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('session_entry', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": len(entries)},
+        ).scalars()
+    )
+    stamp = UTCDateTime()
+    dialect = connection.dialect
+    columns: dict[str, list[object]] = {"id": list(ids)}
+    for name in _ENTRY_TYPES:
+        if name == "id":
+            continue
+        values = [entry[name] for entry in entries]
+        if _ENTRY_TYPES[name] == "timestamp":  # what UTCDateTime does for a bound value
+            values = [stamp.process_bind_param(v, dialect) for v in values]  # type: ignore[arg-type]
+        columns[name] = values
+    _unnest_insert(connection, "session_entry", columns)
+    pairs = [
+        (entry_id, tag_ids[tag])
+        for entry_id, row in zip(ids, tags, strict=True)
+        for tag in dict.fromkeys(row)
+    ]
+    if pairs:
+        _unnest_insert(
+            connection,
+            "session_scenario",
+            {
+                "owner_id": [owner] * len(pairs),
+                "session_id": [pair[0] for pair in pairs],
+                "scenario_id": [pair[1] for pair in pairs],
+            },
+        )

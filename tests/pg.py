@@ -122,8 +122,11 @@ class PostgresServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_server() -> PostgresServer:
-    """initdb and start a server on a free loopback port; PostgresUnavailable without binaries."""
+def start_server(*, durable: bool = False) -> PostgresServer:
+    """initdb and start a server on a free loopback port; PostgresUnavailable without binaries.
+
+    `durable` keeps fsync and full-page writes on, as a real server has them (benchmarks).
+    """
     binaries = server_binaries()
     folder = Path(tempfile.mkdtemp(prefix="tightrope-pg-"))
     server = PostgresServer(folder=folder, port=_free_port(), bin=binaries)
@@ -142,7 +145,7 @@ def start_server() -> PostgresServer:
         )
         options = " ".join(
             [f"-p {server.port}", "-c listen_addresses=127.0.0.1", f"-k {folder}"]
-            + [f"-c {setting}" for setting in SETTINGS]
+            + [f"-c {setting}" for setting in SETTINGS if not durable or "=off" not in setting]
         )
         start = ["-D", str(data), "-o", options, "-l", str(folder / "server.log"), "-w", "-t", "60"]
         subprocess.run(
