@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from dashboard.cli.run import cmd_demo, cmd_run
+from dashboard.cli.run import add_serve_options, cmd_demo, cmd_run
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -19,11 +19,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="start the dashboard on your database")
-    run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    add_serve_options(run)
     run.set_defaults(handler=cmd_run)
 
     demo = commands.add_parser("demo", help="start the dashboard on a separate demo database")
-    demo.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    add_serve_options(demo)
     demo.add_argument("--database", help="demo database file (default: demo.sqlite3 beside yours)")
     demo.add_argument("--today", help="end the demo history on this day (YYYY-MM-DD)")
     demo.add_argument("--fresh", action="store_true", help="delete and re-seed the demo database")

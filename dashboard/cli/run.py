@@ -12,6 +12,10 @@ from data.environment import DATABASE_URL_VARIABLE, load_environment, local_time
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 DEMO_VARIABLE = "TIGHTROPE_DEMO"
+DEFAULT_PORT = 8501
+# Streamlit's own name for its port setting: honoured here too, since --server.port on the command
+# line would otherwise override it.
+PORT_VARIABLE = "STREAMLIT_SERVER_PORT"
 
 # Passed on the command line as well as in .streamlit/config.toml, so the secure defaults hold
 # even when `tightrope` is started from another folder.
@@ -31,6 +35,42 @@ SERVER_ENV = {
     "MALLOC_ARENA_MAX": "2",
     "ARROW_DEFAULT_MEMORY_POOL": "system",
 }
+
+
+def port_number(text: str) -> int:
+    """A TCP port from the command line or the environment, with a plain message when it is not."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 1 to 65535")
+    return port
+
+
+def default_port() -> int:
+    """The port to serve on without --port: $STREAMLIT_SERVER_PORT if set, else 8501."""
+    text = os.environ.get(PORT_VARIABLE, "").strip()
+    return port_number(text) if text else DEFAULT_PORT
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The options `tightrope run` and `tightrope demo` share."""
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        help=f"port on 127.0.0.1 (default: ${PORT_VARIABLE}, else {DEFAULT_PORT})",
+    )
+
+
+def chosen_port(args: argparse.Namespace) -> int:
+    """--port if given, else the default port; a bad $STREAMLIT_SERVER_PORT stops with a message."""
+    if args.port is not None:
+        return int(args.port)
+    try:
+        return default_port()
+    except argparse.ArgumentTypeError as error:
+        raise SystemExit(f"tightrope: {PORT_VARIABLE}: {error}") from None
 
 
 def streamlit_command(port: int) -> list[str]:
@@ -58,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Start the dashboard on the configured database."""
     env = load_environment()
     print(f"Data: {env.database_path or env.database_url}")
-    return _serve(args.port)
+    return _serve(chosen_port(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -84,4 +124,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
     os.environ[DATABASE_URL_VARIABLE] = url
     os.environ[DEMO_VARIABLE] = "1"
-    return _serve(args.port)
+    return _serve(chosen_port(args))

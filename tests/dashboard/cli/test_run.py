@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from dashboard.cli import run
 from data.db import make_engine
 from data.environment import load_environment
 from data.repository import count_sessions, load_sessions
+from tests.paths import ROOT
 
 
 def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,3 +109,70 @@ def test_demo_without_a_date_holds_no_future_session(tmp_path: Path) -> None:
     frame = load_sessions(make_engine(f"sqlite:///{path}"))
     assert len(frame) > 400
     assert frame["started_at"].max() <= pd.Timestamp.now(tz="UTC")
+
+
+def served_port(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> str:
+    """The --server.port flag `tightrope` hands Streamlit for `argv`."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(run.os, "execve", lambda path, args, env: calls.append(list(args)))
+    assert cli.main(argv) == 0
+    (command,) = calls
+    (flag,) = [a for a in command if a.startswith("--server.port=")]
+    return flag
+
+
+@pytest.mark.parametrize(
+    ("preset", "argv", "expected"),
+    [
+        (None, ["run"], "--server.port=8501"),
+        ("8600", ["run"], "--server.port=8600"),
+        ("8600", ["run", "--port", "8700"], "--server.port=8700"),  # the option wins
+    ],
+)
+def test_run_serves_on_the_port_the_environment_or_option_names(
+    monkeypatch: pytest.MonkeyPatch, preset: str | None, argv: list[str], expected: str
+) -> None:
+    if preset is None:
+        monkeypatch.delenv(run.PORT_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(run.PORT_VARIABLE, preset)
+    assert served_port(monkeypatch, argv) == expected
+
+
+def test_demo_serves_on_the_port_the_environment_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(run.PORT_VARIABLE, "8611")
+    argv = ["demo", "--database", str(tmp_path / "d.sqlite3"), "--today", "2026-11-20"]
+    assert served_port(monkeypatch, argv) == "--server.port=8611"
+
+
+@pytest.mark.parametrize("bad", ["http", "0", "70000"])
+def test_a_port_that_is_not_one_is_refused_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    monkeypatch.setattr(run.os, "execve", lambda path, args, env: pytest.fail("served"))
+    with pytest.raises(SystemExit) as option:
+        cli.main(["run", "--port", bad])
+    assert option.value.code == 2
+    assert "is not a port number from 1 to 65535" in capsys.readouterr().err
+    monkeypatch.setenv(run.PORT_VARIABLE, bad)
+    with pytest.raises(SystemExit) as variable:
+        cli.main(["run"])
+    assert "STREAMLIT_SERVER_PORT" in str(variable.value.code)
+    assert "is not a port number" in str(variable.value.code)
+
+
+@pytest.mark.parametrize("target", ["run", "demo"])
+@pytest.mark.parametrize(("extra", "expected"), [([], ""), (["PORT=8600"], " --port 8600")])
+def test_make_passes_port_on(target: str, extra: list[str], expected: str) -> None:
+    # -n prints the recipe without running it; -o treats the install stamp as up to date.
+    done = subprocess.run(
+        ["make", "-n", "-o", "$(STAMP)", target, *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (line,) = [line for line in done.stdout.splitlines() if f"tightrope {target}" in line]
+    assert line.rstrip().endswith(f"tightrope {target}{expected}")
