@@ -86,10 +86,10 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def _serve(port: int) -> int:
+def _serve(port: int, overrides: dict[str, str] | None = None) -> int:
     command = streamlit_command(port)
     print(f"Tightrope is starting at http://127.0.0.1:{port}  (Ctrl+C stops it)", flush=True)
-    env = {**SERVER_ENV, **os.environ}  # a variable the user set wins
+    env = {**SERVER_ENV, **os.environ, **(overrides or {})}  # a variable the user set wins
     os.execve(command[0], command, env)  # replaces this process: Ctrl+C reaches Streamlit directly
     return 0  # pragma: no cover
 
@@ -107,7 +107,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from data.demo import seed_demo
     from data.schema import ensure_schema
 
-    path = Path(args.database) if args.database else load_environment().data_dir / "demo.sqlite3"
+    env = load_environment()
+    path = Path(args.database) if args.database else env.demo_path
+    real = env.database_path
+    if real is not None and path.resolve() == real.resolve():
+        # --fresh deletes the demo file: it must never be the journal itself.
+        print(
+            f"{path} is your own database, not a demo one. Choose another --database.",
+            file=sys.stderr,
+        )
+        return 2
     if args.fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -122,6 +131,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:
         return 0
-    os.environ[DATABASE_URL_VARIABLE] = url
-    os.environ[DEMO_VARIABLE] = "1"
-    return _serve(chosen_port(args))
+    return _serve(chosen_port(args), {DATABASE_URL_VARIABLE: url, DEMO_VARIABLE: "1"})

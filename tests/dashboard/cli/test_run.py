@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
 from dashboard import cli
 from dashboard.cli import run
 from data.db import make_engine
 from data.environment import load_environment
-from data.repository import count_sessions, load_sessions
+from data.repository import add_session, count_sessions, load_sessions
+from tests.factories import make_entry
 from tests.paths import ROOT
 
 
@@ -55,14 +57,16 @@ def test_run_sets_the_memory_settings_unless_the_user_chose(
 def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    calls: list[list[str]] = []
-    monkeypatch.setattr(run.os, "execve", lambda path, argv, env: calls.append(list(argv)))
+    calls: list[dict[str, str]] = []
+    monkeypatch.setattr(run.os, "execve", lambda path, argv, env: calls.append(env))
     demo_path = tmp_path / "demo.sqlite3"
     real = load_environment().database_path
     assert real is not None
     assert cli.main(["demo", "--database", str(demo_path), "--today", "2026-11-20"]) == 0
-    assert calls, "the demo serves the dashboard"
-    assert run.os.environ["TIGHTROPE_DATABASE_URL"].endswith(str(demo_path))
+    (env,) = calls  # the demo serves the dashboard, on the demo database
+    assert env["TIGHTROPE_DATABASE_URL"].endswith(str(demo_path))
+    assert env["TIGHTROPE_DEMO"] == "1"
+    assert load_environment().database_path == real  # this process is left alone
     assert not real.exists()
     demo = make_engine(f"sqlite:///{demo_path}")
     seeded = count_sessions(demo)
@@ -176,3 +180,26 @@ def test_make_passes_port_on(target: str, extra: list[str], expected: str) -> No
     )
     (line,) = [line for line in done.stdout.splitlines() if f"tightrope {target}" in line]
     assert line.rstrip().endswith(f"tightrope {target}{expected}")
+
+
+def test_demo_fresh_goes_beside_the_configured_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", f"sqlite:///{elsewhere / 'journal.sqlite3'}")
+    assert cli.main(["demo", "--fresh", "--seed-only", "--today", "2026-11-20"]) == 0
+    assert (elsewhere / "demo.sqlite3").is_file()
+    assert not (tmp_path / "xdg-data").exists()  # the user-data folder stays untouched
+    assert not (elsewhere / "journal.sqlite3").exists()
+
+
+def test_demo_refuses_to_use_the_real_database(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = load_environment().database_path
+    assert real is not None
+    add_session(engine, make_entry())
+    engine.dispose()
+    assert cli.main(["demo", "--fresh", "--database", str(real), "--seed-only"]) == 2
+    assert "is your own database" in capsys.readouterr().err
+    assert count_sessions(make_engine(f"sqlite:///{real}")) == 1
