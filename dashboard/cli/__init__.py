@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable, Sequence
 
 from dashboard.cli.run import add_serve_options, cmd_demo, cmd_run
@@ -46,6 +48,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tightrope` console script."""
-    args = build_parser().parse_args(argv)
-    handler: Command = args.handler
-    return handler(args)
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        finally:
+            sys.stdout.flush()  # --help prints, then exits from inside argparse
+        handler: Command = args.handler
+        code = handler(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be handled
+    except BrokenPipeError:
+        # The reader went away (`tightrope status | head`). As the Python docs advise (signal
+        # module, "Note on SIGPIPE"): send the rest of the output to devnull, so the flush at
+        # exit cannot fail again, and exit quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code
