@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from data.backup import BackupError, backup_folder, sqlite_file, stamp, timestamped_backup
 from data.db import make_engine
 from data.environment import sqlite_url
+from data.private import create_private_file, private_folder
 from data.schema import head_revision, known_revisions, upgrade
 
 log = logging.getLogger(__name__)
@@ -81,9 +82,9 @@ def restore_database(engine: Engine, source: Path) -> RestoreResult:
 
     revision = inspect_backup(source)
     live = sqlite_file(engine)
-    folder = backup_folder(engine)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_folder(backup_folder(engine))
     staging = folder / f"restoring-{stamp()}.sqlite3"
+    create_private_file(staging)
     shutil.copyfile(source, staging)  # work on a copy: the user's file stays untouched
     try:
         migrated_from = None

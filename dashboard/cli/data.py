@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from data.environment import load_environment, local_timezone
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches
+from data.private import write_private
 
 
 def _engine() -> Engine:
@@ -77,10 +78,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         frame = load_sessions(engine)
     finally:
         engine.dispose()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(export_csv(frame, local_timezone()))
-    partial.replace(path)
+    write_private(path, export_csv(frame, local_timezone()))  # every entry: owner only
     print(f"Exported {len(frame)} entries to {path}")
     return 0
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from dashboard.cli.args import iso_day
 from data.environment import load_environment, local_timezone
+from data.private import write_private
 
 
 def add_report_command(subparsers: Any) -> None:
@@ -47,21 +46,6 @@ def add_report_command(subparsers: Any) -> None:
         "--show-client-codes", action="store_true", help="show client codes instead of aliases"
     )
     report.set_defaults(handler=cmd_report)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A half-written packet must never be left behind: write beside it, then rename over it.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -104,7 +88,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 data = html_to_pdf(html)
             except ChromiumNotFoundError as error:
                 fallback = out.with_suffix(".html")
-                _write_atomically(fallback, html.encode("utf-8"))
+                write_private(fallback, html.encode("utf-8"))
                 print(f"{error}\nWrote the HTML packet instead: {fallback}", file=sys.stderr)
                 record_packet(engine, start, end, "html")
                 return 1
@@ -113,7 +97,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 return 1
         else:
             data = html.encode("utf-8")
-        _write_atomically(out, data)
+        write_private(out, data)
         record_packet(engine, start, end, fmt)
     finally:
         engine.dispose()
