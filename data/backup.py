@@ -15,8 +15,10 @@ from data.private import create_private_file, private_folder
 log = logging.getLogger(__name__)
 
 BACKUP_FOLDER = "backups"
+# A damaged journal moved aside by a restore (data.restore), kept in case it can be repaired.
+DAMAGED_PREFIX = "damaged-"
 # File-name prefixes of the backups Tightrope makes by itself (delete-all may remove these).
-AUTOMATIC_PREFIXES = ("before-migration-", "before-restore-", "backup-")
+AUTOMATIC_PREFIXES = ("before-migration-", "before-restore-", "backup-", DAMAGED_PREFIX)
 
 
 class BackupError(ValueError):
