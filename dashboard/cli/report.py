@@ -8,20 +8,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dashboard.cli.args import iso_day
-from data.environment import load_environment, local_timezone
+from dashboard.cli.args import add_command, iso_day
+from dashboard.cli.database import open_database
+from data.environment import local_timezone
 from data.private import write_private
 
 
 def add_report_command(subparsers: Any) -> None:
     """Register `tightrope report` on the `tightrope` command's subparsers."""
-    report = subparsers.add_parser(
+    report = add_command(
+        subparsers,
         "report",
-        help="write a de-identified supervision packet (HTML or PDF)",
-        description=(
-            "Write the supervision packet for a period. By default it names no client (they "
-            "appear as Client A, B, …) and holds no private note or reflection."
-        ),
+        cmd_report,
+        "write a de-identified supervision packet (HTML or PDF)",
+        "Write the supervision packet for a period. By default it names no client (they appear "
+        "as Client A, B, …) and holds no private note or reflection.",
     )
     report.add_argument(
         "--from",
@@ -45,7 +46,6 @@ def add_report_command(subparsers: Any) -> None:
     report.add_argument(
         "--show-client-codes", action="store_true", help="show client codes instead of aliases"
     )
-    report.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -53,18 +53,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.packet.context import PacketOptions, load_packet
     from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
     from dashboard.packet.render import render_packet
-    from data.db import make_engine
     from data.packets import default_period, last_packet, record_packet
     from data.repository import count_sessions
-    from data.schema import ensure_schema
 
     tz = local_timezone()
     today = datetime.now(tz).date()
     out = Path(args.out)
     fmt = args.format or ("pdf" if out.suffix.lower() == ".pdf" else "html")
-    engine = make_engine(load_environment().database_url)
-    try:
-        ensure_schema(engine)
+    with open_database() as engine:
         default_start, _ = default_period(last_packet(engine), args.end or today)
         start, end = args.start or default_start, args.end or today
         if end < start:
@@ -99,8 +95,6 @@ def cmd_report(args: argparse.Namespace) -> int:
             data = html.encode("utf-8")
         write_private(out, data)
         record_packet(engine, start, end, fmt)
-    finally:
-        engine.dispose()
     notes = "with your notes" if args.include_notes else "no notes"
     codes = "client codes shown" if args.show_client_codes else "clients as aliases"
     print(

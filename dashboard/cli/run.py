@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from data.environment import DATABASE_URL_VARIABLE, load_environment, local_timezone, sqlite_url
@@ -103,9 +103,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the dashboard on a separate demo database, seeded on first use."""
-    from data.db import make_engine
+    from dashboard.cli.database import open_database
     from data.demo import seed_demo
-    from data.schema import ensure_schema
 
     env = load_environment()
     path = Path(args.database) if args.database else env.demo_path
@@ -121,13 +120,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = sqlite_url(path)
-    engine = make_engine(url)
-    ensure_schema(engine)
     now = datetime.now(local_timezone())
     # A given --today seeds that whole day (tests, screenshots); otherwise the demo stops at now.
-    today = date.fromisoformat(args.today) if args.today else now.date()
-    added = seed_demo(engine, today, local_timezone(), until=None if args.today else now)
-    engine.dispose()
+    with open_database(url=url) as engine:
+        added = seed_demo(
+            engine, args.today or now.date(), local_timezone(), until=None if args.today else now
+        )
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:
         return 0
