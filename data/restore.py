@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from data.backup import (
 from data.damage import DamagedDatabaseError, check_readable
 from data.db import make_engine
 from data.environment import sqlite_url
-from data.private import create_private_file, private_folder
+from data.private import create_private_file, private_folder, write_private
 from data.schema import head_revision, known_revisions, upgrade
 
 log = logging.getLogger(__name__)
@@ -171,3 +172,12 @@ def newest_backup(engine: Engine) -> Path | None:
             continue
         return path
     return None
+
+
+def restore_uploaded(engine: Engine, content: bytes) -> RestoreResult:
+    """Restore from a backup's bytes (an upload), kept meanwhile in a private scratch folder."""
+    folder = private_folder(backup_folder(engine))
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=folder) as scratch:  # 0700
+        upload = Path(scratch) / "uploaded.sqlite3"
+        write_private(upload, content)
+        return restore_database(engine, upload)

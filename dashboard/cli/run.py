@@ -24,6 +24,7 @@ SECURE_FLAGS = (
     "--browser.gatherUsageStats=false",
     "--server.headless=true",
     "--client.showErrorDetails=none",
+    "--client.showErrorLinks=false",
     "--server.enableXsrfProtection=true",
     "--client.toolbarMode=minimal",
 )
