@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -66,3 +68,52 @@ def test_reset_goes_back_to_the_defaults(engine: Engine) -> None:
     assert load_thresholds(engine) == Thresholds()
     assert at.number_input(key="setting_absolute_threshold").value == 6.0
     assert any("back to its default" in s.value for s in at.success)
+
+
+def in_order(node: Any) -> list[Any]:
+    """Every element under `node` in page order (blocks opened)."""
+    children = getattr(node, "children", None)
+    if not children:
+        return [node]
+    return [leaf for index in sorted(children) for leaf in in_order(children[index])]
+
+
+def after_save(at: AppTest) -> Any:
+    """The element right after the Save button."""
+    elements = in_order(at.main)
+    (save,) = [i for i, e in enumerate(elements) if getattr(e, "key", None) == "settings_save"]
+    return elements[save + 1]
+
+
+def test_an_out_of_range_value_is_refused_next_to_save(engine: Engine) -> None:
+    at = open_settings()
+    at.number_input(key="setting_absolute_threshold").set_value(12.0)
+    at.number_input(key="setting_watch_window_days").set_value(3)
+    at.button(key="settings_save").click()
+    at.run()
+    assert not at.exception
+    beside = after_save(at)
+    assert beside.type == "error" and "nothing was saved" in beside.value
+    assert "Absolute threshold must be at most 10 (it was 12)." in beside.value
+    assert "Watch window days must be at least 7 (it was 3)." in beside.value
+    # Each field says it too, and nothing was stored.
+    errors = [e.value for e in at.error]
+    assert "Absolute threshold must be at most 10 (it was 12)." in errors
+    assert load_thresholds(engine) == Thresholds()
+
+
+def test_the_browser_may_send_any_number_so_save_can_say_what_is_wrong(engine: Engine) -> None:
+    # A number input with bounds refuses an out-of-range value on the field alone, in the
+    # browser, and Save then sends the old value: the bounds are checked at Save instead.
+    at = open_settings()
+    for number in at.number_input:
+        assert (number.min, number.max) == (None, None), number.key
+    assert any("Allowed: 1 to 10." in c.value for c in at.caption)
+
+
+def test_saved_is_said_next_to_save(engine: Engine) -> None:
+    at = open_settings()
+    at.number_input(key="setting_absolute_threshold").set_value(7.0)
+    at.button(key="settings_save").click()
+    at.run()
+    assert "Settings saved" in after_save(at).value
