@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -62,6 +64,11 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         type=port_number,
         help=f"port on 127.0.0.1 (default: ${PORT_VARIABLE}, else {DEFAULT_PORT})",
     )
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help="open the dashboard in your default browser once it answers",
+    )
 
 
 def chosen_port(args: argparse.Namespace) -> int:
@@ -87,9 +94,24 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def _serve(port: int, overrides: dict[str, str] | None = None) -> int:
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on 127.0.0.1:`port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _serve(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> int:
+    port = chosen_port(args)
+    url = f"http://127.0.0.1:{port}"
+    if args.open:
+        if port_in_use(port):  # the browser would open whatever answers there
+            print(f"Port {port} is already in use: choose another with --port.", file=sys.stderr)
+            return 1
+        # The helper waits for this server (our pid: execve below keeps it) to answer.
+        opener = [sys.executable, "-m", "dashboard.cli.opener", url, str(os.getpid())]
+        subprocess.run(opener, stdin=subprocess.DEVNULL, check=False)
     command = streamlit_command(port)
-    print(f"Tightrope is starting at http://127.0.0.1:{port}  (Ctrl+C stops it)", flush=True)
+    print(f"Tightrope is starting at {url}  (Ctrl+C stops it)", flush=True)
     env = {**SERVER_ENV, **os.environ, **(overrides or {})}  # a variable the user set wins
     os.execve(command[0], command, env)  # replaces this process: Ctrl+C reaches Streamlit directly
     return 0  # pragma: no cover
@@ -99,7 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Start the dashboard on the configured database."""
     env = load_environment()
     print(f"Data: {env.database_path or env.database_url}")
-    return _serve(chosen_port(args))
+    return _serve(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -130,4 +152,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:
         return 0
-    return _serve(chosen_port(args), {DATABASE_URL_VARIABLE: url, DEMO_VARIABLE: "1"})
+    return _serve(args, {DATABASE_URL_VARIABLE: url, DEMO_VARIABLE: "1"})
