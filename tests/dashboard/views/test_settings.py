@@ -22,6 +22,17 @@ def open_settings() -> AppTest:
     return at
 
 
+def save_with(**values: float) -> AppTest:
+    """The Settings page after typing these values and pressing Save."""
+    at = open_settings()
+    for name, value in values.items():
+        at.number_input(key=f"setting_{name}").set_value(value)
+    at.button(key="settings_save").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
     at = open_settings()
     keys = {n.key for n in at.number_input} | {c.key for c in at.checkbox}
@@ -38,21 +49,13 @@ def test_the_stored_values_are_shown(engine: Engine) -> None:
 
 
 def test_saving_stores_the_thresholds(engine: Engine) -> None:
-    at = open_settings()
-    at.number_input(key="setting_absolute_threshold").set_value(7.5)
-    at.number_input(key="setting_watch_window_days").set_value(10)
-    at.button(key="settings_save").click()
-    at.run()
-    assert not at.exception
+    at = save_with(absolute_threshold=7.5, watch_window_days=10)
     assert any("Settings saved" in s.value for s in at.success)
     assert load_thresholds(engine) == Thresholds(absolute_threshold=7.5, watch_window_days=10)
 
 
 def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engine) -> None:
-    at = open_settings()
-    at.number_input(key="setting_watch_window_days").set_value(30)
-    at.button(key="settings_save").click()
-    at.run()
+    at = save_with(watch_window_days=30)
     assert [e.value for e in at.error] == [
         "The chronic window must be longer than the watch window (28 days is not more than 30). "
         "Nothing was saved."
@@ -86,12 +89,7 @@ def after_save(at: AppTest) -> Any:
 
 
 def test_an_out_of_range_value_is_refused_next_to_save(engine: Engine) -> None:
-    at = open_settings()
-    at.number_input(key="setting_absolute_threshold").set_value(12.0)
-    at.number_input(key="setting_watch_window_days").set_value(3)
-    at.button(key="settings_save").click()
-    at.run()
-    assert not at.exception
+    at = save_with(absolute_threshold=12.0, watch_window_days=3)
     beside = after_save(at)
     assert beside.type == "error" and "nothing was saved" in beside.value
     assert "Absolute threshold must be at most 10 (it was 12)." in beside.value
@@ -112,8 +110,5 @@ def test_the_browser_may_send_any_number_so_save_can_say_what_is_wrong(engine: E
 
 
 def test_saved_is_said_next_to_save(engine: Engine) -> None:
-    at = open_settings()
-    at.number_input(key="setting_absolute_threshold").set_value(7.0)
-    at.button(key="settings_save").click()
-    at.run()
+    at = save_with(absolute_threshold=7.0)
     assert "Settings saved" in after_save(at).value
