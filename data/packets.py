@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from data.db import session_scope
 from data.models import PacketRecord, utcnow
@@ -58,8 +59,7 @@ def record_packet(
 def list_packets(engine: Engine) -> list[Packet]:
     """Every exported packet, newest first."""
     query = select(PacketRecord).order_by(
-        PacketRecord.created_at.desc(),  # type: ignore[attr-defined]  # sqlmodel column typing
-        PacketRecord.id.desc(),  # type: ignore[union-attr]
+        col(PacketRecord.created_at).desc(), col(PacketRecord.id).desc()
     )
     with session_scope(engine) as session:
         return [_packet(r) for r in session.execute(query).scalars()]
