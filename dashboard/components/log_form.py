@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal, TypeVar
+from time import monotonic
+from typing import Any, Literal, NamedTuple, TypeVar
 
 import streamlit as st
 from pydantic import ValidationError
 
 from core.privacy import pseudonym_advice
 from core.schema import RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
-from dashboard.common import leave_flash, tz
+from dashboard.common import Kind, leave_flash, local_time, tz
 from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate
 from data.validation import as_sentences, explain
 
@@ -24,6 +25,12 @@ SCALE = " · ".join(f"{value} {word}" for value, word in RATING_ANCHORS.items())
 CLIENT_LABEL = "Client code"
 PICK_A_CODE = "Pick a recent client code or type a new one."
 DETAILS_LABEL = "Tags, grounding, reflection and note (optional)"
+
+# A second save this soon after the first is a double click, even across a minute boundary
+# (where the database's one-entry-per-minute-and-client rule would not catch it).
+DOUBLE_SUBMIT_SECONDS = 120
+LAST_SAVE = "new_last_saved"
+SAVES = "new_saves"  # entries saved this visit: a new count moves the focus back to the code
 
 Entry = TypeVar("Entry", bound=SessionCreate)
 
@@ -97,6 +104,54 @@ class FormKeys:
 NEW = FormKeys("new_", draft=True)
 EDIT = FormKeys("edit_", draft=False)
 BACKFILL = "new_backfill"  # outside the form's values: it stays on for the next entry
+
+
+class LastSave(NamedTuple):
+    """The entry saved last: what a double click would repeat, and how it was confirmed."""
+
+    fingerprint: str
+    at: float
+    summary: str
+
+
+def code_span(text: str) -> str:
+    """User text as a Markdown code span: shown literally, never as a link, image or icon."""
+    # Backticks would end the span; pipes would split a table cell.
+    return "`" + str(text).replace("`", "'").replace("|", "/") + "`"
+
+
+def summary(entry: SessionCreate) -> str:
+    """An entry in one line for a confirmation: code, local start time and ratings."""
+    ratings = ", ".join(f"{sign} {getattr(entry, sign)}" for sign in SIGNS)
+    return f"{code_span(entry.client_code)} at {local_time(entry.started_at)}: {ratings}"
+
+
+def fingerprint(entry: SessionCreate) -> str:
+    """The entry without its start time: what a double click repeats."""
+    return entry.model_dump_json(exclude={"started_at"})
+
+
+def remember_save(entry: SessionCreate) -> None:
+    """Note a new entry as saved: for the double-click guard and to move the focus back."""
+    st.session_state[LAST_SAVE] = LastSave(fingerprint(entry), monotonic(), summary(entry))
+    st.session_state[SAVES] = st.session_state.get(SAVES, 0) + 1
+
+
+def recent_save() -> LastSave | None:
+    """The entry saved last, if that was less than DOUBLE_SUBMIT_SECONDS ago."""
+    last: LastSave | None = st.session_state.get(LAST_SAVE)
+    return last if last is not None and monotonic() - last.at < DOUBLE_SUBMIT_SECONDS else None
+
+
+def duplicate_message(entry: SessionCreate, *, repeat: bool) -> tuple[Kind, str]:
+    """What to say when the database already holds this client at this minute."""
+    if repeat:
+        return "info", f"Already saved: {summary(entry)}."
+    return "warning", (
+        f"{code_span(entry.client_code)} already has an entry at {local_time(entry.started_at)} "
+        "(one per client and minute). Nothing new was saved; to change that entry, pick it "
+        "below and choose Edit."
+    )
 
 
 def now_local() -> tuple[date, time]:
@@ -307,6 +362,8 @@ _FOCUS_SCRIPT = """<script>
 </script><!-- %s -->"""
 
 
-def focus_client_code(token: int) -> None:
-    """Put the keyboard focus on the client code; a new `token` does it again (after a save)."""
+def focus_client_code() -> None:
+    """Put the keyboard focus on the client code on arrival, and again after each save."""
+    # A new count changes the element, which runs its script again.
+    token = st.session_state.get(SAVES, 0)
     st.html(_FOCUS_SCRIPT % (CLIENT_LABEL, token), width="content", unsafe_allow_javascript=True)

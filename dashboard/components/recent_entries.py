@@ -7,18 +7,12 @@ from sqlalchemy import Engine
 
 from core.schema import SIGNS
 from dashboard.common import leave_flash, local_time, tz
-from dashboard.components.log_form import EDIT, NEW, TEXT_FIELDS
+from dashboard.components.log_form import EDIT, NEW, TEXT_FIELDS, code_span
 from data.repository import RecentEntry, delete_session, get_session, recent_sessions
 
 EDITING = "editing"  # the id of the entry in the edit form, or None
 CONFIRM_DELETE = "confirm_delete"  # the id whose deletion is being asked about, or None
 PICK = "row_pick"
-
-
-def code_span(text: str) -> str:
-    """User text as a Markdown code span: shown literally, never as a link, image or icon."""
-    # Backticks would end the span; pipes would split a table cell.
-    return "`" + str(text).replace("`", "'").replace("|", "/") + "`"
 
 
 def _pick_label(row: RecentEntry) -> str:

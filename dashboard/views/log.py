@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from time import monotonic
-from typing import NamedTuple
-
 import streamlit as st
 
-from core.schema import BUILTIN_SCENARIOS, SIGNS
+from core.schema import BUILTIN_SCENARIOS
 from dashboard.cache import get_engine
-from dashboard.common import leave_flash, local_time, show_flash
+from dashboard.common import leave_flash, show_flash
 from dashboard.components import log_form
 from dashboard.components.log_form import BACKFILL, EDIT, NEW
-from dashboard.components.recent_entries import EDITING, code_span, recent_entries
+from dashboard.components.recent_entries import EDITING, recent_entries
 from data.models import SessionCreate, SessionUpdate
 from data.repository import (
     DuplicateEntryError,
@@ -23,38 +20,9 @@ from data.repository import (
     update_session,
 )
 
-# A second save this soon after the first is a double click, even across a minute boundary
-# (where the database's one-entry-per-minute-and-client rule would not catch it).
-DOUBLE_SUBMIT_SECONDS = 120
-LAST_SAVE = "new_last_saved"
-SAVES = "new_saves"  # entries saved this visit: a new count moves the focus back to the code
-
-
-class LastSave(NamedTuple):
-    """The entry saved last: what a double click would repeat, and how it was confirmed."""
-
-    fingerprint: str
-    at: float
-    summary: str
-
-
-def _summary(entry: SessionCreate) -> str:
-    ratings = ", ".join(f"{sign} {getattr(entry, sign)}" for sign in SIGNS)
-    return f"{code_span(entry.client_code)} at {local_time(entry.started_at)}: {ratings}"
-
-
-def _fingerprint(entry: SessionCreate) -> str:
-    """The entry without its start time: what a double click repeats."""
-    return entry.model_dump_json(exclude={"started_at"})
-
-
-def _recent_save() -> LastSave | None:
-    last: LastSave | None = st.session_state.get(LAST_SAVE)
-    return last if last is not None and monotonic() - last.at < DOUBLE_SUBMIT_SECONDS else None
-
 
 def _save_new() -> None:
-    last = _recent_save()
+    last = log_form.recent_save()
     if last is not None and log_form.is_blank(NEW):
         # The first click saved and emptied the form; this one found it empty.
         leave_flash(NEW.flash, "info", f"Already saved: {last.summary}. Nothing new to save.")
@@ -62,25 +30,21 @@ def _save_new() -> None:
     entry = log_form.validate(NEW, SessionCreate)
     if entry is None:
         return
-    if (
-        last is not None
-        and not log_form.backfilling(NEW)
-        and last.fingerprint == _fingerprint(entry)
-    ):
+    repeat = last is not None and last.fingerprint == log_form.fingerprint(entry)
+    if repeat and last is not None and not log_form.backfilling(NEW):
         leave_flash(NEW.flash, "info", f"Already saved: {last.summary}.")
         return
     try:
         add_session(get_engine(), entry=entry)
     except DuplicateEntryError:
-        leave_flash(NEW.flash, "info", f"Already saved: {_summary(entry)}.")
+        leave_flash(NEW.flash, *log_form.duplicate_message(entry, repeat=repeat))
         return
     except EntryError as error:
         leave_flash(NEW.flash, "error", f"{error} Nothing was saved.")
         return
-    st.session_state[LAST_SAVE] = LastSave(_fingerprint(entry), monotonic(), _summary(entry))
-    st.session_state[SAVES] = st.session_state.get(SAVES, 0) + 1
+    log_form.remember_save(entry)
     log_form.reset(NEW)
-    leave_flash(NEW.flash, "success", f"Saved {_summary(entry)}.")
+    leave_flash(NEW.flash, "success", f"Saved {log_form.summary(entry)}.")
 
 
 def _save_edit() -> None:
@@ -94,13 +58,16 @@ def _save_edit() -> None:
         leave_flash(EDIT.flash, "error", f"{error} Nothing was changed.")
         return
     st.session_state[EDITING] = None
-    leave_flash(NEW.flash, "success", f"Updated {_summary(entry)}.")
+    leave_flash(NEW.flash, "success", f"Updated {log_form.summary(entry)}.")
 
 
 @st.fragment
 def _log_body() -> None:
     """Form, edit form and recent list: a save reruns only this, not the navigation and title."""
     engine = get_engine()
+    # First in the fragment, so its place never moves: it runs on arrival and after each save
+    # (a new count), not when a message or a tick box appears above it.
+    log_form.focus_client_code()
     codes = recent_client_codes(engine)
     tags = scenario_names(engine) or list(BUILTIN_SCENARIOS)
     # The date and time pickers only on request: most entries are made right after the session
@@ -119,7 +86,6 @@ def _log_body() -> None:
     st.button("Save session", type="primary", on_click=_save_new, key="new_submit")
     # The outcome right below Save, where the eyes and the keyboard are.
     show_flash(NEW.flash)
-    log_form.focus_client_code(st.session_state.get(SAVES, 0))
 
     if st.session_state.get(EDITING) is not None:
         st.subheader("Edit entry")

@@ -383,3 +383,17 @@ def test_the_client_code_cannot_be_cleared_so_tab_goes_straight_to_dread(app: Ap
     # A clearable picker put its "Clear value" button between the code and Dread in the Tab order
     # (tests/e2e/test_log_journey.py shows the keys that follow; here the setting that causes it).
     assert app.selectbox(key="new_client").proto.required
+
+
+def test_another_entry_for_the_same_client_and_minute_is_not_called_already_saved(
+    app: AppTest, engine: Engine
+) -> None:
+    fill(app, code="C-42", ratings=(5, 3, 6))
+    submit(app)
+    # Same client, same back-filled minute, other ratings: a conflict, not a double click.
+    fill(app, code="C-42", ratings=(1, 2, 3))
+    submit(app)
+    assert count_sessions(engine) == 1
+    assert not app.info
+    assert "already has an entry" in app.warning[0].value
+    assert "Nothing new was saved" in app.warning[0].value
