@@ -346,7 +346,7 @@ def _text_wanted(keys: FormKeys) -> bool:
 # the Save button (just pressed) or a sidebar link (just followed) does: never while typing
 # elsewhere. Not on touch-only screens, where focusing would pop the keyboard over the ratings.
 _FOCUS_SCRIPT = """<script>
-(() => {
+(() => {  // after save %s
   if (!window.matchMedia("(any-pointer: fine)").matches) return;
   let tries = 0;
   const focus = () => {
@@ -359,11 +359,11 @@ _FOCUS_SCRIPT = """<script>
   };
   focus();
 })();
-</script><!-- %s -->"""
+</script>"""
 
 
 def focus_client_code() -> None:
     """Put the keyboard focus on the client code on arrival, and again after each save."""
     # A new count changes the element, which runs its script again.
     token = st.session_state.get(SAVES, 0)
-    st.html(_FOCUS_SCRIPT % (CLIENT_LABEL, token), width="content", unsafe_allow_javascript=True)
+    st.html(_FOCUS_SCRIPT % (token, CLIENT_LABEL), width="content", unsafe_allow_javascript=True)
