@@ -10,6 +10,7 @@ from dashboard.common import leave_flash, show_flash
 from dashboard.components import log_form
 from dashboard.components.log_form import BACKFILL, EDIT, NEW
 from dashboard.components.recent_entries import EDITING, recent_entries
+from dashboard.components.reminder import log_page_reminder
 from data.models import SessionCreate, SessionUpdate
 from data.repository import (
     DuplicateEntryError,
@@ -113,4 +114,5 @@ st.caption(
     "A client code and three ratings are enough. Tab moves between fields, arrow keys move "
     "the sliders, and Enter on Save session saves."
 )
+log_page_reminder(get_engine())  # on arrival only, not after each save: a nudge, never a nag
 _log_body()

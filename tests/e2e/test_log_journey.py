@@ -30,8 +30,15 @@ def saved_rows(db_url: str) -> list[tuple[str, int, int, int, str]]:
     finally:
         engine.dispose()
     return [
-        (row.client_code, int(row.dread), int(row.detachment), int(row.fatigue), str(row.note))
-        for row in frame.itertuples()
+        (str(code), int(dread), int(detachment), int(fatigue), str(note))
+        for code, dread, detachment, fatigue, note in zip(
+            frame["client_code"],
+            frame["dread"],
+            frame["detachment"],
+            frame["fatigue"],
+            frame["note"],
+            strict=True,
+        )
     ]
 
 
