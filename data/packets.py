@@ -36,7 +36,7 @@ def _packet(record: PacketRecord) -> Packet:
 
 
 def record_packet(
-    engine: Engine, start: date, end: date, fmt: str, *, now: datetime | None = None
+    engine: Engine, *, start: date, end: date, fmt: str, now: datetime | None = None
 ) -> int:
     """Remember that a packet for `start`–`end` was exported as `fmt`; returns its id."""
     if fmt not in FORMATS:
@@ -71,7 +71,7 @@ def last_packet(engine: Engine) -> Packet | None:
     return packets[0] if packets else None
 
 
-def previous_packet(engine: Engine, start: date) -> Packet | None:
+def previous_packet(engine: Engine, *, start: date) -> Packet | None:
     """The latest packet that ended before `start`: what "since the last packet" compares with."""
     earlier = [p for p in list_packets(engine) if p.period_end < start]
     return max(earlier, key=lambda p: (p.period_end, p.created_at), default=None)

@@ -34,7 +34,7 @@ def _entry_line(row: RecentEntry) -> str:
 
 
 def _load_into_edit(engine: Engine, entry_id: int) -> None:
-    row = get_session(engine, entry_id)
+    row = get_session(engine, entry_id=entry_id)
     if row.empty:
         leave_flash(NEW.flash, "info", "That entry no longer exists.")
         return
@@ -63,7 +63,7 @@ def _edit_picked(engine: Engine) -> None:
 
 
 def _delete(engine: Engine, entry_id: int) -> None:
-    if delete_session(engine, entry_id):
+    if delete_session(engine, entry_id=entry_id):
         leave_flash(NEW.flash, "success", "Entry deleted.")
     st.session_state[CONFIRM_DELETE] = None
     if st.session_state.get(EDITING) == entry_id:
