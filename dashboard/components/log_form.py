@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from core.privacy import pseudonym_advice
 from core.schema import RATING_ANCHORS, REFLECTION_PROMPTS, SIGNS
-from dashboard.common import Kind, leave_flash, local_time, tz
+from dashboard.common import Kind, leave_flash, local_time, show_flash, tz
 from data.models import CLIENT_CODE_MAX, TEXT_MAX, SessionCreate
 from data.validation import as_sentences, explain
 
@@ -275,10 +275,6 @@ def draw_fields(keys: FormKeys, codes: list[str], tags: list[str]) -> None:
         placeholder="Type a pseudonym such as C-07, or pick a recent one",
         help=f"A pseudonym, never a name (at most {CLIENT_CODE_MAX} characters).",
     )
-    if st.session_state.get(keys.needs_confirm):
-        st.checkbox(
-            "Keep this code anyway: it is a pseudonym", key=keys.keep_code, persist_state=persist
-        )
     st.caption(f"Rate each sign 0–10: {SCALE}.")
     # One horizontal container, not st.columns: a row of columns is four blocks to draw and to
     # tear down when leaving the page.
@@ -294,6 +290,17 @@ def draw_fields(keys: FormKeys, codes: list[str], tags: list[str]) -> None:
                 "Start time", key=keys.time, step=timedelta(minutes=5), persist_state=persist
             )
     _details(keys, tags)
+
+
+def draw_outcome(keys: FormKeys) -> None:
+    """Below Save: what the last save did, and the tick box a questioned code needs."""
+    show_flash(keys.flash)
+    if st.session_state.get(keys.needs_confirm):
+        st.checkbox(
+            "Keep this code anyway: it is a pseudonym",
+            key=keys.keep_code,
+            persist_state=_persist(keys),
+        )
 
 
 def _details(keys: FormKeys, tags: list[str]) -> None:

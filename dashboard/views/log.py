@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.schema import BUILTIN_SCENARIOS
 from dashboard.cache import get_engine
-from dashboard.common import leave_flash, show_flash
+from dashboard.common import leave_flash
 from dashboard.components import log_form
 from dashboard.components.log_form import BACKFILL, EDIT, NEW
 from dashboard.components.recent_entries import EDITING, recent_entries
@@ -86,13 +86,13 @@ def _log_body() -> None:
     log_form.draw_fields(NEW, codes, tags)
     st.button("Save session", type="primary", on_click=_save_new, key="new_submit")
     # The outcome right below Save, where the eyes and the keyboard are.
-    show_flash(NEW.flash)
+    log_form.draw_outcome(NEW)
 
     if st.session_state.get(EDITING) is not None:
         st.subheader("Edit entry")
         with st.form("edit_form"):
             log_form.draw_fields(EDIT, codes, tags)
-            show_flash(EDIT.flash)
+            log_form.draw_outcome(EDIT)
             left, right = st.columns(2)
             left.form_submit_button(
                 "Save changes", type="primary", on_click=_save_edit, key="edit_submit"

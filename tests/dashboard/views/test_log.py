@@ -93,6 +93,12 @@ def below_save(at: AppTest, kind: str) -> list[str]:
     return [item for item in after if item.startswith(f"{kind}: ")]
 
 
+def below_save_keys(at: AppTest) -> list[str]:
+    """Widget keys drawn after the Save button."""
+    order = in_order(at)
+    return order[order.index("new_submit") + 1 :]
+
+
 def test_reflection_fields_are_drawn_once_asked_for_and_then_stay(app: AppTest) -> None:
     assert not app.text_area  # closed and never opened: nothing drawn inside
     open_reflection(app)
@@ -231,6 +237,8 @@ def test_name_like_code_needs_an_explicit_confirm(app: AppTest, engine: Engine) 
     submit(app)
     assert count_sessions(engine) == 0
     assert "pseudonym" in app.warning[0].value
+    # The question and its tick box sit below Save, where the person pressed it.
+    assert below_save(app, "Warning") and "new_keep_code" in below_save_keys(app)
     app.checkbox(key="new_keep_code").check()
     submit(app)
     assert count_sessions(engine) == 1
