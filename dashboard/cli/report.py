@@ -86,7 +86,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 fallback = out.with_suffix(".html")
                 write_private(fallback, html.encode("utf-8"))
                 print(f"{error}\nWrote the HTML packet instead: {fallback}", file=sys.stderr)
-                record_packet(engine, start, end, "html")
+                record_packet(engine, start=start, end=end, fmt="html")
                 return 1
             except PdfError as error:
                 print(str(error), file=sys.stderr)
@@ -94,7 +94,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         else:
             data = html.encode("utf-8")
         write_private(out, data)
-        record_packet(engine, start, end, fmt)
+        record_packet(engine, start=start, end=end, fmt=fmt)
     notes = "with your notes" if args.include_notes else "no notes"
     codes = "client codes shown" if args.show_client_codes else "clients as aliases"
     print(

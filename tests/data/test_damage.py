@@ -35,7 +35,7 @@ def damage(path: Path, how: str) -> bytes:
 @pytest.fixture
 def filled(engine: Engine) -> Engine:
     """This test's database holding a few weeks of entries."""
-    insert_frame(engine, sessions_frame(days=40))
+    insert_frame(engine, frame=sessions_frame(days=40))
     return engine
 
 
@@ -71,7 +71,7 @@ def test_a_restore_replaces_a_damaged_file_and_keeps_it_aside(
 ) -> None:
     expected = count_sessions(filled)
     backup = backup_database(filled, tmp_path / "kept" / "backup.sqlite3")
-    add_session(filled, make_entry())  # the damaged file held one more entry than the backup
+    add_session(filled, entry=make_entry())  # the damaged file held one more entry than the backup
     filled.dispose()
     path = Path(db_url.removeprefix("sqlite:///"))
     damaged = damage(path, how)

@@ -42,7 +42,7 @@ def journal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(DATABASE_URL_VARIABLE, sqlite_url(path))
     engine = make_engine(sqlite_url(path))
     ensure_schema(engine)
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     engine.dispose()
     return path
 
@@ -51,7 +51,7 @@ def test_the_database_its_wal_and_shm_and_its_folders_are_private(tmp_path: Path
     path = tmp_path / "new" / "folder" / "journal.sqlite3"
     engine = make_engine(sqlite_url(path))
     ensure_schema(engine)
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     with engine.connect():  # a connection keeps the write-ahead log and its index in place
         wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
         assert wal.exists() and shm.exists()

@@ -56,7 +56,7 @@ def test_a_damaged_journal_gets_a_plain_page_at_every_address(
     fence: NetworkFence,
     how: str,
 ) -> None:
-    insert_frame(engine, sessions_frame(days=40))
+    insert_frame(engine, frame=sessions_frame(days=40))
     timestamped_backup(engine)
     engine.dispose()
     journal = Path(db_url.removeprefix("sqlite:///"))

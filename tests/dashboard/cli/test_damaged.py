@@ -24,7 +24,7 @@ HOW = ["truncated", "random bytes"]
 @pytest.fixture
 def backed_up(engine: Engine, db_url: str) -> tuple[Path, Path, int]:
     """This test's journal with entries and one backup: (journal, backup, entries)."""
-    insert_frame(engine, sessions_frame(days=40))
+    insert_frame(engine, frame=sessions_frame(days=40))
     backup = timestamped_backup(engine)
     entries = count_sessions(engine)
     engine.dispose()
@@ -98,7 +98,7 @@ def test_restore_replaces_the_damaged_file(
 def test_without_a_backup_it_says_where_it_looked(
     engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    insert_frame(engine, sessions_frame(days=10))
+    insert_frame(engine, frame=sessions_frame(days=10))
     engine.dispose()
     journal = Path(db_url.removeprefix("sqlite:///"))
     damage(journal, "random bytes")

@@ -57,21 +57,30 @@ def test_run_open_opens_the_page_once_the_server_answers(tmp_path: Path) -> None
         server.wait(timeout=30)
 
 
+class Recorder:
+    """A stand-in for webbrowser.open that records what it was asked to open."""
+
+    def __init__(self) -> None:
+        self.opened: list[str] = []
+
+    def __call__(self, url: str) -> bool:
+        self.opened.append(url)
+        return True
+
+
 def test_nothing_opens_when_the_server_never_answers() -> None:
-    opened: list[str] = []
+    browser = Recorder()
     url = f"http://127.0.0.1:{free_port()}"
-    assert not open_when_ready(url, timeout=1.0, open_page=lambda u: bool(opened.append(u)))
-    assert opened == []
+    assert not open_when_ready(url, timeout=1.0, open_page=browser)
+    assert browser.opened == []
 
 
 def test_the_helper_stops_with_its_server() -> None:
-    opened: list[str] = []
+    browser = Recorder()
     started = time.monotonic()
     url = f"http://127.0.0.1:{free_port()}"
-    assert not open_when_ready(
-        url, still_running=lambda: False, open_page=lambda u: bool(opened.append(u))
-    )
-    assert opened == [] and time.monotonic() - started < 5
+    assert not open_when_ready(url, still_running=lambda: False, open_page=browser)
+    assert browser.opened == [] and time.monotonic() - started < 5
 
 
 def test_open_refuses_a_port_that_is_taken(

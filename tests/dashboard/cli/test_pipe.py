@@ -48,7 +48,7 @@ def run_into_closed_pipe(argv: list[str]) -> subprocess.CompletedProcess[str]:
 def test_a_closed_reader_ends_the_command_without_a_traceback(
     engine: Engine, tmp_path: Path, argv: list[str]
 ) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     engine.dispose()
     done = run_into_closed_pipe([a.replace("{tmp}", str(tmp_path)) for a in argv])
     assert "Traceback" not in done.stderr

@@ -198,7 +198,7 @@ def test_demo_refuses_to_use_the_real_database(
 ) -> None:
     real = load_environment().database_path
     assert real is not None
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     engine.dispose()
     assert cli.main(["demo", "--fresh", "--database", str(real), "--seed-only"]) == 2
     assert "is your own database" in capsys.readouterr().err

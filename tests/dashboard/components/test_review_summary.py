@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.levels import Level
 from core.schema import GUIDE_ACTIONS
 from core.warnings import Assessment, assess
 from dashboard.components.review_summary import WATCH_ADVICE, logged_days, summary_html, tiles
@@ -53,7 +54,7 @@ def test_every_text_is_escaped(assessment: Assessment) -> None:
 def test_the_guides_advice_follows_the_overall_level(
     assessment: Assessment, level: str, present: list[str], absent: list[str]
 ) -> None:
-    overall = replace(assessment.overall, level=level, explanation="Status in words.")
+    overall = replace(assessment.overall, level=Level(level), explanation="Status in words.")
     html = summary_html(replace(assessment, overall=overall))
     assert f'class="tr-status tr-{level}" role="status"' in html
     (status,) = texts_by_class(html, "tr-status")

@@ -23,7 +23,7 @@ HOW = ["truncated", "random bytes"]
 @pytest.fixture
 def damaged(engine: Engine, db_url: str, request: pytest.FixtureRequest) -> tuple[Path, int]:
     """This test's journal with entries and a backup, then damaged: (journal, entries)."""
-    insert_frame(engine, sessions_frame(days=40))
+    insert_frame(engine, frame=sessions_frame(days=40))
     timestamped_backup(engine)
     entries = count_sessions(engine)
     engine.dispose()

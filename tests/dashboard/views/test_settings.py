@@ -9,22 +9,12 @@ from streamlit.testing.v1 import AppTest
 
 from core.settings import Thresholds, setting_fields
 from data.settings_store import load_thresholds, save_thresholds
-from tests.paths import APP
-
-
-def open_settings() -> AppTest:
-    """The app switched to the Settings page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("views/settings.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+from tests.dashboard.views.pages import open_page
 
 
 def save_with(**values: float) -> AppTest:
     """The Settings page after typing these values and pressing Save."""
-    at = open_settings()
+    at = open_page("settings")
     for name, value in values.items():
         at.number_input(key=f"setting_{name}").set_value(value)
     at.button(key="settings_save").click()
@@ -34,7 +24,7 @@ def save_with(**values: float) -> AppTest:
 
 
 def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
-    at = open_settings()
+    at = open_page("settings")
     keys = {n.key for n in at.number_input} | {c.key for c in at.checkbox}
     assert keys == {f"setting_{f.name}" for f in setting_fields()}
     captions = " ".join(c.value for c in at.caption)
@@ -43,8 +33,8 @@ def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
 
 
 def test_the_stored_values_are_shown(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
-    at = open_settings()
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    at = open_page("settings")
     assert at.number_input(key="setting_absolute_threshold").value == 7.0
 
 
@@ -64,8 +54,8 @@ def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engin
 
 
 def test_reset_goes_back_to_the_defaults(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
-    at = open_settings()
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    at = open_page("settings")
     at.button(key="settings_reset").click()
     at.run()
     assert load_thresholds(engine) == Thresholds()
@@ -103,7 +93,7 @@ def test_an_out_of_range_value_is_refused_next_to_save(engine: Engine) -> None:
 def test_the_browser_may_send_any_number_so_save_can_say_what_is_wrong(engine: Engine) -> None:
     # A number input with bounds refuses an out-of-range value on the field alone, in the
     # browser, and Save then sends the old value: the bounds are checked at Save instead.
-    at = open_settings()
+    at = open_page("settings")
     for number in at.number_input:
         assert (number.min, number.max) == (None, None), number.key
     assert any("Allowed: 1 to 10." in c.value for c in at.caption)
