@@ -16,7 +16,7 @@ from data.damage import DamagedDatabaseError, check_readable, is_damage
 from data.db import make_engine
 from data.environment import sqlite_url
 from data.repository import add_session, count_sessions, insert_frame
-from data.restore import newest_backup, restore_database
+from data.restore import newest_backup, restore_database, restore_uploaded
 from tests.factories import make_entry, sessions_frame
 
 
@@ -97,3 +97,18 @@ def test_the_newest_intact_backup_is_offered(filled: Engine, tmp_path: Path) -> 
     newer.write_bytes(b"not a database")  # a damaged backup is passed over
     (folder / "damaged-3.sqlite3").write_bytes(b"")
     assert newest_backup(filled) == older
+
+
+def test_an_uploaded_backup_restores_over_a_damaged_file_and_leaves_no_copy(
+    filled: Engine, db_url: str, tmp_path: Path
+) -> None:
+    expected = count_sessions(filled)
+    content = backup_database(filled, tmp_path / "upload.sqlite3").read_bytes()
+    filled.dispose()
+    damage(Path(db_url.removeprefix("sqlite:///")), "truncated")
+    engine = make_engine(db_url)
+    result = restore_uploaded(engine, content)
+    assert result.entries == count_sessions(engine) == expected
+    folder = Path(db_url.removeprefix("sqlite:///")).parent / "backups"
+    assert sorted(p.name.split("-")[0] for p in folder.iterdir()) == ["damaged"]
+    engine.dispose()

@@ -67,3 +67,16 @@ def test_restoring_the_newest_backup_brings_the_journal_back(
     assert count_sessions(make_engine(sqlite_url(journal))) == entries
     kept = list((journal.parent / "backups").glob("damaged-*.sqlite3"))
     assert len(kept) == 1
+
+
+def test_damage_while_the_app_runs_leads_to_the_same_page(engine: Engine, db_url: str) -> None:
+    insert_frame(engine, frame=sessions_frame(days=40))
+    timestamped_backup(engine)
+    engine.dispose()
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and "Log a session" in texts(at)
+    damage(Path(db_url.removeprefix("sqlite:///")), "random bytes")  # overwritten meanwhile
+    at.switch_page("views/review.py").run()
+    assert not at.exception, at.exception
+    assert "Your journal cannot be read" in texts(at)
