@@ -45,8 +45,8 @@ def check_readable(engine: Engine) -> None:
     """Raise DamagedDatabaseError when the SQLite file behind `engine` cannot be read whole.
 
     SQLite's quick_check reads every page once (about 15 ms for the ten-year benchmark history,
-    2.5 MiB), so a file cut short is found here rather than on some later page. A missing or empty file, an
-    in-memory or a server database pass: there is nothing damaged to read.
+    2.5 MiB), so a file cut short is found here rather than on some later page. A missing or
+    empty file, an in-memory or a server database pass: there is nothing damaged to read.
     """
     path = database_file(engine)
     if path is None or not path.is_file() or path.stat().st_size == 0:

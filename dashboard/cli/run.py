@@ -127,6 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the dashboard on a separate demo database, seeded on first use."""
     from dashboard.cli.database import open_database
+    from data.damage import DamagedDatabaseError
     from data.demo import seed_demo
 
     env = load_environment()
@@ -145,10 +146,21 @@ def cmd_demo(args: argparse.Namespace) -> int:
     url = sqlite_url(path)
     now = datetime.now(local_timezone())
     # A given --today seeds that whole day (tests, screenshots); otherwise the demo stops at now.
-    with open_database(url=url) as engine:
-        added = seed_demo(
-            engine, args.today or now.date(), local_timezone(), until=None if args.today else now
+    try:
+        with open_database(url=url) as engine:
+            added = seed_demo(
+                engine,
+                args.today or now.date(),
+                local_timezone(),
+                until=None if args.today else now,
+            )
+    except DamagedDatabaseError:
+        # Made-up data: nothing to restore, a fresh demo is as good.
+        print(
+            f"The demo database at {path} cannot be read; `tightrope demo --fresh` makes it anew.",
+            file=sys.stderr,
         )
+        return 1
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:
         return 0

@@ -106,3 +106,15 @@ def test_without_a_backup_it_says_where_it_looked(
     err = capsys.readouterr().err
     assert f"No backup was found in {journal.parent / 'backups'}" in err
     assert "tightrope restore FILE" in err
+
+
+def test_a_damaged_demo_database_is_made_anew_with_fresh(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = tmp_path / "demo.sqlite3"
+    argv = ["demo", "--database", str(demo), "--today", "2026-11-20", "--seed-only"]
+    assert main(argv) == 0
+    damage(demo, "random bytes")
+    assert main(argv) == 1
+    assert "tightrope demo --fresh" in capsys.readouterr().err  # not a restore of made-up data
+    assert main([*argv, "--fresh"]) == 0
