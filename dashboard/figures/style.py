@@ -32,20 +32,44 @@ RECURRING_COLOUR: Final = "#c0392b"
 QUIET_COLOUR: Final = "#7f8c8d"
 GRID: Final = "#e5e8eb"
 
+_AXIS: Final = {
+    # The margins below are minimums: labels longer than they allow widen the margin instead of
+    # being cut off ("Detachment", weekday names, two-line date ticks).
+    "automargin": True,
+    "title": {"standoff": 12},  # an axis title clear of the tick labels
+    "gridcolor": GRID,
+    "zerolinecolor": GRID,
+    "linecolor": GRID,
+}
+TEMPLATE: Final = go.layout.Template(
+    layout={
+        "font": FONT,
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "autotypenumbers": "strict",  # a tag or code of digits stays a category
+        "colorway": list(SIGN_COLOURS.values()),
+    }
+)
+"""Every chart's own template. Set on each figure, because plotly's default template is global:
+importing Streamlit's chart element replaces it with one for its frontend (no automargin,
+placeholder colours), so a figure built in the server process would otherwise look different
+from the same figure built by `tightrope report`."""
+
 
 def base_layout(
     fig: go.Figure, title: str, height: int, *, margin: dict[str, int], **extra: Any
 ) -> go.Figure:
-    """Title at the left, the shared font, a white background and `extra` layout settings."""
-    # White background set directly: a named template is deep-copied into every figure, which
-    # cost more than everything else in building one.
+    """The Tightrope template, the title at the left, and `extra` layout settings."""
+    # Assigned, not passed to update_layout, which would merge it into the process's default.
+    fig.layout.template = TEMPLATE
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,
         margin=margin,
-        font=FONT,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
         **extra,
     )
     return fig
