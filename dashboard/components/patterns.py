@@ -16,6 +16,7 @@ from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
 from dashboard.cache import CacheKey, cached_pattern_figure
 from dashboard.common import PAGE_DISCLAIMER, md
+from dashboard.figures.style import CHART_CONFIG
 
 
 def chart(
@@ -23,7 +24,7 @@ def chart(
 ) -> None:
     """One cached Patterns chart ('effects', 'scenarios', 'heatmap', 'load', 'client')."""
     figure = cached_pattern_figure(key, since=since, name=name, arg=arg, report=report)
-    st.plotly_chart(figure, key=widget)
+    st.plotly_chart(figure, key=widget, config=CHART_CONFIG)
 
 
 GUIDE_LINE = (

@@ -59,6 +59,10 @@ importing Streamlit's chart element replaces it with one for its frontend (no au
 placeholder colours), so a figure built in the server process would otherwise look different
 from the same figure built by `tightrope report`."""
 
+CHART_CONFIG: Final = {"displayModeBar": False, "displaylogo": False}
+"""plotly.js options of every chart, on the pages and in the packet. No mode bar: on a phone its
+buttons cover the chart's title, and dragging still zooms (a double click zooms back out)."""
+
 
 def base_layout(
     fig: go.Figure, title: str, height: int, *, margin: dict[str, int], **extra: Any

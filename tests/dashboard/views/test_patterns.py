@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -91,7 +92,10 @@ def test_demo_data_finds_the_planted_client_with_the_guides_words(demo: Engine) 
     for question in REFLECTION_PROMPTS.values():
         assert question in text
     # Three dot-and-interval charts, scenarios, heatmap, load, one client.
-    assert len(at.get("plotly_chart")) == 7
+    charts = at.get("plotly_chart")
+    assert len(charts) == 7
+    # No Plotly mode bar: on a phone it covers the chart's title.
+    assert [json.loads(c.proto.config)["displayModeBar"] for c in charts] == [False] * 7
     # The drill-down opens on the client that costs the most.
     assert at.selectbox(key="patterns_client").value == "C-42"
 

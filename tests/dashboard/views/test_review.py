@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -142,6 +143,9 @@ def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) ->
     assert "threshold 6" in trend.proto.spec
     assert "your usual level" in trend.proto.spec
     assert '"showlegend":false' in trend.proto.spec.replace(" ", "")
+    # No Plotly mode bar: on a phone it covers the chart's title.
+    for chart in (trend, calendar):
+        assert json.loads(chart.proto.config)["displayModeBar"] is False
 
 
 def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
