@@ -43,9 +43,6 @@ _AXIS: Final = {
 }
 TEMPLATE: Final = go.layout.Template(
     layout={
-        "font": FONT,
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
         "xaxis": _AXIS,
         "yaxis": _AXIS,
         "hovermode": "closest",
@@ -67,13 +64,19 @@ buttons cover the chart's title, and dragging still zooms (a double click zooms 
 def base_layout(
     fig: go.Figure, title: str, height: int, *, margin: dict[str, int], **extra: Any
 ) -> go.Figure:
-    """The Tightrope template, the title at the left, and `extra` layout settings."""
+    """The Tightrope template, the title at the left, the shared font, a white background and
+    `extra` layout settings."""
     # Assigned, not passed to update_layout, which would merge it into the process's default.
     fig.layout.template = TEMPLATE
+    # Font and background in the layout itself: Streamlit's chart theme overrides what a
+    # template says about them on the page.
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,
         margin=margin,
+        font=FONT,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
         **extra,
     )
     return fig
