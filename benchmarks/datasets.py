@@ -78,5 +78,5 @@ def build_database(path: Path, frame: pd.DataFrame) -> Engine:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     engine = make_engine(sqlite_url(path))
     ensure_schema(engine)
-    insert_frame(engine, frame)
+    insert_frame(engine, frame=frame)
     return engine

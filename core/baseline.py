@@ -25,7 +25,9 @@ therapist came back after months away.
 
 The earlier level: the median of the `baseline_window_days` that end where the usual level's
 window begins (so six months to a year before the judged weeks). A rise that creeps for months
-lifts the usual level with it; the earlier level still remembers where it started.
+lifts the usual level with it; the earlier level still remembers where it started. Days judged
+against it are scaled by that window's own spread (pooled the same way): the creep's climb
+widens the usual window's spread and would otherwise hide itself a second time.
 
 Standard errors: day values are correlated from one calendar day to the next, so a level from
 n logged days knows less than n independent days would. With an assumed correlation `phi`
@@ -97,15 +99,6 @@ def baseline_arrays(
     return baseline, spread, source
 
 
-def rolling_baseline(values: pd.Series, thresholds: Thresholds) -> pd.DataFrame:
-    """Baseline, spread and baseline_source for every calendar day of one sign's day values."""
-    baseline, spread, source = baseline_arrays(values.to_frame(), thresholds)
-    return pd.DataFrame(
-        {"baseline": baseline[:, 0], "spread": spread[:, 0], "baseline_source": source[:, 0]},
-        index=values.index,
-    )
-
-
 MAX_LAG = 40
 """Pairs of days further apart than this add nothing measurable (0.7**40 < 1e-6)."""
 
@@ -157,6 +150,7 @@ class References:
     usual_se: npt.NDArray[np.float64]
     earlier: npt.NDArray[np.float64]
     earlier_se: npt.NDArray[np.float64]
+    earlier_spread: npt.NDArray[np.float64]  # the earlier window's own spread, pooled
     correlation: npt.NDArray[np.float64]  # the lag-1 correlation the standard errors assume
 
 
@@ -168,10 +162,27 @@ def _median_se(
     return np.asarray(np.where(n > 0, se, np.nan), dtype=np.float64)
 
 
-def _shift(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
-    """`x` moved `days` later along its day axis (the last but one when it has three)."""
+def _pooled(
+    spread: npt.NDArray[np.float64],
+    q: npt.NDArray[np.float64],
+    n: npt.NDArray[np.float64],
+    t: Thresholds,
+) -> npt.NDArray[np.float64]:
+    """A measured spread pooled with the assumed one by effective days (n**2 / Q)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        effective = np.where(q > 0, n**2 / q, 0.0)
+    prior = t.spread_prior_days
+    pooled = np.sqrt((effective * spread**2 + prior * t.assumed_spread**2) / (effective + prior))
+    return np.asarray(np.where(np.isnan(spread), np.nan, np.fmax(pooled, t.min_spread)))
+
+
+def shift_days(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]:
+    """`x` moved `days` later along its day axis (the value of `days` days before), NaN at first.
+
+    The day axis is the first of (days, signs) and the second of `lag_counts`' (lags, days, signs).
+    """
     axis = 1 if x.ndim == 3 else 0
-    out = np.full_like(x, np.nan)
+    out = np.full(x.shape, np.nan)
     n = x.shape[axis]
     if days < n:
         if axis == 0:
@@ -193,24 +204,20 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     n_all = np.cumsum(logged, axis=0).astype("float64")
 
     # Which windows the usual level came from, and how many days and pairs it rests on.
-    window_counts = _shift(lag_counts(logged, t.baseline_window_days), t.baseline_exclude_days)
+    window_counts = shift_days(lag_counts(logged, t.baseline_window_days), t.baseline_exclude_days)
     window_q = pair_weight(np.nan_to_num(window_counts), phi)
-    window_n = _shift(
+    window_n = shift_days(
         values.notna().rolling(t.baseline_window_days, min_periods=1).sum().to_numpy("float64"),
         t.baseline_exclude_days,
     )
     fallback_q = pair_weight(
-        np.nan_to_num(_shift(lag_counts(logged, None), t.fallback_exclude_days)), phi
+        np.nan_to_num(shift_days(lag_counts(logged, None), t.fallback_exclude_days)), phi
     )
-    fallback_n = _shift(n_all, t.fallback_exclude_days)
+    fallback_n = shift_days(n_all, t.fallback_exclude_days)
     personal = source == PERSONAL
     q = np.where(personal, window_q, fallback_q)
     n = np.where(personal, np.nan_to_num(window_n), fallback_n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        effective = np.where(q > 0, n**2 / q, 0.0)
-    prior = t.spread_prior_days
-    pooled = np.sqrt((effective * spread**2 + prior * t.assumed_spread**2) / (effective + prior))
-    spread = np.where(np.isnan(spread), np.nan, np.fmax(pooled, t.min_spread))
+    spread = _pooled(spread, q, n, t)
     usual_se = np.where(np.isnan(usual), np.nan, _median_se(spread, q, n))
     # A fallback resting on plenty of days, some older than the usual level's window, is no
     # short history: the window is empty because of a break.
@@ -228,9 +235,19 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     # The earlier level: the window before the usual level's window.
     reach = t.baseline_exclude_days + t.baseline_window_days
     earlier_stats = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
-    earlier = _shift(earlier_stats.median().to_numpy(dtype="float64", na_value=np.nan), reach)
-    earlier_n = _shift(np.nan_to_num(window_n), t.baseline_window_days)
-    earlier_q = pair_weight(np.nan_to_num(_shift(window_counts, t.baseline_window_days)), phi)
-    earlier = np.where(personal, earlier, np.nan)
-    earlier_se = np.where(np.isnan(earlier), np.nan, _median_se(spread, earlier_q, earlier_n))
-    return References(usual, spread, source, usual_se, earlier, earlier_se, phi)
+    earlier_median, earlier_spread = (
+        shift_days(frame.to_numpy(dtype="float64", na_value=np.nan), reach)
+        for frame in _stats(earlier_stats)
+    )
+    earlier_n = shift_days(np.nan_to_num(window_n), t.baseline_window_days)
+    earlier_q = pair_weight(np.nan_to_num(shift_days(window_counts, t.baseline_window_days)), phi)
+    earlier = np.where(personal, earlier_median, np.nan)
+    # Judged against the earlier level, days vary as they did then: a creep since has widened
+    # the usual window's spread with its own climb.
+    earlier_spread = np.where(
+        np.isnan(earlier), np.nan, _pooled(earlier_spread, earlier_q, earlier_n, t)
+    )
+    earlier_se = np.where(
+        np.isnan(earlier), np.nan, _median_se(earlier_spread, earlier_q, earlier_n)
+    )
+    return References(usual, spread, source, usual_se, earlier, earlier_se, earlier_spread, phi)

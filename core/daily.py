@@ -88,17 +88,6 @@ def rolling_mean(values: Frame, window: int, min_coverage_share: float) -> Frame
     return values.rolling(window, min_periods=needed).mean()
 
 
-def rolling_means(
-    days: pd.DataFrame, *, min_coverage_share: float, windows: tuple[int, ...] = (7, 28)
-) -> pd.DataFrame:
-    """Rolling calendar means of each sign, columns like 'fatigue_7d' and 'fatigue_28d'."""
-    out = pd.DataFrame(index=days.index)
-    for sign in SIGNS:
-        for window in windows:
-            out[f"{sign}_{window}d"] = rolling_mean(days[sign], window, min_coverage_share)
-    return out
-
-
 def compare_weeks(days: pd.DataFrame, today: date) -> pd.DataFrame:
     """This week (the 7 days ending `today`) against the 28 days before it, per sign.
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import MISSING, Field, dataclass, field, fields, replace
+from dataclasses import MISSING, Field, dataclass, field, fields
 from typing import Any, Self
 
 
@@ -320,10 +320,6 @@ class Thresholds:
             name: coerce(known[name], value) for name, value in values.items() if name in known
         }
         return cls(**chosen)
-
-    def with_values(self, **changes: Any) -> Self:
-        """A copy with some thresholds changed, validated like a new object."""
-        return replace(self, **changes)
 
 
 def setting_fields() -> tuple[Field[Any], ...]:

@@ -31,14 +31,6 @@ class Effect:
     end: date | None = None  # inclusive
     client: str | None = None
 
-    def applies(self, day: date, client: str) -> bool:
-        """Whether this effect touches a session with this client on this day."""
-        if self.start is not None and day < self.start:
-            return False
-        if self.end is not None and day > self.end:
-            return False
-        return self.client is None or self.client == client
-
 
 @dataclass(frozen=True)
 class ClientSpec:
@@ -131,14 +123,14 @@ MINUTES = (0, 0, 0, 5, 10)  # a session starts on the hour, now and then a littl
 
 
 @dataclass(frozen=True)
-class Latent:
+class _Latent:
     """A history's sessions before planted effects and rounding.
 
     `frame` is the session frame (core.schema, sorted by start) with placeholder ratings; `day`
     the local day of each session; `base` the mean ratings (personal level + day effect +
     client effect) and `noise` the session noise, both (sessions x signs), in frame order.
-    Planted effects draw no random numbers, so one Latent serves every set of effects with
-    identical schedules and noise.
+    Planted effects draw no random numbers: the same history with other effects keeps its
+    schedule and noise.
     """
 
     frame: pd.DataFrame
@@ -147,7 +139,7 @@ class Latent:
     noise: npt.NDArray[np.float64]
 
 
-def latent_sessions(h: History) -> Latent:
+def _latent_sessions(h: History) -> _Latent:
     """The schedule and random parts of the history `h` (its effects are not applied)."""
     rng = np.random.default_rng(h.seed)
     clients = _clients(h, rng)
@@ -211,7 +203,7 @@ def latent_sessions(h: History) -> Latent:
         {
             "started_at": started,
             "client_code": pd.Series(codes, dtype="str"),
-            **{sign: 0 for sign in SIGNS},  # placeholders: realise() fills the ratings
+            **{sign: 0 for sign in SIGNS},  # placeholders: _realise() fills the ratings
             "scenarios": pd.Series(tags, dtype="object"),
             "grounding_done": pd.Series(grounding, dtype="bool"),
         }
@@ -221,10 +213,10 @@ def latent_sessions(h: History) -> Latent:
     frame = as_sessions(frame.iloc[order].reset_index(drop=True)) if n else frame
     base = base.reshape(n, len(SIGNS))[order]
     noise_matrix = np.array(noise).reshape(n, len(SIGNS))[order]
-    return Latent(frame, days[order], base, noise_matrix)
+    return _Latent(frame, days[order], base, noise_matrix)
 
 
-def realise(latent: Latent, effects: Sequence[Effect] = ()) -> pd.DataFrame:
+def _realise(latent: _Latent, effects: Sequence[Effect]) -> pd.DataFrame:
     """The session frame of a latent history with `effects` planted (core.schema columns)."""
     mean = latent.base
     codes = latent.frame["client_code"].to_numpy()
@@ -249,7 +241,7 @@ def realise(latent: Latent, effects: Sequence[Effect] = ()) -> pd.DataFrame:
 
 def make_sessions(h: History) -> pd.DataFrame:
     """Generate a session frame (core.schema columns) for the history `h`, deterministically."""
-    return realise(latent_sessions(h), h.effects)
+    return _realise(_latent_sessions(h), h.effects)
 
 
 def demo_history(today: date, *, seed: int = 20261126) -> History:

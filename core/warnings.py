@@ -58,7 +58,15 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.signal import lfilter
 
-from core.baseline import BEFORE_BREAK, PROVISIONAL, SOURCES, lag_counts, pair_weight, references
+from core.baseline import (
+    BEFORE_BREAK,
+    PROVISIONAL,
+    SOURCES,
+    lag_counts,
+    pair_weight,
+    references,
+    shift_days,
+)
 from core.baseline import NONE as NO_BASELINE
 from core.daily import (
     as_zone,
@@ -143,11 +151,6 @@ class EwmaChart(NamedTuple):
     upper: npt.NDArray[np.float64]
     lower: npt.NDArray[np.float64]
     signal: npt.NDArray[np.bool_]
-
-    @property
-    def upper_signal(self) -> npt.NDArray[np.bool_]:
-        """Points above the upper limit only (the side a rise in a warning sign shows on)."""
-        return self.statistic > self.upper
 
 
 def ewma_chart(
@@ -273,13 +276,6 @@ def _evidence(
     return _Window(rise, evidence, logged, _window_sum(raised.astype("float64"), window))
 
 
-def _shift(x: Array, rows: int) -> Array:
-    """`x` moved down by `rows` (the value of `rows` days before), NaN at the start."""
-    out = np.full(x.shape, np.nan)
-    out[rows:] = x[: max(len(x) - rows, 0)]
-    return out
-
-
 def _most(raised: Array, logged: Array) -> Array:
     """At least half of the logged days raised (true when none were logged)."""
     return np.asarray(2 * raised >= logged)
@@ -300,20 +296,22 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
     fixed = np.full(v.shape, t.absolute_threshold - t.rise_points)
     levels = {USUAL: ref.usual, EARLIER: ref.earlier, FIXED: fixed}
     level_ses = {USUAL: ref.usual_se, EARLIER: ref.earlier_se, FIXED: np.zeros(v.shape)}
+    spreads = {USUAL: spread, EARLIER: ref.earlier_spread, FIXED: spread}
 
     w, c = t.watch_window_days, t.chronic_window_days
     tol = 1e-9  # so a mean like (5 + 6 + 7) / 3 counts as "at" a line
     ranks, windows = [], []
     for name in COMPARISONS:
+        scale = spreads[name]
         with np.errstate(invalid="ignore"):
             gap = v - levels[name]
-            deviation = np.clip(gap, -t.day_clip_spreads * spread, t.day_clip_spreads * spread)
+            deviation = np.clip(gap, -t.day_clip_spreads * scale, t.day_clip_spreads * scale)
             raised = gap >= t.day_margin_points - tol
-        watch = _evidence(deviation, raised, spread, level_ses[name], w, ref.correlation)
-        whole = _evidence(deviation, raised, spread, level_ses[name], c, ref.correlation)
+        watch = _evidence(deviation, raised, scale, level_ses[name], w, ref.correlation)
+        whole = _evidence(deviation, raised, scale, level_ses[name], c, ref.correlation)
         # The weeks before the watch window must show the rise on their own too.
-        early = _evidence(deviation, raised, spread, level_ses[name], c - w, ref.correlation)
-        early_evidence = _shift(early.evidence, w)
+        early = _evidence(deviation, raised, scale, level_ses[name], c - w, ref.correlation)
+        early_evidence = shift_days(early.evidence, w)
         early_logged = whole.logged - watch.logged
         early_raised = whole.raised - watch.raised
         with np.errstate(invalid="ignore"):

@@ -358,7 +358,7 @@ def import_csv(engine: Engine, raw: bytes, *, now: datetime | None = None) -> Im
         # Counts only: row contents (notes, client codes) never reach the log.
         log.info("import refused: %d problems, nothing stored", len(parsed.problems))
         return ImportResult(0, 0, parsed.problems)
-    added = insert_frame(engine, parsed.frame)
+    added = insert_frame(engine, frame=parsed.frame)
     log.info("imported %d entries, %d already present", added, len(parsed.frame) - added)
     return ImportResult(added, len(parsed.frame) - added)
 

@@ -29,4 +29,4 @@ def seed_demo(engine: Engine, today: date, tz: ZoneInfo, *, until: datetime | No
     """Fill an empty demo database; a database that already holds entries is left alone."""
     if count_sessions(engine):
         return 0
-    return insert_frame(engine, demo_sessions(today, tz, until=until))
+    return insert_frame(engine, frame=demo_sessions(today, tz, until=until))

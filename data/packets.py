@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from data.db import session_scope
 from data.models import PacketRecord, utcnow
@@ -36,7 +37,7 @@ def _packet(record: PacketRecord) -> Packet:
 
 
 def record_packet(
-    engine: Engine, start: date, end: date, fmt: str, *, now: datetime | None = None
+    engine: Engine, *, start: date, end: date, fmt: str, now: datetime | None = None
 ) -> int:
     """Remember that a packet for `start`–`end` was exported as `fmt`; returns its id."""
     if fmt not in FORMATS:
@@ -58,8 +59,7 @@ def record_packet(
 def list_packets(engine: Engine) -> list[Packet]:
     """Every exported packet, newest first."""
     query = select(PacketRecord).order_by(
-        PacketRecord.created_at.desc(),  # type: ignore[attr-defined]  # sqlmodel column typing
-        PacketRecord.id.desc(),  # type: ignore[union-attr]
+        col(PacketRecord.created_at).desc(), col(PacketRecord.id).desc()
     )
     with session_scope(engine) as session:
         return [_packet(r) for r in session.execute(query).scalars()]
@@ -71,7 +71,7 @@ def last_packet(engine: Engine) -> Packet | None:
     return packets[0] if packets else None
 
 
-def previous_packet(engine: Engine, start: date) -> Packet | None:
+def previous_packet(engine: Engine, *, start: date) -> Packet | None:
     """The latest packet that ended before `start`: what "since the last packet" compares with."""
     earlier = [p for p in list_packets(engine) if p.period_end < start]
     return max(earlier, key=lambda p: (p.period_end, p.created_at), default=None)

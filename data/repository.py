@@ -87,7 +87,7 @@ def _store(session: Session, entry: SessionEntry, scenarios: Sequence[str]) -> i
     return entry.id
 
 
-def add_session(engine: Engine, entry: SessionCreate, *, now: datetime | None = None) -> int:
+def add_session(engine: Engine, *, entry: SessionCreate, now: datetime | None = None) -> int:
     """Store one validated entry with its tags in one transaction and return its id."""
     check_not_future(entry.started_at, now)
     fields = entry.model_dump(exclude={"scenarios"})
@@ -105,7 +105,7 @@ def add_session(engine: Engine, entry: SessionCreate, *, now: datetime | None = 
 
 
 def update_session(
-    engine: Engine, entry_id: int, entry: SessionUpdate, *, now: datetime | None = None
+    engine: Engine, *, entry_id: int, entry: SessionUpdate, now: datetime | None = None
 ) -> None:
     """Replace every field of entry `entry_id`; raises EntryError when it no longer exists."""
     check_not_future(entry.started_at, now)
@@ -125,7 +125,7 @@ def update_session(
     log.info("updated session entry %s", entry_id)
 
 
-def delete_session(engine: Engine, entry_id: int) -> bool:
+def delete_session(engine: Engine, *, entry_id: int) -> bool:
     """Delete one entry (its tags go with it); returns whether it existed."""
     with session_scope(engine) as session:
         stored = session.get(SessionEntry, entry_id)
@@ -136,7 +136,7 @@ def delete_session(engine: Engine, entry_id: int) -> bool:
     return True
 
 
-def get_session(engine: Engine, entry_id: int) -> pd.DataFrame:
+def get_session(engine: Engine, *, entry_id: int) -> pd.DataFrame:
     """One entry as a one-row session frame (empty when it does not exist)."""
     return _frame(engine, ENTRY.c.id == entry_id)
 
@@ -204,7 +204,7 @@ class RecentEntry:
     grounding_done: bool
 
 
-def recent_sessions(engine: Engine, limit: int = 10) -> list[RecentEntry]:
+def recent_sessions(engine: Engine, *, limit: int = 10) -> list[RecentEntry]:
     """The `limit` most recent entries, newest first."""
     # Plain rows, not a session frame: the Log page reads this after every save, and building
     # and coercing a DataFrame for ten rows cost 9-20 ms of the save's rerun (the query itself
@@ -244,7 +244,7 @@ RECENT_CODES_WINDOW = 500
 """Newest entries scanned for the quick pick before falling back to grouping every entry."""
 
 
-def recent_client_codes(engine: Engine, limit: int = 12) -> list[str]:
+def recent_client_codes(engine: Engine, *, limit: int = 12) -> list[str]:
     """Client codes by most recent session, for the quick pick on the Log page."""
     # The newest entries through the started_at index first: grouping ten years of entries on
     # every Log page run costs tens of milliseconds, and the codes are almost always in there.
@@ -284,7 +284,7 @@ def count_sessions(engine: Engine) -> int:
         return int(connection.execute(select(func.count()).select_from(ENTRY)).scalar_one())
 
 
-def count_sessions_between(engine: Engine, start: datetime, end: datetime) -> int:
+def count_sessions_between(engine: Engine, *, start: datetime, end: datetime) -> int:
     """How many entries started in [start, end): aware datetimes, e.g. local midnights."""
     query = (
         select(func.count())
@@ -306,7 +306,7 @@ def data_version(engine: Engine) -> DataVersion:
     return DataVersion(str(token), int(count), int(max_id))
 
 
-def insert_frame(engine: Engine, frame: pd.DataFrame) -> int:
+def insert_frame(engine: Engine, *, frame: pd.DataFrame) -> int:
     """Insert a session frame in one transaction, skipping rows already stored; returns rows added.
 
     The frame must already be validated (see data.models.SessionCreate). All or nothing: an error

@@ -50,7 +50,7 @@ def load_thresholds(engine: Engine) -> Thresholds:
         return Thresholds()
 
 
-def save_thresholds(engine: Engine, thresholds: Thresholds) -> None:
+def save_thresholds(engine: Engine, *, thresholds: Thresholds) -> None:
     """Store every threshold that differs from its default (one transaction)."""
     defaults = Thresholds().to_mapping()
     chosen = thresholds.to_mapping()

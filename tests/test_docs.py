@@ -1,15 +1,23 @@
-"""Docs that cannot drift: every threshold and the status command are documented in README."""
+"""Docs that cannot drift: every threshold, command, option and status field is in the README."""
 
 from __future__ import annotations
 
 import argparse
 import re
+from datetime import date
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.patterns import default_since, find_patterns
+from core.schema import SIGNS
 from core.settings import default_of, setting_fields
+from core.warnings import assess
 from dashboard.cli import build_parser
+from dashboard.cli.status import status_payload
+from data.demo import demo_sessions
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -34,14 +42,75 @@ def test_the_status_command_is_documented() -> None:
     assert "`tightrope status [--today YYYY-MM-DD] [--json]`" in README
 
 
+def _commands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    (subcommands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(subcommands.choices)
+
+
+def _readme_rows() -> dict[str, str]:
+    """The command table's first cells, by command: `tightrope report [--from …] --out FILE …`."""
+    rows = re.findall(r"^\| `tightrope ([a-z-]+)([^`]*)` \|", README, flags=re.MULTILINE)
+    return {command: usage for command, usage in rows}
+
+
 def test_every_cli_command_is_in_the_readme_table() -> None:
     # Docs that cannot drift: a new subcommand without a README row fails here.
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    parser = build_parser()
-    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    commands = sorted(actions[0].choices)
+    commands = _commands()
     assert {"run", "demo", "status", "import", "export", "backup", "restore", "report"} <= set(
         commands
     )
-    missing = [c for c in commands if f"| `tightrope {c}" not in readme]
-    assert missing == []
+    assert sorted(_readme_rows()) == sorted(commands)
+
+
+def _documented(usage: str) -> tuple[dict[str, bool], int]:
+    """The options in a README usage (each: whether it is required) and how many positionals."""
+    optional = set(re.findall(r"\[(--[a-z-]+)", usage))
+    options = {name: name not in optional for name in re.findall(r"--[a-z-]+", usage)}
+    # Outside the brackets, a capital word not right after an option is a positional (FILE).
+    words = re.sub(r"\[[^]]*\]", "", usage).split()
+    positionals = sum(
+        1
+        for before, word in zip(["", *words], words, strict=False)
+        if word.isupper() and not before.startswith("--")
+    )
+    return options, positionals
+
+
+@pytest.mark.parametrize("command", sorted(_commands()))
+def test_each_commands_options_in_the_readme_are_the_real_ones(command: str) -> None:
+    parser = _commands()[command]
+    real = {
+        action.option_strings[-1]: action.required
+        for action in parser._actions
+        if action.option_strings and not isinstance(action, argparse._HelpAction)
+    }
+    positionals = [a for a in parser._actions if not a.option_strings]
+    documented, documented_positionals = _documented(_readme_rows()[command])
+    # Both ways, and [--brackets] exactly around the options that may be left out.
+    assert documented == real
+    assert documented_positionals == len(positionals)
+
+
+def _field_paths(value: Any, prefix: str = "") -> set[str]:
+    """`signs.<sign>.level`-style paths of every leaf of a status payload."""
+    if isinstance(value, dict):
+        paths: set[str] = set()
+        for key, item in value.items():
+            name = "<sign>" if key in SIGNS and prefix == "signs" else key
+            paths |= _field_paths(item, f"{prefix}.{name}" if prefix else name)
+        return paths
+    if isinstance(value, list):
+        return set().union(*(_field_paths(item, f"{prefix}[]") for item in value))
+    return {prefix}
+
+
+def test_the_status_json_fields_in_the_readme_are_the_ones_printed() -> None:
+    today, zone = date(2026, 11, 26), ZoneInfo("Europe/Berlin")
+    sessions = demo_sessions(today, zone)
+    patterns = find_patterns(sessions, today=today, tz=zone, since=default_since(today))
+    assert len(patterns.comparisons) > 0  # so the patterns' fields are printed too
+    payload = status_payload(assess(sessions, today=today, tz=zone), patterns)
+    section = README.split("`tightrope status --json` prints one object", 1)[1].split("\n## ")[0]
+    documented = set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE))
+    assert documented == _field_paths(payload)

@@ -17,8 +17,9 @@ from dashboard.packet.render import build_packet
 from data.backup import backup_database
 from data.csv_io import CsvFileError, export_csv, import_csv
 from data.maintenance import delete_all_data
-from data.models import SessionEntry, SessionUpdate
+from data.models import SessionCreate, SessionUpdate
 from data.repository import (
+    ENTRY,
     DuplicateEntryError,
     add_session,
     insert_frame,
@@ -51,7 +52,7 @@ def assert_clean(caplog: pytest.LogCaptureFixture) -> None:
             assert secret not in text, f"{record.name} logged {secret!r}"
 
 
-def secret_entry(**overrides: object) -> object:
+def secret_entry(**overrides: object) -> SessionCreate:
     """An entry carrying every secret."""
     fields: dict[str, object] = {
         "started_at": WHEN,
@@ -65,13 +66,13 @@ def secret_entry(**overrides: object) -> object:
 
 
 def test_save_edit_and_duplicate_paths(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    entry_id = add_session(engine, secret_entry())  # type: ignore[arg-type]
+    entry_id = add_session(engine, entry=secret_entry())
     with pytest.raises(DuplicateEntryError):
-        add_session(engine, secret_entry())  # type: ignore[arg-type]
+        add_session(engine, entry=secret_entry())
     update = SessionUpdate.model_validate(
-        {**secret_entry(dread=9).model_dump(), "note": NOTE + " again"}  # type: ignore[attr-defined]
+        {**secret_entry(dread=9).model_dump(), "note": NOTE + " again"}
     )
-    update_session(engine, entry_id, update)
+    update_session(engine, entry_id=entry_id, entry=update)
     assert_clean(logs)
 
 
@@ -95,7 +96,7 @@ def test_import_paths(engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: 
 def test_backup_restore_and_delete(
     engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    add_session(engine, entry=secret_entry())
     backup = backup_database(engine, tmp_path / "b.sqlite3")
     restore_database(engine, backup)
     delete_all_data(engine, remove_backups=True)
@@ -103,8 +104,8 @@ def test_backup_restore_and_delete(
 
 
 def test_report_path(engine: Engine, logs: pytest.LogCaptureFixture) -> None:
-    insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
-    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    insert_frame(engine, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, entry=secret_entry())
     chosen = PacketOptions(
         start=date(2025, 7, 1), end=date(2025, 9, 7), include_notes=True, show_client_codes=True
     )
@@ -130,7 +131,7 @@ def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
         "updated_at": WHEN,
     }
     with pytest.raises(IntegrityError) as caught, engine.begin() as connection:
-        connection.execute(insert(SessionEntry.__table__), row)  # type: ignore[attr-defined]
+        connection.execute(insert(ENTRY), row)
     assert "CHECK constraint failed" in str(caught.value)
     assert NOTE not in str(caught.value) and CODE not in str(caught.value)
     assert load_sessions(engine).empty
@@ -139,8 +140,8 @@ def test_database_errors_do_not_carry_the_values(engine: Engine) -> None:
 def test_report_and_status_commands(
     engine: Engine, logs: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    insert_frame(engine, sessions_frame(days=60, start=date(2025, 6, 2)))
-    add_session(engine, secret_entry())  # type: ignore[arg-type]
+    insert_frame(engine, frame=sessions_frame(days=60, start=date(2025, 6, 2)))
+    add_session(engine, entry=secret_entry())
     out = tmp_path / "packet.html"
     code = main(
         [

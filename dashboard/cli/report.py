@@ -106,7 +106,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 fallback = out.with_suffix(".html")
                 _write_atomically(fallback, html.encode("utf-8"))
                 print(f"{error}\nWrote the HTML packet instead: {fallback}", file=sys.stderr)
-                record_packet(engine, start, end, "html")
+                record_packet(engine, start=start, end=end, fmt="html")
                 return 1
             except PdfError as error:
                 print(str(error), file=sys.stderr)
@@ -114,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         else:
             data = html.encode("utf-8")
         _write_atomically(out, data)
-        record_packet(engine, start, end, fmt)
+        record_packet(engine, start=start, end=end, fmt=fmt)
     finally:
         engine.dispose()
     notes = "with your notes" if args.include_notes else "no notes"

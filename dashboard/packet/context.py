@@ -139,7 +139,7 @@ def _change_section(
     now: Assessment,
     t: Thresholds,
 ) -> dict[str, Any]:
-    previous = previous_packet(engine, options.start) if engine is not None else None
+    previous = previous_packet(engine, start=options.start) if engine is not None else None
     if previous is not None:
         earlier = Period(previous.period_start, previous.period_end)
         label = "the last packet"

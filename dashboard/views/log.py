@@ -160,7 +160,7 @@ def _save_new() -> None:
         state["new_flash"] = ("info", "Already saved: " + last[2] + ".")
         return
     try:
-        add_session(get_engine(), entry)
+        add_session(get_engine(), entry=entry)
     except DuplicateEntryError:
         state["new_flash"] = ("info", "Already saved: " + _summary(entry) + ".")
         return
@@ -179,7 +179,9 @@ def _save_edit() -> None:
     if entry is None or entry_id is None:
         return
     try:
-        update_session(get_engine(), entry_id, SessionUpdate.model_validate(entry.model_dump()))
+        update_session(
+            get_engine(), entry_id=entry_id, entry=SessionUpdate.model_validate(entry.model_dump())
+        )
     except EntryError as error:
         st.session_state["edit_flash"] = ("error", f"{error} Nothing was changed.")
         return
@@ -265,7 +267,7 @@ def _reflection_wanted(prefix: str) -> bool:
 
 
 def _load_into_edit(entry_id: int) -> None:
-    row = get_session(get_engine(), entry_id)
+    row = get_session(get_engine(), entry_id=entry_id)
     if row.empty:
         st.session_state["new_flash"] = ("info", "That entry no longer exists.")
         return
@@ -288,7 +290,7 @@ def _load_into_edit(entry_id: int) -> None:
 
 
 def _delete(entry_id: int) -> None:
-    if delete_session(get_engine(), entry_id):
+    if delete_session(get_engine(), entry_id=entry_id):
         st.session_state["new_flash"] = ("success", "Entry deleted.")
     st.session_state["confirm_delete"] = None
     if st.session_state.get("editing") == entry_id:

@@ -33,7 +33,7 @@ def _save() -> None:
     except SettingsError as error:
         leave_flash("settings_flash", "error", f"{error} Nothing was saved.")
         return
-    save_thresholds(get_engine(), thresholds)
+    save_thresholds(get_engine(), thresholds=thresholds)
     leave_flash("settings_flash", "success", "Settings saved. The Weekly review now uses them.")
 
 

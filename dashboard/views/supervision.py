@@ -20,7 +20,7 @@ WANTED = "sup_wanted"
 
 
 def _record(start: date, end: date, fmt: str) -> None:
-    record_packet(get_engine(), start, end, fmt)
+    record_packet(get_engine(), start=start, end=end, fmt=fmt)
     leave_flash(
         "sup_flash",
         "success",
@@ -89,7 +89,8 @@ if show_codes:
 
 if period is not None:
     start, end = period
-    logged = count_sessions_between(engine, *Period(start, end).bounds(key.tz))
+    first, after = Period(start, end).bounds(key.tz)
+    logged = count_sessions_between(engine, start=first, end=after)
     if not logged:
         _nothing_logged(start, end)
         st.stop()
@@ -103,7 +104,7 @@ if period is not None:
         else:
             st.caption("Preparing takes a second or two; then you can download or preview it.")
             st.stop()
-    previous = previous_packet(engine, start)
+    previous = previous_packet(engine, start=start)
     with st.spinner("Preparing the packet…"):
         empty, html_bytes = cached_packet(
             key,

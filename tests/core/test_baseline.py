@@ -15,11 +15,20 @@ from core.baseline import (
     lag_counts,
     pair_weight,
     references,
-    rolling_baseline,
+    shift_days,
 )
 from core.settings import Thresholds
 
 T = Thresholds()
+
+
+def rolling_baseline(values: pd.Series, thresholds: Thresholds) -> pd.DataFrame:
+    """Baseline, spread and source for every calendar day of one sign's day values."""
+    baseline, spread, source = baseline_arrays(values.to_frame(), thresholds)
+    return pd.DataFrame(
+        {"baseline": baseline[:, 0], "spread": spread[:, 0], "baseline_source": source[:, 0]},
+        index=values.index,
+    )
 
 
 def series(values: list[float], start: str = "2025-01-01") -> pd.Series:
@@ -140,3 +149,18 @@ def test_a_short_history_spread_is_pooled_with_the_assumed_spread() -> None:
     ref = references(frame_of([3.0] * 40), T)
     # Perfectly steady ratings for six weeks: the spread stays near the assumed one.
     assert T.min_spread < ref.spread[-1, 0] < T.assumed_spread
+
+
+@pytest.mark.parametrize(
+    ("shape", "axis"),
+    [((5, 3), 0), ((4, 5, 3), 1)],  # (days, signs) and lag_counts' (lags, days, signs)
+)
+@pytest.mark.parametrize("days", [0, 2, 5, 9])
+def test_shift_days_moves_the_day_axis_and_fills_nan(
+    shape: tuple[int, ...], axis: int, days: int
+) -> None:
+    x = np.arange(np.prod(shape), dtype="float64").reshape(shape)
+    moved = np.moveaxis(shift_days(x, days), axis, 0)
+    before = np.moveaxis(x, axis, 0)
+    assert np.isnan(moved[:days]).all()
+    np.testing.assert_array_equal(moved[days:], before[: max(len(before) - days, 0)])

@@ -113,8 +113,8 @@ def test_effect_interval_and_p_value_are_a_one_sample_t_test_without_pooling() -
     x = diffs[diffs["client_code"] == "X"]
     assert x["dread_baseline"].tolist() == [3.0] * 5
     table = compare_groups(diffs, settings=plain_t)
-    row = table[(table["kind"] == "client") & (table["key"] == "X") & (table["sign"] == "dread")]
-    row = row.iloc[0]
+    rows = table[(table["kind"] == "client") & (table["key"] == "X") & (table["sign"] == "dread")]
+    row = rows.iloc[0]
     sample = np.array([1.0, 2.0, 4.0, 3.0, 5.0])
     expected = stats.ttest_1samp(sample, 0.0)
     low, high = stats.t.interval(0.95, 4, loc=sample.mean(), scale=stats.sem(sample))

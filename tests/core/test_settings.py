@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -52,10 +53,10 @@ def test_bad_values_are_refused_in_plain_words(values: dict[str, object], messag
         Thresholds.from_mapping(values)
 
 
-def test_with_values_validates() -> None:
-    assert Thresholds().with_values(ewma_lambda=0.1).ewma_lambda == 0.1
+def test_a_changed_copy_is_validated_too() -> None:
+    assert replace(Thresholds(), ewma_lambda=0.1).ewma_lambda == 0.1
     with pytest.raises(SettingsError):
-        Thresholds().with_values(ewma_lambda=0)
+        replace(Thresholds(), ewma_lambda=0)
 
 
 def test_labels_read_like_words() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.schema import SESSION_COLUMNS, SIGNS
-from core.synthetic import ClientSpec, Effect, History, latent_sessions, make_sessions, realise
+from core.synthetic import ClientSpec, Effect, History, make_sessions
 
 START = date(2025, 1, 6)
 
@@ -32,19 +32,13 @@ def test_the_frame_has_the_schema_and_ratings_in_range() -> None:
     assert frame["started_at"].is_monotonic_increasing
 
 
-def test_effects_draw_no_random_numbers_so_one_latent_serves_every_scenario() -> None:
-    effect = Effect(2.5, ("fatigue",), start=START + timedelta(days=60))
-    h = History(start=START, days=120, seed=2, effects=(effect,))
-    pd.testing.assert_frame_equal(make_sessions(h), realise(latent_sessions(h), (effect,)))
-
-
 def test_an_effect_shifts_only_its_sign_and_its_days() -> None:
     begin = START + timedelta(days=60)
-    latent = latent_sessions(History(start=START, days=120, seed=3))
-    calm = realise(latent)
-    risen = realise(
-        latent, (Effect(3.0, ("fatigue",), start=begin, end=begin + timedelta(days=13)),)
-    )
+    h = History(start=START, days=120, seed=3)
+    calm = make_sessions(h)
+    effect = Effect(3.0, ("fatigue",), start=begin, end=begin + timedelta(days=13))
+    # Effects draw no random numbers: the same seed keeps its schedule and noise.
+    risen = make_sessions(replace(h, effects=(effect,)))
     changed = (risen[list(SIGNS)] - calm[list(SIGNS)]).abs().sum(axis=1) > 0
     local = risen["started_at"].dt.tz_convert("Europe/Berlin").dt.date
     assert changed.any()
@@ -56,9 +50,9 @@ def test_an_effect_shifts_only_its_sign_and_its_days() -> None:
 
 
 def test_a_client_effect_touches_only_that_client() -> None:
-    latent = latent_sessions(History(start=START, days=120, seed=3))
-    calm = realise(latent)
-    worse = realise(latent, (Effect(3.0, ("dread",), client="C-03"),))
+    h = History(start=START, days=120, seed=3)
+    calm = make_sessions(h)
+    worse = make_sessions(replace(h, effects=(Effect(3.0, ("dread",), client="C-03"),)))
     changed = worse["dread"] != calm["dread"]
     assert set(worse.loc[changed, "client_code"]) == {"C-03"}
 

@@ -50,7 +50,7 @@ def _assess(engine: Engine) -> Assessment:
 
 
 def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine) -> None:
-    add_session(engine, make_entry(fatigue=5))
+    add_session(engine, entry=make_entry(fatigue=5))
     first = _assess(engine)
     first.days["value"] = 99.0  # what a careless page might do
     first.weeks.loc[:, "this_week"] = 99.0
@@ -60,9 +60,11 @@ def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine)
 
 
 def test_a_save_gives_a_fresh_assessment(engine: Engine) -> None:
-    add_session(engine, make_entry(fatigue=2, started_at=datetime.now(UTC) - timedelta(days=1)))
+    add_session(
+        engine, entry=make_entry(fatigue=2, started_at=datetime.now(UTC) - timedelta(days=1))
+    )
     before = _assess(engine)
-    add_session(engine, make_entry(fatigue=9))
+    add_session(engine, entry=make_entry(fatigue=9))
     after = _assess(engine)
     # One more session, counted in each sign's row of its day.
     assert int(after.days["sessions"].sum()) == int(before.days["sessions"].sum()) + 3
@@ -107,35 +109,39 @@ def _build_everything(key: CacheKey) -> None:
     cached_packet(key, options=options, previous_id=None)
 
 
+def _lower_threshold(engine: Engine) -> CacheKey:
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=5.0))
+    return current_key(today=TODAY, zone=BERLIN)
+
+
+def _add_entry(engine: Engine) -> CacheKey:
+    add_session(
+        engine,
+        entry=make_entry(started_at=datetime.combine(TODAY, time(8), tzinfo=BERLIN), fatigue=9),
+        now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
+    )
+    return current_key(today=TODAY, zone=BERLIN)
+
+
 def _retag(engine: Engine) -> CacheKey:
     entry = recent_sessions(engine, limit=1)[0]
-    stored = get_session(engine, entry.id).iloc[0]
+    stored = get_session(engine, entry_id=entry.id).iloc[0]
     fields = {name: stored[name] for name in ("client_code", "dread", "detachment", "fatigue")}
     started = stored["started_at"].to_pydatetime()
     update_session(
         engine,
-        entry.id,
-        SessionUpdate(started_at=started, scenarios=["boundary pushing"], **fields),
+        entry_id=entry.id,
+        entry=SessionUpdate(started_at=started, scenarios=["boundary pushing"], **fields),
         now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
     )
     return current_key(today=TODAY, zone=BERLIN)
 
 
 CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
-    "a threshold": lambda engine: (
-        save_thresholds(engine, Thresholds(absolute_threshold=5.0)),
-        current_key(today=TODAY, zone=BERLIN),
-    )[1],
+    "a threshold": _lower_threshold,
     "the zone": lambda engine: current_key(today=TODAY, zone=ZoneInfo("America/New_York")),
     "the day": lambda engine: current_key(today=TODAY + timedelta(days=1), zone=BERLIN),
-    "a new entry": lambda engine: (
-        add_session(
-            engine,
-            make_entry(started_at=datetime.combine(TODAY, time(8), tzinfo=BERLIN), fatigue=9),
-            now=datetime.combine(TODAY, time(23), tzinfo=BERLIN),
-        ),
-        current_key(today=TODAY, zone=BERLIN),
-    )[1],
+    "a new entry": _add_entry,
     "a tag edit": _retag,
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _fill(engine: Engine, n: int, *, code: str = "C-01", offset: int = 0) -> lis
     return [
         add_session(
             engine,
-            make_entry(
+            entry=make_entry(
                 started_at=BASE + timedelta(hours=offset + i),
                 client_code=code,
                 scenarios=["boundary pushing", f"own tag {i % 3}"],
@@ -62,7 +63,7 @@ def test_restore_brings_back_exactly_the_backed_up_rows(engine: Engine, tmp_path
     saved = load_sessions(engine)
     backup = backup_database(engine, tmp_path / "saved.sqlite3")
     _fill(engine, 4, code="C-02", offset=100)
-    delete_session(engine, ids[0])
+    delete_session(engine, entry_id=ids[0])
     changed = load_sessions(engine)
 
     result = restore_database(engine, backup)
@@ -88,19 +89,21 @@ def test_saving_after_a_restore_works(engine: Engine, tmp_path: Path) -> None:
     assert count_sessions(engine) == 3
 
 
-def _not_tightrope(path: Path) -> None:
+def _execute(path: Path, statement: str) -> None:
+    """Run one statement on a SQLite file with plain sqlite3, as another program would."""
     connection = sqlite3.connect(path)
-    connection.execute("CREATE TABLE recipes (name TEXT)")
+    connection.execute(statement)
     connection.commit()
     connection.close()
+
+
+def _not_tightrope(path: Path, engine: Engine) -> None:
+    _execute(path, "CREATE TABLE recipes (name TEXT)")
 
 
 def _newer(path: Path, engine: Engine) -> None:
     backup_database(engine, path)
-    connection = sqlite3.connect(path)
-    connection.execute("UPDATE alembic_version SET version_num = '9999'")
-    connection.commit()
-    connection.close()
+    _execute(path, "UPDATE alembic_version SET version_num = '9999'")
 
 
 def _damaged(path: Path, engine: Engine) -> None:
@@ -115,7 +118,7 @@ def _damaged(path: Path, engine: Engine) -> None:
     [
         (lambda p, e: p.write_text("started_at,client_code\n"), "not a SQLite database"),
         (lambda p, e: p.write_bytes(b""), "not a SQLite database"),
-        (lambda p, e: _not_tightrope(p), "not a Tightrope database"),
+        (_not_tightrope, "not a Tightrope database"),
         (_newer, "newer version"),
         (_damaged, "damaged"),
         (lambda p, e: None, "no file"),
@@ -123,12 +126,12 @@ def _damaged(path: Path, engine: Engine) -> None:
     ids=["csv", "empty", "other-sqlite", "newer", "damaged", "missing"],
 )
 def test_restore_refuses_what_is_not_a_tightrope_backup(
-    engine: Engine, tmp_path: Path, make: object, words: str
+    engine: Engine, tmp_path: Path, make: Callable[[Path, Engine], object], words: str
 ) -> None:
     _fill(engine, 3)
     before = load_sessions(engine)
     candidate = tmp_path / "candidate.sqlite3"
-    make(candidate, engine)  # type: ignore[operator]  # the table's builders
+    make(candidate, engine)
     with pytest.raises(BackupError, match=words):
         restore_database(engine, candidate)
     pd.testing.assert_frame_equal(load_sessions(engine), before)

@@ -25,7 +25,7 @@ def _saver(url: str, worker: int, start: Any, errors: Any) -> None:
         try:
             add_session(
                 engine,
-                SessionCreate(
+                entry=SessionCreate(
                     started_at=BASE + timedelta(minutes=i),
                     client_code=f"P{worker}-{i % 10}",
                     dread=i % 11,

@@ -40,7 +40,7 @@ def _saver(url: str, report: int, first: int) -> None:
         engine = make_engine(url)
         i = first
         while True:
-            entry_id = add_session(engine, _entry(i))
+            entry_id = add_session(engine, entry=_entry(i))
             os.write(report, f"{entry_id} {i}\n".encode())  # unbuffered: reported means sent
             i += 1
     except BaseException as error:

@@ -41,11 +41,11 @@ def test_confirmation_phrase(typed: str, ok: bool) -> None:
 
 
 def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) -> None:
-    insert_frame(engine, sessions_frame(days=40))
+    insert_frame(engine, frame=sessions_frame(days=40))
     for i in range(20):
         add_session(
             engine,
-            make_entry(
+            entry=make_entry(
                 started_at=datetime(2025, 6, 2, 8, tzinfo=UTC) + timedelta(hours=i),
                 note=f"{SECRET} {i}",
                 reflection_themes=SECRET,
@@ -71,18 +71,18 @@ def test_delete_all_leaves_no_note_bytes_behind(engine: Engine, tmp_path: Path) 
 
 
 def test_saving_works_after_delete_all(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     delete_all_data(engine)
-    add_session(engine, make_entry(note="fresh start"))
+    add_session(engine, entry=make_entry(note="fresh start"))
     assert count_sessions(engine) == 1
 
 
 def test_automatic_backups_removed_only_when_asked(engine: Engine) -> None:
-    add_session(engine, make_entry(note=SECRET))
+    add_session(engine, entry=make_entry(note=SECRET))
     kept = timestamped_backup(engine)
     delete_all_data(engine)
     assert kept.exists()
-    add_session(engine, make_entry(note=SECRET))
+    add_session(engine, entry=make_entry(note=SECRET))
     timestamped_backup(engine)
     result = delete_all_data(engine, remove_backups=True)
     assert len(result.backups_removed) == 2

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from data.models import SessionCreate, normalise_tag
+from data.models import normalise_tag
 from tests.factories import make_entry
 
 
@@ -52,16 +52,7 @@ def test_start_time_is_converted_to_utc() -> None:
 
 
 def test_tags_may_come_as_one_semicolon_string() -> None:
-    entry = SessionCreate.model_validate(
-        {
-            "started_at": datetime(2026, 1, 5, 9, tzinfo=UTC),
-            "client_code": "C-1",
-            "dread": 1,
-            "detachment": 1,
-            "fatigue": 1,
-            "scenarios": "crisis situation; countertransference",
-        }
-    )
+    entry = make_entry(scenarios="crisis situation; countertransference")
     assert entry.scenarios == ["crisis situation", "countertransference"]
 
 

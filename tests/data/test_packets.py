@@ -27,16 +27,16 @@ def test_record_and_read_back(engine: Engine) -> None:
     assert last_packet(engine) is None
     first = record_packet(
         engine,
-        date(2026, 10, 1),
-        date(2026, 10, 28),
-        "html",
+        start=date(2026, 10, 1),
+        end=date(2026, 10, 28),
+        fmt="html",
         now=datetime(2026, 10, 28, tzinfo=UTC),
     )
     second = record_packet(
         engine,
-        date(2026, 10, 29),
-        date(2026, 11, 11),
-        "pdf",
+        start=date(2026, 10, 29),
+        end=date(2026, 11, 11),
+        fmt="pdf",
         now=datetime(2026, 11, 11, tzinfo=UTC),
     )
     packets = list_packets(engine)
@@ -59,17 +59,17 @@ def test_bad_records_are_refused_and_nothing_is_saved(
     engine: Engine, start: date, end: date, fmt: str
 ) -> None:
     with pytest.raises(ValueError):
-        record_packet(engine, start, end, fmt)
+        record_packet(engine, start=start, end=end, fmt=fmt)
     assert list_packets(engine) == []
 
 
 def test_previous_packet_is_the_latest_that_ended_before_the_start(engine: Engine) -> None:
-    record_packet(engine, date(2026, 9, 1), date(2026, 9, 30), "pdf")
-    record_packet(engine, date(2026, 10, 1), date(2026, 10, 31), "html")
-    record_packet(engine, date(2026, 11, 1), date(2026, 11, 26), "pdf")
-    previous = previous_packet(engine, date(2026, 11, 1))
+    record_packet(engine, start=date(2026, 9, 1), end=date(2026, 9, 30), fmt="pdf")
+    record_packet(engine, start=date(2026, 10, 1), end=date(2026, 10, 31), fmt="html")
+    record_packet(engine, start=date(2026, 11, 1), end=date(2026, 11, 26), fmt="pdf")
+    previous = previous_packet(engine, start=date(2026, 11, 1))
     assert previous is not None and previous.period_end == date(2026, 10, 31)
-    assert previous_packet(engine, date(2026, 9, 1)) is None
+    assert previous_packet(engine, start=date(2026, 9, 1)) is None
 
 
 @pytest.mark.parametrize(

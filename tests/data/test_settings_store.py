@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from sqlalchemy import Engine, select
+from sqlmodel import col
 
 from core.settings import Thresholds
 from data.db import session_scope
@@ -15,7 +16,7 @@ from data.settings_store import PREFIX, load_thresholds, reset_thresholds, save_
 
 def stored(engine: Engine) -> dict[str, str]:
     with engine.connect() as connection:
-        return dict(connection.execute(select(Setting.key, Setting.value)).all())  # type: ignore[call-overload]  # sqlmodel column typing
+        return dict(connection.execute(select(col(Setting.key), col(Setting.value))).all())
 
 
 def put(engine: Engine, key: str, value: str) -> None:
@@ -29,23 +30,23 @@ def test_an_empty_database_gives_the_defaults(engine: Engine) -> None:
 
 def test_saved_thresholds_come_back(engine: Engine) -> None:
     chosen = Thresholds(absolute_threshold=7.0, watch_window_days=10, ewma_lambda=0.1)
-    save_thresholds(engine, chosen)
+    save_thresholds(engine, thresholds=chosen)
     assert load_thresholds(engine) == chosen
 
 
 def test_only_changed_values_are_stored(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     assert stored(engine) == {f"{PREFIX}absolute_threshold": "7.0"}
 
 
 def test_saving_again_replaces_the_previous_choice(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
-    save_thresholds(engine, Thresholds(watch_window_days=10))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(watch_window_days=10))
     assert load_thresholds(engine) == Thresholds(watch_window_days=10)
 
 
 def test_reset_gives_the_defaults_back(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     reset_thresholds(engine)
     assert load_thresholds(engine) == Thresholds()
     assert stored(engine) == {}
@@ -53,7 +54,7 @@ def test_reset_gives_the_defaults_back(engine: Engine) -> None:
 
 def test_other_settings_are_left_alone(engine: Engine) -> None:
     put(engine, "packet.include_notes", "false")
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
     reset_thresholds(engine)
     assert stored(engine) == {"packet.include_notes": "false"}
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from core.warnings import assess
 from data.csv_io import export_csv
@@ -25,7 +25,7 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 REVIEW_CHARTS = 2  # the chosen sign's trend and, once opened, its calendar heatmap
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 MAIN = "[data-testid='stMain']"
 
 

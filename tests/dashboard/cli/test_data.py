@@ -72,7 +72,7 @@ def test_import_of_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_export_writes_every_entry_and_will_not_overwrite(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_session(engine, make_entry(note='a, "quoted"\nnote'))
+    add_session(engine, entry=make_entry(note='a, "quoted"\nnote'))
     path = tmp_path / "out.csv"
     assert main(["export", str(path)]) == 0
     assert "Exported 1 entries" in capsys.readouterr().out
@@ -86,14 +86,14 @@ def test_export_writes_every_entry_and_will_not_overwrite(
 def test_backup_then_restore_brings_the_rows_back(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_session(engine, make_entry(client_code="C-1"))
+    add_session(engine, entry=make_entry(client_code="C-1"))
     saved = load_sessions(engine)
     target = tmp_path / "b" / "journal-backup.sqlite3"
     assert main(["backup", str(target)]) == 0
     assert str(target) in capsys.readouterr().out
     assert main(["backup", str(target)]) == 1  # never overwrites a backup
 
-    add_session(engine, make_entry(client_code="C-2"))
+    add_session(engine, entry=make_entry(client_code="C-2"))
     assert main(["restore", str(target)]) == 0
     out = capsys.readouterr().out
     assert "Your previous data is saved at" in out and "Restored 1 entries" in out
@@ -104,7 +104,7 @@ def test_backup_then_restore_brings_the_rows_back(
 def test_restore_refuses_a_file_that_is_not_a_backup(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     fake = tmp_path / "fake.sqlite3"
     fake.write_text("hello")
     assert main(["restore", str(fake)]) == 1
@@ -121,7 +121,7 @@ def test_delete_all_asks_for_the_typed_phrase(
     code: int,
     left: int,
 ) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     monkeypatch.setattr("sys.stdin", io.StringIO(typed))
     assert main(["delete-all"]) == code
     assert count_sessions(engine) == left
@@ -129,7 +129,7 @@ def test_delete_all_asks_for_the_typed_phrase(
 
 
 def test_delete_all_with_the_flag(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     assert main(["delete-all", "--yes-delete-everything"]) == 0
     assert "Deleted 1 entries" in capsys.readouterr().out
     assert count_sessions(engine) == 0

@@ -32,7 +32,7 @@ def status_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, obj
 def test_json_has_exactly_the_issues_shape(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    insert_frame(engine, demo_sessions(TODAY, ZoneInfo("Europe/Berlin")))
+    insert_frame(engine, frame=demo_sessions(TODAY, ZoneInfo("Europe/Berlin")))
     payload = status_json(capsys, "--today", "2026-11-26")
     assert set(payload) == {"as_of", "signs", "overall", "patterns"}  # patterns: issue 4
     assert payload["as_of"] == "2026-11-26"
@@ -61,7 +61,7 @@ def test_json_has_exactly_the_issues_shape(
 
 
 def test_text_output_names_every_sign(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
-    insert_frame(engine, demo_sessions(TODAY, ZoneInfo("Europe/Berlin")))
+    insert_frame(engine, frame=demo_sessions(TODAY, ZoneInfo("Europe/Berlin")))
     assert main(["status", "--today", "2026-11-26"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Tightrope status on 2026-11-26")
@@ -122,7 +122,7 @@ def test_days_are_local_days_in_the_machines_timezone(engine: Engine, db_url: st
             "fatigue": [4, 8],
         }
     )
-    insert_frame(engine, as_sessions(frame))
+    insert_frame(engine, frame=as_sessions(frame))
     in_utc = _status_in("UTC", db_url)["signs"]
     in_tokyo = _status_in("Asia/Tokyo", db_url)["signs"]
     assert in_utc["fatigue"]["rolling_7d"] == 6.0  # type: ignore[index]

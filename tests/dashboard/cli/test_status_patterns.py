@@ -28,7 +28,7 @@ def status(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 def test_patterns_are_every_comparison_with_the_issues_fields(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    insert_frame(engine, demo_sessions(TODAY, BERLIN))
+    insert_frame(engine, frame=demo_sessions(TODAY, BERLIN))
     patterns = json.loads(status(capsys, "--json"))["patterns"]
     expected = find_patterns(
         load_sessions(engine), today=TODAY, tz=BERLIN, since=default_since(TODAY)
@@ -55,7 +55,7 @@ def test_an_empty_database_has_no_patterns(
 def test_the_text_status_names_the_recurring_patterns(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    insert_frame(engine, demo_sessions(TODAY, BERLIN))
+    insert_frame(engine, frame=demo_sessions(TODAY, BERLIN))
     text = status(capsys)
     assert "Recurring patterns:" in text
     assert "Sessions with C-42 leave your dread" in text

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.levels import Level
 from core.schema import GUIDE_ACTIONS
 from core.warnings import Assessment, assess
 from dashboard.components.review_summary import WATCH_ADVICE, logged_days, summary_html, tiles
@@ -54,7 +55,7 @@ def test_every_text_is_escaped(assessment: Assessment) -> None:
 def test_the_guides_advice_follows_the_overall_level(
     assessment: Assessment, level: str, present: list[str], absent: list[str]
 ) -> None:
-    overall = replace(assessment.overall, level=level, explanation="Status in words.")
+    overall = replace(assessment.overall, level=Level(level), explanation="Status in words.")
     html = summary_html(replace(assessment, overall=overall))
     assert f'class="tr-status tr-{level}" role="status"' in html
     (status,) = texts_by_class(html, "tr-status")
@@ -71,10 +72,10 @@ def test_a_change_is_told_in_neutral_words(assessment: Assessment) -> None:
     assert (fatigue.change, fatigue.direction) == ("the same as the 4 weeks before", "same")
 
 
-@pytest.mark.parametrize("level", ["none", "watch", "chronic"])
+@pytest.mark.parametrize("level", list(Level))
 @pytest.mark.parametrize("change", [-0.5, 0.5])
 def test_a_tiles_colour_is_its_level_never_the_changes(
-    assessment: Assessment, level: str, change: float
+    assessment: Assessment, level: Level, change: float
 ) -> None:
     # A chronic sign that fell a little is still chronic: no green "better" badge on its tile.
     signs = {s: replace(v, level=level) for s, v in assessment.signs.items()}

@@ -279,10 +279,12 @@ def test_a_period_that_ends_before_it_starts_is_refused(hostile: pd.DataFrame) -
 
 
 def test_change_compares_with_the_previous_packet(engine: Engine) -> None:
-    insert_frame(engine, demo_sessions(TODAY, BERLIN))
+    insert_frame(engine, frame=demo_sessions(TODAY, BERLIN))
     first = parse(build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN))
     assert "There is no earlier packet" in first.visible
-    record_packet(engine, START - timedelta(days=28), START - timedelta(days=1), "pdf")
+    record_packet(
+        engine, start=START - timedelta(days=28), end=START - timedelta(days=1), fmt="pdf"
+    )
     second = parse(build_packet(engine, PacketOptions(START, TODAY), today=TODAY, tz=BERLIN))
     assert "Compared with your last packet" in second.visible
     assert "Level then" in second.visible and "Level now" in second.visible

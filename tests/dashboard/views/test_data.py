@@ -51,7 +51,7 @@ def test_empty_database_shows_facts_and_a_friendly_state(engine: Engine, tmp_pat
     assert metrics == {"Entries": "0", "Schema version": head_revision()}
     assert str(tmp_path / "test.sqlite3") in at.code[0].value
     assert at.button(key="import_submit").disabled
-    assert at.get("download_button")[0].disabled  # nothing to export yet
+    assert at.get("download_button")[0].proto.disabled  # nothing to export yet
 
 
 def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) -> None:
@@ -62,7 +62,7 @@ def test_good_file_is_imported_and_a_second_time_adds_nothing(engine: Engine) ->
     assert added > 0
     assert f"{added} entries added, 0 were already saved" in texts(at)
     assert at.metric[0].value == f"{added:,}"  # the facts above the import are current
-    assert not at.get("download_button")[0].disabled
+    assert not at.get("download_button")[0].proto.disabled
     at.button(key="import_submit").click()
     at.run()
     assert f"0 entries added, {added} were already saved" in texts(at)
@@ -106,15 +106,15 @@ def test_a_failing_save_is_explained_without_a_traceback(
 
 
 def test_export_button_offers_a_csv_once_there_are_entries(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     at = open_page(engine)
     button = at.get("download_button")[0]
-    assert not button.disabled
+    assert not button.proto.disabled
     assert button.proto.label == "Download all entries (CSV)"
 
 
 def test_backup_now_writes_a_backup(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     at = open_page(engine)
     at.button(key="backup_create").click()
     at.run()
@@ -124,7 +124,7 @@ def test_backup_now_writes_a_backup(engine: Engine) -> None:
 
 
 def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
-    add_session(engine, make_entry(note="private"))
+    add_session(engine, entry=make_entry(note="private"))
     at = open_page(engine)
     assert at.button(key="delete_submit").disabled
     at.text_input(key="delete_confirm").input("delete")
@@ -142,9 +142,9 @@ def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
 
 
 def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
-    add_session(engine, make_entry(client_code="C-1"))
+    add_session(engine, entry=make_entry(client_code="C-1"))
     saved = backup_database(engine, tmp_path / "saved.sqlite3").read_bytes()
-    add_session(engine, make_entry(client_code="C-2"))
+    add_session(engine, entry=make_entry(client_code="C-2"))
     at = open_page(engine)
     at.file_uploader(key="restore_file").set_value(("saved.sqlite3", saved, "application/x"))
     at.run()
@@ -160,7 +160,7 @@ def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_restore_of_a_wrong_file_is_refused(engine: Engine) -> None:
-    add_session(engine, make_entry())
+    add_session(engine, entry=make_entry())
     at = open_page(engine)
     at.file_uploader(key="restore_file").set_value(("notes.db", b"hello", "application/x"))
     at.checkbox(key="restore_confirm").check()

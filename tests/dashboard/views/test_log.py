@@ -214,7 +214,7 @@ def test_name_like_code_needs_an_explicit_confirm(app: AppTest, engine: Engine) 
 
 
 def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
-    entry_id = add_session(engine, make_entry(dread=2, client_code="C-11"))
+    entry_id = add_session(engine, entry=make_entry(dread=2, client_code="C-11"))
     app.run()
     pick(app, entry_id)
     app.button(key="row_edit").click()
@@ -231,9 +231,11 @@ def test_edit_changes_the_entry(app: AppTest, engine: Engine) -> None:
 
 def test_delete_asks_first_and_removes_the_picked_entry(app: AppTest, engine: Engine) -> None:
     now = datetime.now(BERLIN)
-    keep = add_session(engine, make_entry(client_code="C-01", started_at=now - timedelta(hours=3)))
+    keep = add_session(
+        engine, entry=make_entry(client_code="C-01", started_at=now - timedelta(hours=3))
+    )
     doomed = add_session(
-        engine, make_entry(client_code="C-02", started_at=now - timedelta(hours=5))
+        engine, entry=make_entry(client_code="C-02", started_at=now - timedelta(hours=5))
     )
     app.run()
     pick(app, doomed)
@@ -252,7 +254,7 @@ def test_delete_asks_first_and_removes_the_picked_entry(app: AppTest, engine: En
 
 
 def test_delete_can_be_cancelled(app: AppTest, engine: Engine) -> None:
-    entry_id = add_session(engine, make_entry())
+    entry_id = add_session(engine, entry=make_entry())
     app.run()
     pick(app, entry_id)
     app.button(key="row_delete").click()
@@ -265,15 +267,15 @@ def test_delete_can_be_cancelled(app: AppTest, engine: Engine) -> None:
 
 def test_recent_codes_are_offered(app: AppTest, engine: Engine) -> None:
     now = datetime.now(BERLIN)
-    add_session(engine, make_entry(client_code="C-01", started_at=now - timedelta(hours=3)))
-    add_session(engine, make_entry(client_code="C-02", started_at=now - timedelta(hours=2)))
+    add_session(engine, entry=make_entry(client_code="C-01", started_at=now - timedelta(hours=3)))
+    add_session(engine, entry=make_entry(client_code="C-02", started_at=now - timedelta(hours=2)))
     app.run()
     assert app.selectbox(key="new_client").options[:2] == ["C-02", "C-01"]
 
 
 def test_a_hostile_code_is_listed_as_literal_text(app: AppTest, engine: Engine) -> None:
     # Markdown would fetch an image from another host; a code span shows the text as typed.
-    add_session(engine, make_entry(client_code="![x](http://evil.example/x.png)"))
+    add_session(engine, entry=make_entry(client_code="![x](http://evil.example/x.png)"))
     app.run()
     listing = next(md.value for md in app.markdown if "evil.example" in md.value)
     assert "`![x](http://evil.example/x.png)`" in listing

@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
-import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.schema import REFLECTION_PROMPTS, as_sessions
 from core.synthetic import History, make_sessions
-from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import insert_frame
-from tests.paths import APP
-
-
-def _today() -> date:
-    return datetime.now(local_timezone()).date()
-
-
-def open_page() -> AppTest:
-    """The app switched to the Patterns page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("views/patterns.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+from tests.dashboard.views.pages import local_today, open_page
 
 
 def texts(at: AppTest) -> list[str]:
@@ -47,7 +31,7 @@ def text_of(at: AppTest) -> str:
 def _entries(days: int, code: str = "C-01", dread: int = 3) -> pd.DataFrame:
     """One session a day at 10:00 local for the last `days` days."""
     zone = local_timezone()
-    today = _today()
+    today = local_today()
     starts = [
         datetime.combine(today - timedelta(days=i), datetime.min.time(), tzinfo=zone)
         + timedelta(hours=10)
@@ -67,7 +51,7 @@ def _entries(days: int, code: str = "C-01", dread: int = 3) -> pd.DataFrame:
 
 
 def test_empty_database_shows_a_friendly_state(engine: Engine) -> None:
-    at = open_page()
+    at = open_page("patterns")
     text = text_of(at)
     assert "No sessions logged yet" in text
     assert "about 4 weeks" in text
@@ -75,21 +59,14 @@ def test_empty_database_shows_a_friendly_state(engine: Engine) -> None:
 
 
 def test_thin_data_says_patterns_need_about_four_weeks(engine: Engine) -> None:
-    insert_frame(engine, _entries(10))
-    at = open_page()
+    insert_frame(engine, frame=_entries(10))
+    at = open_page("patterns")
     assert "Patterns need about 4 weeks of entries" in text_of(at)
     assert not at.get("plotly_chart")
 
 
-@pytest.fixture
-def demo(engine: Engine) -> Engine:
-    """The demo history ending today (C-42 planted at +2.5 dread)."""
-    seed_demo(engine, _today(), local_timezone())
-    return engine
-
-
 def test_demo_data_finds_the_planted_client_with_the_guides_words(demo: Engine) -> None:
-    at = open_page()
+    at = open_page("patterns")
     text = text_of(at).replace("\\", "")  # Markdown escapes are not what the reader sees
     assert "Sessions with C-42 leave your dread" in text
     assert "of them above)." in text
@@ -121,7 +98,7 @@ def outside_expanders(at: AppTest) -> str:
 
 
 def test_the_page_speaks_plainly_and_keeps_the_method_in_expanders(demo: Engine) -> None:
-    at = open_page()
+    at = open_page("patterns")
     assert JARGON.findall(outside_expanders(at)) == []
     # The method is still there for whoever wants it.
     method = "\n".join(e.value for x in at.expander for e in (*x.markdown, *x.caption))
@@ -129,7 +106,7 @@ def test_the_page_speaks_plainly_and_keeps_the_method_in_expanders(demo: Engine)
 
 
 def test_the_drill_down_heatmap_and_period_can_be_changed(demo: Engine) -> None:
-    at = open_page()
+    at = open_page("patterns")
     other = next(c for c in at.selectbox(key="patterns_client").options if c != "C-42")
     at.selectbox(key="patterns_client").set_value(other)
     at.radio(key="patterns_heat_sign").set_value("fatigue")
@@ -144,8 +121,8 @@ def test_user_strings_are_shown_as_text_never_as_markup(engine: Engine) -> None:
     code = "![x](http://example.org/x.png)"
     frame = pd.concat([_entries(60, "C-01", 3), _entries(60, code, 9).iloc[::7]], ignore_index=True)
     frame.loc[frame["client_code"] == code, "started_at"] += pd.Timedelta(hours=2)
-    insert_frame(engine, as_sessions(frame))
-    at = open_page()
+    insert_frame(engine, frame=as_sessions(frame))
+    at = open_page("patterns")
     findings = [m.value for m in at.markdown if "leave your dread" in m.value]
     assert findings, text_of(at)
     assert "\\!\\[x\\]\\(http://example\\.org/x\\.png\\)" in findings[0]
@@ -153,7 +130,7 @@ def test_user_strings_are_shown_as_text_never_as_markup(engine: Engine) -> None:
 
 def test_nothing_recurring_says_so_calmly_without_the_guide_box(engine: Engine) -> None:
     # A steady therapist: no client, time or load effect, little noise: nothing can recur.
-    today = _today()
+    today = local_today()
     history = History(
         start=today - timedelta(days=120),
         days=120,
@@ -163,8 +140,8 @@ def test_nothing_recurring_says_so_calmly_without_the_guide_box(engine: Engine) 
         session_sd=0.3,
         tz=local_timezone().key,
     )
-    insert_frame(engine, make_sessions(history))
-    at = open_page()
+    insert_frame(engine, frame=make_sessions(history))
+    at = open_page("patterns")
     text = text_of(at)
     assert "Nothing stands out" in text
     assert "Questions to take to supervision" not in text  # the guide box stands by findings

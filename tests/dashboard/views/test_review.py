@@ -4,39 +4,25 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from core.levels import Level
 from core.schema import GUIDE_ACTIONS
 from core.warnings import assess
 from dashboard.components.review_summary import TRENDS_CAPTION
 from dashboard.figures.signs import most_pressing
-from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import add_session, load_sessions
+from tests.dashboard.views.pages import local_today, open_page
 from tests.factories import make_entry, texts_by_class
-from tests.paths import APP
-
-
-def _today() -> date:
-    return datetime.now(local_timezone()).date()
-
-
-def open_review(engine: Engine) -> AppTest:
-    """The app switched to the Weekly review page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("views/review.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def test_an_empty_database_shows_a_friendly_first_run_state(engine: Engine) -> None:
-    at = open_review(engine)
+    at = open_page("review")
     assert any("Nothing to review yet" in info.value for info in at.info)
     assert not at.get("plotly_chart")
     assert not at.error
@@ -45,8 +31,8 @@ def test_an_empty_database_shows_a_friendly_first_run_state(engine: Engine) -> N
 def test_a_few_days_show_the_thin_data_note(engine: Engine) -> None:
     now = datetime.now(local_timezone()).replace(hour=9, minute=0, second=0, microsecond=0)
     for back in (1, 2):
-        add_session(engine, make_entry(started_at=now - timedelta(days=back), fatigue=7))
-    at = open_review(engine)
+        add_session(engine, entry=make_entry(started_at=now - timedelta(days=back), fatigue=7))
+    at = open_page("review")
     assert any("You have logged 2 days so far" in info.value for info in at.info)
     assert summary(at).count('<li class="tr-tile tr-') == 3
     assert 'class="tr-status tr-chronic"' not in summary(at)
@@ -60,21 +46,13 @@ def summary(at: AppTest) -> str:
 
 def assessment_weeks(engine: Engine) -> dict[str, int]:
     """The fatigue row of the assessment's week table: logged days this week and the four before."""
-    weeks = assess(load_sessions(engine), today=_today(), tz=local_timezone()).weeks
-    row = weeks.loc["fatigue"]
-    return {k: int(row[k]) for k in ("days_this_week", "days_previous_four")}
-
-
-@pytest.fixture
-def demo(engine: Engine) -> Engine:
-    """The demo history ending today: a fatigue episode in the last five weeks."""
-    seed_demo(engine, _today(), local_timezone())
-    return engine
+    weeks = assess(load_sessions(engine), today=local_today(), tz=local_timezone()).weeks
+    return {k: int(weeks[k].loc["fatigue"]) for k in ("days_this_week", "days_previous_four")}
 
 
 def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: Engine) -> None:
-    at = open_review(demo)
-    assessment = assess(load_sessions(demo), today=_today(), tz=local_timezone())
+    at = open_page("review")
+    assessment = assess(load_sessions(demo), today=local_today(), tz=local_timezone())
     html = summary(at)
     # The planted fatigue episode is chronic; the overall status says so, kindly, once, and the
     # guide's actions are in the same block.
@@ -89,7 +67,7 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     assert tiles[2].startswith("Fatigue chronic")
     weeks = assessment.weeks
     for tile, sign in zip(tiles, ("dread", "detachment", "fatigue"), strict=True):
-        assert f"{weeks.loc[sign, 'this_week']:.1f}" in tile
+        assert f"{weeks['this_week'].loc[sign]:.1f}" in tile
         assert tile.endswith("than the 4 weeks before") or tile.endswith("as the 4 weeks before")
     # How many days the tiles rest on, said once (every entry rates all three signs).
     week = assessment_weeks(demo)
@@ -99,9 +77,8 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
     # Each sign in words, with its level.
     words = texts_by_class(html, "tr-word")
     for line, sign in zip(words, ("dread", "detachment", "fatigue"), strict=True):
-        status = assessment.signs[sign]
-        level = "no warning" if status.level == "none" else status.level
-        assert line == f"{sign.capitalize()} · {level} {status.explanation}"
+        sign_status = assessment.signs[sign]
+        assert line == f"{sign.capitalize()} · {sign_status.level.word} {sign_status.explanation}"
     # The block ends with the heading and caption of the trend chart below it.
     assert texts_by_class(html, "tr-caption")[-1] == TRENDS_CAPTION
     assert html.rindex("<h3>Trends</h3>") > html.rindex('class="tr-word"')
@@ -118,7 +95,7 @@ def test_demo_data_shows_tiles_explanations_charts_and_the_guides_actions(demo: 
 
 
 def test_the_year_at_a_glance_stays_open_for_the_session(demo: Engine) -> None:
-    at = open_review(demo)
+    at = open_page("review")
     at.toggle(key="review_year").set_value(True).run()
     at.switch_page("views/log.py")
     at.run()
@@ -131,7 +108,7 @@ def test_the_year_at_a_glance_stays_open_for_the_session(demo: Engine) -> None:
 
 @pytest.mark.parametrize("sign", ["dread", "detachment", "fatigue"])
 def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) -> None:
-    at = open_review(demo)
+    at = open_page("review")
     at.button_group(key="review_sign").set_value(sign)
     at.toggle(key="review_year").set_value(True)
     at.run()
@@ -151,15 +128,15 @@ def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) ->
 def test_the_most_pressing_sign_is_the_highest_level_then_the_highest_average(
     demo: Engine,
 ) -> None:
-    assessment = assess(load_sessions(demo), today=_today(), tz=local_timezone())
+    assessment = assess(load_sessions(demo), today=local_today(), tz=local_timezone())
     assert most_pressing(assessment) == "fatigue"
-    calm = {s: replace(v, level="none") for s, v in assessment.signs.items()}
+    calm = {s: replace(v, level=Level.NONE) for s, v in assessment.signs.items()}
     calm["dread"] = replace(calm["dread"], rolling_28d=9.5)
     assert most_pressing(replace(assessment, signs=calm)) == "dread"
 
 
 def test_how_the_levels_work_is_drawn_once_opened(demo: Engine) -> None:
-    at = open_review(demo)
+    at = open_page("review")
     assert not any("**your earlier level**" in m.value for m in at.markdown)
     at.session_state["review_levels"] = True  # what opening the expander does, then a rerun
     at.run()

@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from streamlit.testing.v1 import AppTest
 
 from core.settings import Thresholds, setting_fields
 from data.settings_store import load_thresholds, save_thresholds
-from tests.paths import APP
-
-
-def open_settings() -> AppTest:
-    """The app switched to the Settings page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("views/settings.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+from tests.dashboard.views.pages import open_page
 
 
 def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
-    at = open_settings()
+    at = open_page("settings")
     keys = {n.key for n in at.number_input} | {c.key for c in at.checkbox}
     assert keys == {f"setting_{f.name}" for f in setting_fields()}
     captions = " ".join(c.value for c in at.caption)
@@ -30,13 +19,13 @@ def test_every_threshold_is_shown_with_its_reason(engine: Engine) -> None:
 
 
 def test_the_stored_values_are_shown(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
-    at = open_settings()
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    at = open_page("settings")
     assert at.number_input(key="setting_absolute_threshold").value == 7.0
 
 
 def test_saving_stores_the_thresholds(engine: Engine) -> None:
-    at = open_settings()
+    at = open_page("settings")
     at.number_input(key="setting_absolute_threshold").set_value(7.5)
     at.number_input(key="setting_watch_window_days").set_value(10)
     at.button(key="settings_save").click()
@@ -47,7 +36,7 @@ def test_saving_stores_the_thresholds(engine: Engine) -> None:
 
 
 def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engine) -> None:
-    at = open_settings()
+    at = open_page("settings")
     at.number_input(key="setting_watch_window_days").set_value(30)
     at.button(key="settings_save").click()
     at.run()
@@ -59,8 +48,8 @@ def test_a_combination_that_does_not_fit_is_refused_in_plain_words(engine: Engin
 
 
 def test_reset_goes_back_to_the_defaults(engine: Engine) -> None:
-    save_thresholds(engine, Thresholds(absolute_threshold=7.0))
-    at = open_settings()
+    save_thresholds(engine, thresholds=Thresholds(absolute_threshold=7.0))
+    at = open_page("settings")
     at.button(key="settings_reset").click()
     at.run()
     assert load_thresholds(engine) == Thresholds()

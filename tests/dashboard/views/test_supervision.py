@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 
@@ -18,27 +18,12 @@ from streamlit.testing.v1 import AppTest
 from core.settings import Thresholds
 from core.warnings import assess
 from dashboard.packet.pdf import find_chromium
-from data.demo import seed_demo
 from data.environment import local_timezone
 from data.packets import list_packets, record_packet
 from data.repository import add_session, load_sessions
 from data.settings_store import save_thresholds
+from tests.dashboard.views.pages import local_today, open_page
 from tests.factories import make_entry
-from tests.paths import APP
-
-
-def _today() -> date:
-    return datetime.now(local_timezone()).date()
-
-
-def open_page(engine: Engine) -> AppTest:
-    """The app switched to the Supervision page."""
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("views/supervision.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def prepare(at: AppTest) -> AppTest:
@@ -63,21 +48,14 @@ def _iframes(at: AppTest) -> list[str]:
 
 
 def test_empty_database_shows_a_friendly_state(engine: Engine) -> None:
-    at = open_page(engine)
+    at = open_page("supervision")
     assert any("No sessions logged yet" in info.value for info in at.info)
     assert not at.get("download_button")
 
 
-@pytest.fixture
-def demo(engine: Engine) -> Engine:
-    """The demo history ending today."""
-    seed_demo(engine, _today(), local_timezone())
-    return engine
-
-
 def test_preview_on_demo_data_defaults_to_the_last_four_weeks(demo: Engine) -> None:
-    at = open_page(demo)
-    today = _today()
+    at = open_page("supervision")
+    today = local_today()
     assert at.date_input(key="sup_period").value == (today - timedelta(days=27), today)
     assert any("No packet made yet" in c.value for c in at.caption)
     assert at.toggle(key="sup_include_notes").value is False
@@ -95,7 +73,7 @@ def test_preview_on_demo_data_defaults_to_the_last_four_weeks(demo: Engine) -> N
 def test_html_download_is_a_file_not_a_deferred_callable(demo: Engine) -> None:
     # The button's on_click reruns the page before the browser asks for a deferred file, and
     # the rerun revokes the callable: the download then failed now and then (seen in CI).
-    at = prepare(open_page(demo))
+    at = prepare(open_page("supervision"))
     button = at.get("download_button")[0].proto
     assert button.label == "Download HTML"
     assert button.deferred_file_id == ""
@@ -109,8 +87,8 @@ def test_the_pages_packet_is_the_one_tightrope_report_writes(demo: Engine, tmp_p
     # The page builds its figures in the Streamlit process, where importing Streamlit's chart
     # element changes plotly's default template; `tightrope report` builds them in a plain one.
     # Both must give the same packet (only each chart's random element id differs).
-    (page,) = _iframes(open_page(demo))
-    today = _today()
+    (page,) = _iframes(open_page("supervision"))
+    today = local_today()
     out = tmp_path / "report.html"
     period = ["--from", str(today - timedelta(days=27)), "--to", str(today)]
     subprocess.run(
@@ -124,15 +102,15 @@ def test_the_pages_packet_is_the_one_tightrope_report_writes(demo: Engine, tmp_p
 
 
 def test_default_period_starts_after_the_last_packet(demo: Engine) -> None:
-    today = _today()
-    record_packet(demo, today - timedelta(days=30), today - timedelta(days=10), "pdf")
-    at = open_page(demo)
+    today = local_today()
+    record_packet(demo, start=today - timedelta(days=30), end=today - timedelta(days=10), fmt="pdf")
+    at = open_page("supervision")
     assert at.date_input(key="sup_period").value == (today - timedelta(days=9), today)
     assert any("Since your last packet" in c.value for c in at.caption)
 
 
 def test_opting_in_warns_in_plain_words(demo: Engine) -> None:
-    at = open_page(demo)
+    at = open_page("supervision")
     at.toggle(key="sup_include_notes").set_value(True)
     at.toggle(key="sup_show_codes").set_value(True)
     at.run()
@@ -143,7 +121,7 @@ def test_opting_in_warns_in_plain_words(demo: Engine) -> None:
 
 
 def test_a_period_without_sessions_says_so(demo: Engine) -> None:
-    at = open_page(demo)
+    at = open_page("supervision")
     at.date_input(key="sup_period").set_value((date(2020, 1, 1), date(2020, 1, 31)))
     at.run()
     assert not at.exception
@@ -155,7 +133,7 @@ def test_a_period_without_sessions_says_so(demo: Engine) -> None:
     find_chromium() is None and os.environ.get("CI") != "true", reason="no Chromium"
 )
 def test_make_pdf_offers_the_download(demo: Engine) -> None:
-    at = prepare(open_page(demo))
+    at = prepare(open_page("supervision"))
     at.button(key="sup_make_pdf").click()
     at.run(timeout=120)
     assert not at.exception
@@ -166,7 +144,7 @@ def test_make_pdf_offers_the_download(demo: Engine) -> None:
 def test_without_chromium_the_html_is_offered_instead(
     demo: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = prepare(open_page(demo))
+    at = prepare(open_page("supervision"))
     monkeypatch.setattr(shutil, "which", lambda name: None)
     at.button(key="sup_make_pdf").click()
     at.run()
@@ -177,16 +155,16 @@ def test_without_chromium_the_html_is_offered_instead(
 
 
 def test_a_single_entry_is_enough_for_a_packet(engine: Engine) -> None:
-    add_session(engine, make_entry(client_code="C-07"))
-    at = open_page(engine)
+    add_session(engine, entry=make_entry(client_code="C-07"))
+    at = open_page("supervision")
     frames = _iframes(at)
     assert len(frames) == 1 and "Client A" in frames[0]
     assert list_packets(engine) == []
 
 
 def test_the_packet_is_built_only_on_request_then_follows_the_choices(demo: Engine) -> None:
-    at = open_page(demo)
-    today = _today()
+    at = open_page("supervision")
+    today = local_today()
     assert any("sessions from" in m.value for m in at.markdown)
     assert [b.key for b in at.button] == ["sup_prepare"]
     assert not at.get("download_button")
@@ -202,15 +180,15 @@ def test_the_packet_is_built_only_on_request_then_follows_the_choices(demo: Engi
 
 def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine) -> None:
     """A packet prepared after Settings changed follows them, as the Review page does."""
-    at = open_page(demo)
+    at = open_page("supervision")
     (before,) = _iframes(at)
     assert "threshold 6" in before
     lower = Thresholds(absolute_threshold=4.8)
-    save_thresholds(demo, lower)  # what the Settings page's Save does
+    save_thresholds(demo, thresholds=lower)  # what the Settings page's Save does
     at.run()
     assert not at.exception, at.exception
     (after,) = _iframes(at)
     assert "threshold 4.8" in after and "threshold 6" not in after
-    levels = assess(load_sessions(demo), today=_today(), tz=local_timezone(), thresholds=lower)
+    levels = assess(load_sessions(demo), today=local_today(), tz=local_timezone(), thresholds=lower)
     assert escape(levels.overall.explanation) in after
     assert after != before
