@@ -18,10 +18,10 @@ from dashboard.cache import (
 from dashboard.components.reminder import review_reminder
 from dashboard.components.review_summary import summary_html
 from dashboard.figures.signs import most_pressing
+from dashboard.figures.style import CHART_CONFIG
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
 THIN_DAYS = 14
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # Session state (not a widget key, which is dropped on leaving the page): the year stays open.
 YEAR_OPEN = "review_year_open"
 
