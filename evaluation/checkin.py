@@ -1,7 +1,7 @@
 """Seeded histories with monthly check-ins, to measure whether `core.checkin.tracking` is honest.
 
-Each history is a year of sessions (`core.synthetic`, with its holidays, leave and cancelled
-sessions) on which six *spells* are planted: a shift of every sign by a normal draw (SD
+Each history is a run of sessions (`core.synthetic`, with its holidays, leave and cancelled
+sessions) on which *spells* are planted, six a year: a shift of every sign by a normal draw (SD
 `SPELL_SD` points) for two to eight weeks, starting anywhere. Spells make the four-week means
 differ from month to month, as real months do; without them there would be nothing to track.
 A check-in falls every 28 days from the 28th day on.
@@ -40,7 +40,7 @@ from core.synthetic import Effect, History, make_sessions
 START = date(2025, 1, 6)  # a Monday
 TZ = "Europe/Berlin"
 EVERY = 28
-SPELLS = 6
+SPELLS_PER_YEAR = 6
 SPELL_SD = 1.2
 SLOPE = 10.0  # CBI points per rating point
 NOISE_SEMS = 1.0
@@ -70,7 +70,7 @@ def checkin_history(
     rng = np.random.default_rng(10_000 + seed)
     days = EVERY * (checkins + 1)
     spells = []
-    for _ in range(SPELLS):
+    for _ in range(max(1, round(SPELLS_PER_YEAR * days / 364))):
         first = START + timedelta(days=int(rng.integers(0, days)))
         length = int(rng.integers(14, 57))
         spells.append(

@@ -357,6 +357,13 @@ PROQOL_FORM_COPY: Final = Source(
     "22-or-less / 23–41 / 42-or-more bands).",
     "https://form.jotform.com/210527859280056",
 )
+PROQOL_PERMISSIONS: Final = Source(
+    "ProQOL use permissions and FAQ (ProQOL office, now the Center for Victims of Torture): free "
+    "to copy and use if the author is credited, with a link to www.ProQOL.org, no changes, not "
+    "sold; reformatting (a digital form), single subscales and replacing the bracketed words "
+    "such as [helper] are allowed.",
+    "https://proqol.org/faq",
+)
 PROQOL_BENCHMARKS: Final = Source(
     "Professional Quality of Life Normative Benchmarks (2018), Psychological Trauma: Theory, "
     "Research, Practice, and Policy; review of 30 studies, N = 5,612: raw-score mean (SD) of "
@@ -373,12 +380,17 @@ PROQOL_CREDIT: Final = (
     "the most current version of the test."
 )
 
+PROQOL_OWNER: Final = (
+    "The ProQOL is now held by The Center for Victims of Torture (CVT): www.ProQOL.org."
+)
+"""The owner's second condition: credit CVT and link to www.ProQOL.org (PROQOL_PERMISSIONS)."""
+
 PROQOL_FREQUENCY: Final = AnswerFormat(
     "proqol", ("Never", "Rarely", "Sometimes", "Often", "Very Often"), (1, 2, 3, 4, 5)
 )
 
-# (number, wording, scale). The square brackets are printed as on the form; whether a page may
-# put "therapist" in place of "[helper]" is left open (docs/CHECKIN.md).
+# (number, wording, scale). The square brackets are printed as on the form: the owner allows
+# replacing a bracketed word with one that fits the group ("[helper]" by "therapist").
 _PROQOL_WORDING: Final = (
     (1, "I am happy.", "burnout"),
     (2, "I am preoccupied with more than one person I [help].", "secondary_traumatic_stress"),
@@ -548,18 +560,19 @@ PROQOL: Final = Instrument(
             ),
         ),
     ),
-    credit=PROQOL_CREDIT,
+    credit=f"{PROQOL_CREDIT} {PROQOL_OWNER}",
     terms=(
-        "Free to use on its owner's conditions: credit the author and ProQOL.org, make no "
-        "changes, do not sell it. The bands are the ProQOL's own screening bands, not a "
-        "diagnosis; the burnout and secondary-traumatic-stress scales fit a Rasch model poorly "
-        "in some samples, so scores are prompts for reflection."
+        "Free to use on its owner's conditions: credit the author and the Center for Victims of "
+        "Torture with a link to www.ProQOL.org, make no changes beyond the bracketed words, do "
+        "not sell it; a digital form and single subscales are allowed. The bands are the "
+        "ProQOL's own screening bands; the burnout and secondary-traumatic-stress scales fit a "
+        "Rasch model poorly in some samples, so scores are prompts for reflection."
     ),
     cutoff_note=(
         "The ProQOL 5 scoring page bands each sum: 22 or less low, 23 to 41 moderate, 42 or "
         "more high."
     ),
-    sources=(PROQOL_FORM, PROQOL_MANUAL, PROQOL_FORM_COPY, PROQOL_BENCHMARKS),
+    sources=(PROQOL_FORM, PROQOL_MANUAL, PROQOL_FORM_COPY, PROQOL_PERMISSIONS, PROQOL_BENCHMARKS),
 )
 """ProQOL 5: 30 items over the last 30 days, answered 1–5, three sums of ten items (10–50).
 
@@ -570,8 +583,8 @@ Fatigue Version 5 (ProQOL), https://proqol.org, and Stamm (2010), The Concise Pr
 items 2, 5, 7, 9, 11, 13, 14, 23, 25, 28. Bands (scoring page): 22 or less low, 23–41 moderate,
 42 or more high. Alphas .88, .75, .81 (scoring page); raw-score SDs from the 2018 normative
 benchmarks review (PubMed 28383935), since the form reports SDs only on its earlier t-score
-scale. The credit line `PROQOL_CREDIT` is the form's own and must appear wherever its items or
-scores do.
+scale. The credit line `PROQOL_CREDIT` is the form's own; with `PROQOL_OWNER` (the current
+owner's condition: credit CVT, link www.ProQOL.org) it must appear wherever items or scores do.
 """
 
 INSTRUMENTS: Final = {instrument.key: instrument for instrument in (CBI, PROQOL)}

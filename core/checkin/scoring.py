@@ -9,6 +9,7 @@ asks every item, and half a questionnaire is not the questionnaire.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral
 from typing import cast
 
 from core.checkin.instruments import Band, Instrument, Scale, Scoring
@@ -29,9 +30,10 @@ def answer_problems(instrument: Instrument, answers: Mapping[str, object]) -> li
             problems.append(f"{where} has no answer yet.")
             continue
         value = answers[item.id]
-        if isinstance(value, bool) or not isinstance(value, int):
+        # Integral, not int: answers read back from a frame are numpy integers.
+        if isinstance(value, bool) or not isinstance(value, Integral):
             problems.append(f"{where} has an answer that is not one of its options.")
-        elif not 0 <= value < options:
+        elif not 0 <= int(value) < options:
             problems.append(
                 f"{where} has answer number {value}, but it has only {options} options "
                 f"(0 to {options - 1})."
@@ -62,7 +64,7 @@ def score_answers(instrument: Instrument, answers: Mapping[str, object]) -> dict
     problems = answer_problems(instrument, answers)
     if problems:
         raise CheckinError(" ".join(problems))
-    valid = {item.id: cast(int, answers[item.id]) for item in instrument.items}  # checked above
+    valid = {item.id: int(cast(Integral, answers[item.id])) for item in instrument.items}
     points = item_points(instrument, valid)
     return {s.key: _combine(s, [points[i] for i in s.items]) for s in instrument.scales}
 

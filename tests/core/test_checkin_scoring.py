@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -146,7 +147,8 @@ def test_directions_compassion_satisfaction_is_the_only_scale_where_higher_is_be
 
 
 def test_each_instrument_carries_its_credit_line_and_sources() -> None:
-    assert PROQOL.credit == PROQOL_CREDIT
+    assert PROQOL.credit.startswith(PROQOL_CREDIT)
+    assert "Center for Victims of Torture" in PROQOL.credit
     assert PROQOL_CREDIT.startswith("© B. Hudnall Stamm, 2009-2012. Professional Quality of Life")
     assert "www.proqol.org" in PROQOL_CREDIT
     assert "Kristensen" in CBI.credit
@@ -185,6 +187,11 @@ def test_bad_answers_are_refused_in_plain_words(change: dict[str, object], messa
     assert any(message in p for p in answer_problems(CBI, answers))
     with pytest.raises(CheckinError, match=message.replace("(", r"\(").replace(")", r"\)")):
         score_answers(CBI, answers)
+
+
+def test_answers_read_back_as_numpy_integers_are_scored() -> None:
+    answers = {item.id: np.int64(SOMETIMES) for item in CBI.items}
+    assert score_answers(CBI, answers) == {"personal": 50, "work": 50, "client": 50}
 
 
 def test_every_missing_answer_is_named_at_once() -> None:

@@ -145,3 +145,19 @@ def test_the_flagged_clients_beside_each_check_in() -> None:
     assert "C-42" in rows[-1].flagged
     assert all(0 <= r.flagged_sessions <= r.sessions for r in rows)
     assert rows[-1].flagged_sessions >= 3
+
+
+def test_no_sessions_give_no_flagged_clients() -> None:
+    records = [CheckinRecord(date(2026, 3, 1), "cbi", {"client": 30.0})]
+    (row,) = flagged_clients(rated_sessions([]), records, tz=TZ)
+    assert (row.flagged, row.flagged_sessions, row.sessions, row.client_score) == ((), 0, 0, 30.0)
+
+
+def test_session_row_order_never_changes_the_tracking() -> None:
+    sessions = sessions_frame(seed=8, days=150)
+    records = monthly_records(date(2025, 2, 2), 5, [30, 45, 40, 60, 35])
+    shuffled = sessions.sample(frac=1.0, random_state=4).reset_index(drop=True)
+    first = track_checkins(sessions, records, tz=TZ, seed=2)
+    second = track_checkins(shuffled, records, tz=TZ, seed=2)
+    assert first.relations == second.relations
+    assert first.means.equals(second.means)
