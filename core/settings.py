@@ -287,6 +287,22 @@ class Thresholds:
         maximum=365,
     )
 
+    # The periodic check-in (core.checkin; docs/CHECKIN.md).
+    checkin_every_days: int = setting(
+        28,
+        "A check-in questionnaire is due this many days after the last one: about monthly, so "
+        "each check-in can be set beside the four weeks of session ratings before it and a "
+        "change between two check-ins has had time to happen.",
+        minimum=7,
+        maximum=182,
+    )
+    proqol_enabled: bool = setting(
+        False,
+        "Also offer the ProQOL 5 (compassion satisfaction, burnout, secondary traumatic stress) "
+        "at each check-in. Off by default: its 30 items take longer than the CBI's 19, and its "
+        "burnout and secondary-traumatic-stress scales hold up less well in some studies.",
+    )
+
     def __post_init__(self) -> None:
         for f in fields(self):
             # Normalise 14.0 to 14 for whole-number fields: forms and JSON hand back floats.
