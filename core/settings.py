@@ -354,6 +354,14 @@ def default_of(f: Field[Any]) -> Any:
     return f.default
 
 
+def shown_default(f: Field[Any]) -> str:
+    """The default as people read it: "on" or "off" for a yes/no setting, else the number."""
+    default = default_of(f)
+    if isinstance(default, bool):
+        return "on" if default else "off"
+    return f"{default:g}"
+
+
 def coerce(f: Field[Any], value: Any) -> Any:
     """Convert a stored or typed value to the field's kind (int, float or bool) or say why not."""
     kind = type(default_of(f))

@@ -15,6 +15,7 @@ from core.settings import (
     default_of,
     label,
     setting_fields,
+    shown_default,
 )
 from core.warnings import how_levels_work
 from dashboard.cache import get_engine
@@ -79,9 +80,10 @@ def _input(f: Field[Any]) -> None:
     default = default_of(f)
     name = label(f.name)
     low, high = f.metadata.get("min"), f.metadata.get("max")
-    note = f"{f.metadata['help']} Default: {default:g}."
+    note = f"{f.metadata['help']} Default: {shown_default(f)}."
     if isinstance(default, bool):
-        st.checkbox(name, key=_key(f), help=note)
+        st.checkbox(name, key=_key(f))
+        st.caption(note)
         return
     # No min_value or max_value: the browser would refuse an out-of-range number on the field
     # alone and send the old value with Save. Save checks the range and says what is wrong.
