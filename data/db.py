@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
 
 from data.environment import sqlite_path
-from data.private import create_private_file, private_folder
+from data.private import create_private_file, private_folder, tighten
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +37,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _created_private(path: Path) -> Callable[..., None]:
     # Before SQLite opens the file: create it empty and 0600 if it is missing, or SQLite creates
-    # it readable by every user (and its -wal and -shm files take the database file's mode).
+    # it readable by every user (and its -wal and -shm files take the database file's mode). An
+    # existing one from an older version is made private too.
     def create(*_: Any) -> None:
-        create_private_file(path)
+        if not create_private_file(path) and tighten(path):
+            log.info("The journal file was readable by other users; it is now yours only.")
 
     return create
 

@@ -44,6 +44,24 @@ def create_private_file(path: Path) -> bool:
     return True
 
 
+def tighten(path: Path) -> bool:
+    """Make an existing file of ours (and its -wal, -shm, -journal) 0600; True if any changed.
+
+    A database made by an older Tightrope, or copied in, may be readable by every user.
+    Files owned by someone else are left alone (only their owner may change them).
+    """
+    changed = False
+    for file in (Path(path), *(Path(f"{path}{end}") for end in ("-wal", "-shm", "-journal"))):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            continue
+        if info.st_uid == os.geteuid() and info.st_mode & 0o077:
+            file.chmod(FILE_MODE)
+            changed = True
+    return changed
+
+
 def write_private(path: Path, data: bytes) -> Path:
     """Write `data` to `path` whole or not at all, readable by its owner only; return `path`.
 

@@ -112,3 +112,19 @@ def test_existing_files_and_folders_keep_their_modes(tmp_path: Path) -> None:
     assert create_private_file(existing) is False and mode(existing) == 0o640
     replaced = write_private(shared / "kept.csv", b"a,b\n")
     assert mode(replaced) == 0o600 and replaced.read_bytes() == b"a,b\n"
+
+
+def test_a_database_left_readable_by_an_older_version_is_made_private_when_opened(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(sqlite_url(path))
+    ensure_schema(engine)
+    add_session(engine, entry=make_entry())
+    engine.dispose()
+    path.chmod(0o644)  # as SQLite made it before Tightrope chose the mode
+    engine = make_engine(sqlite_url(path))
+    with engine.connect():
+        assert mode(path) == 0o600
+        assert mode(Path(f"{path}-wal")) == 0o600
+    engine.dispose()
