@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
+# `make run PORT=8600` serves on another port; without it, $STREAMLIT_SERVER_PORT, else 8501.
+PORT ?=
+SERVE_FLAGS := $(if $(strip $(PORT)),--port $(strip $(PORT)))
+
 .PHONY: run demo test e2e lint typecheck bench clean
 
 $(STAMP): pyproject.toml
@@ -14,10 +18,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/tightrope run
+	$(BIN)/tightrope run $(SERVE_FLAGS)
 
 demo: $(STAMP)
-	$(BIN)/tightrope demo
+	$(BIN)/tightrope demo $(SERVE_FLAGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

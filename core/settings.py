@@ -287,6 +287,22 @@ class Thresholds:
         maximum=365,
     )
 
+    # The periodic check-in (core.checkin; docs/CHECKIN.md).
+    checkin_every_days: int = setting(
+        28,
+        "A check-in questionnaire is due this many days after the last one: about monthly, so "
+        "each check-in can be set beside the four weeks of session ratings before it and a "
+        "change between two check-ins has had time to happen.",
+        minimum=7,
+        maximum=182,
+    )
+    proqol_enabled: bool = setting(
+        False,
+        "Also offer the ProQOL 5 (compassion satisfaction, burnout, secondary traumatic stress) "
+        "at each check-in. Off by default: its 30 items take longer than the CBI's 19, and its "
+        "burnout and secondary-traumatic-stress scales hold up less well in some studies.",
+    )
+
     def __post_init__(self) -> None:
         for f in fields(self):
             # Normalise 14.0 to 14 for whole-number fields: forms and JSON hand back floats.
@@ -336,6 +352,14 @@ def default_of(f: Field[Any]) -> Any:
     """The default value of a Thresholds field."""
     assert f.default is not MISSING
     return f.default
+
+
+def shown_default(f: Field[Any]) -> str:
+    """The default as people read it: "on" or "off" for a yes/no setting, else the number."""
+    default = default_of(f)
+    if isinstance(default, bool):
+        return "on" if default else "off"
+    return f"{default:g}"
 
 
 def coerce(f: Field[Any], value: Any) -> Any:

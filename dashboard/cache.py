@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from core.settings import Thresholds
 from dashboard.account import current_account
 from dashboard.memory import release_free_memory
+from data.damage import check_readable
 from data.db import make_engine
 from data.environment import load_environment, local_timezone
 from data.repository import DataVersion, data_version, load_sessions
@@ -66,8 +67,16 @@ class CacheKey:
 @st.cache_resource(show_spinner=False)
 def _engine_for(url: str) -> Engine:
     engine = make_engine(url)
+    # A file SQLite cannot read raises DamagedDatabaseError (app.py shows it in plain words);
+    # an exception is not cached, so the check runs again until the file is restored.
+    check_readable(engine)
     ensure_schema(engine)
     return engine
+
+
+def reset_engine() -> None:
+    """Forget the engine and its check: the database file was replaced or found damaged."""
+    _engine_for.clear()
 
 
 def get_engine() -> Engine:

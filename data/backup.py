@@ -14,12 +14,15 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data.db import database_file
+from data.private import create_private_file, private_folder
 
 log = logging.getLogger(__name__)
 
 BACKUP_FOLDER = "backups"
+# A damaged journal moved aside by a restore (data.restore), kept in case it can be repaired.
+DAMAGED_PREFIX = "damaged-"
 # File-name prefixes of the backups Tightrope makes by itself (delete-all may remove these).
-AUTOMATIC_PREFIXES = ("before-migration-", "before-restore-", "backup-")
+AUTOMATIC_PREFIXES = ("before-migration-", "before-restore-", "backup-", DAMAGED_PREFIX)
 
 
 SERVER_BACKUPS = (
@@ -58,11 +61,12 @@ def backup_database(engine: Engine, target: Path) -> Path:
     """Copy the live SQLite database behind `engine` into `target` (a new file) and return it."""
     source = sqlite_file(engine)
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     if target.exists():
         raise FileExistsError(f"{target} already exists; choose a new file name")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    create_private_file(partial)  # a backup holds every entry: readable by its owner only
     src = sqlite3.connect(source, timeout=10)
     dst = sqlite3.connect(partial)
     try:

@@ -36,6 +36,7 @@ from sqlalchemy import Engine
 from core.schema import RATING_MAX, RATING_MIN, SIGNS, as_sessions, empty_sessions
 from data.models import SessionCreate
 from data.repository import FUTURE_TOLERANCE, insert_frame
+from data.validation import explain
 
 log = logging.getLogger(__name__)
 
@@ -64,18 +65,6 @@ _NEEDS_GUARD = re.compile(r"^'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"^'+[=+\-@\t\r]")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
-
-_FIELD_NAMES: Final = {
-    "started_at": "start time",
-    "client_code": "client code",
-    "scenarios": "scenario tags",
-    "note": "note",
-    "reflection_reaction": "reflection (internal reaction)",
-    "reflection_held_back": "reflection (held back)",
-    "reflection_themes": "reflection (themes)",
-    "grounding_done": "grounding_done",
-    **{sign: sign for sign in SIGNS},
-}
 
 
 class CsvFileError(ValueError):
@@ -225,25 +214,6 @@ def _flag(text: str) -> bool:
     raise ValueError(f"grounding_done must be true or false (it is “{value[:20]}”)")
 
 
-def _explain(error: ValidationError) -> list[tuple[str, str]]:
-    reasons: list[tuple[str, str]] = []
-    for item in error.errors():
-        column = str(item["loc"][0]) if item["loc"] else ""
-        name = _FIELD_NAMES.get(column, column)
-        kind = item["type"]
-        if kind == "string_too_short":
-            reasons.append((column, f"the {name} is empty"))
-        elif kind in ("string_too_long", "too_long"):
-            limit = item.get("ctx", {}).get("max_length")
-            reasons.append((column, f"the {name} is too long (at most {limit})"))
-        elif kind in ("greater_than_equal", "less_than_equal"):
-            reasons.append((column, f"{name} must be a whole number from 0 to 10"))
-        else:
-            message = str(item["msg"]).removeprefix("Value error, ")
-            reasons.append((column, f"{name}: {message}"))
-    return reasons
-
-
 def _row(
     cells: dict[str, str], now: datetime
 ) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
@@ -267,7 +237,7 @@ def _row(
     try:
         entry = SessionCreate.model_validate(fields)
     except ValidationError as error:
-        return None, _explain(error)
+        return None, [(problem.field, problem.reason) for problem in explain(error)]
     if entry.started_at - now > FUTURE_TOLERANCE:
         return None, [("started_at", "the start time is in the future")]
     return entry.model_dump(), []

@@ -7,7 +7,7 @@ run one way: db <- backup <- schema <- restore.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlmodel import Session
 
 from data.environment import sqlite_path
+from data.private import create_private_file, private_folder, tighten
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +35,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _created_private(path: Path) -> Callable[..., None]:
+    # Before SQLite opens the file: create it empty and 0600 if it is missing, or SQLite creates
+    # it readable by every user (and its -wal and -shm files take the database file's mode). An
+    # existing one from an older version is made private too.
+    def create(*_: Any) -> None:
+        if not create_private_file(path) and tighten(path):
+            log.info("The journal file was readable by other users; it is now yours only.")
+
+    return create
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`; a SQLite file gets its folder and the durability pragmas."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(path.parent)
         # hide_parameters: SQL errors and echo logs never carry note text or client codes.
         engine = create_engine(
             url,
@@ -47,6 +59,8 @@ def make_engine(url: str) -> Engine:
             hide_parameters=True,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        if path is not None:
+            event.listen(engine, "do_connect", _created_private(path))
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 

@@ -13,6 +13,7 @@ import tzlocal
 APP_NAME = "tightrope"
 DATABASE_URL_VARIABLE = "TIGHTROPE_DATABASE_URL"
 MIGRATION_URL_VARIABLE = "TIGHTROPE_MIGRATION_DATABASE_URL"
+DEMO_FILE = "demo.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,12 @@ class Environment:
     def database_path(self) -> Path | None:
         """The SQLite file behind the URL, or None for a server database or in-memory SQLite."""
         return sqlite_path(self.database_url)
+
+    @property
+    def demo_path(self) -> Path:
+        """The demo database: demo.sqlite3 beside the configured SQLite file, else in data_dir."""
+        folder = self.database_path.parent if self.database_path is not None else self.data_dir
+        return folder / DEMO_FILE
 
     @property
     def location(self) -> str:

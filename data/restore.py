@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data.backup import BackupError, backup_folder, sqlite_file, stamp, timestamped_backup
+from data.backup import (
+    DAMAGED_PREFIX,
+    BackupError,
+    backup_folder,
+    sqlite_file,
+    stamp,
+    timestamped_backup,
+)
+from data.damage import DamagedDatabaseError, check_readable
 from data.db import make_engine
 from data.environment import sqlite_url
+from data.private import create_private_file, private_folder, write_private
 from data.schema import head_revision, known_revisions, upgrade
 
 log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+STAGING_PREFIX = "restoring-"
 
 
 @dataclass(frozen=True)
@@ -75,15 +87,16 @@ def restore_database(engine: Engine, source: Path) -> RestoreResult:
 
     The backup is checked first (BackupError when it is not an intact Tightrope database) and
     migrated on a private copy when it is older. The current data is backed up before anything
-    changes; the swap is a single SQLite backup step, so it happens whole or not at all.
+    changes (a damaged file SQLite cannot read is moved aside whole instead); the swap is a
+    single SQLite backup step, so it happens whole or not at all.
     """
     from alembic.util.exc import CommandError  # local import: alembic only when restoring
 
     live = sqlite_file(engine)  # first: a server database is restored with the server's tools
     revision = inspect_backup(source)
-    folder = backup_folder(engine)
-    folder.mkdir(parents=True, exist_ok=True)
-    staging = folder / f"restoring-{stamp()}.sqlite3"
+    folder = private_folder(backup_folder(engine))
+    staging = folder / f"{STAGING_PREFIX}{stamp()}.sqlite3"
+    create_private_file(staging)
     shutil.copyfile(source, staging)  # work on a copy: the user's file stays untouched
     try:
         migrated_from = None
@@ -98,11 +111,8 @@ def restore_database(engine: Engine, source: Path) -> RestoreResult:
             finally:
                 staging_engine.dispose()
             migrated_from = revision
-        safety = (
-            timestamped_backup(engine, "before-restore-")
-            if live.exists() and live.stat().st_size > 0
-            else None
-        )
+        safety = _keep_current(engine)
+        create_private_file(live)  # anew, when a damaged file was moved aside
         src = sqlite3.connect(staging)
         dst = sqlite3.connect(live, timeout=10)
         try:
@@ -120,3 +130,54 @@ def restore_database(engine: Engine, source: Path) -> RestoreResult:
             Path(f"{staging}{suffix}").unlink(missing_ok=True)
     log.info("restored %d entries from a backup (schema %s)", entries, revision)
     return RestoreResult(safety_backup=safety, entries=entries, migrated_from=migrated_from)
+
+
+def _keep_current(engine: Engine) -> Path | None:
+    """Keep the live data before a restore replaces it; where it went (None: there was none).
+
+    Readable data is backed up. A damaged file cannot be backed up through SQLite, so it moves
+    aside whole, with its write-ahead log, as damaged-….sqlite3 in the backups folder: nothing
+    is thrown away, and the restore writes a new file.
+    """
+    live = sqlite_file(engine)
+    if not live.exists() or live.stat().st_size == 0:
+        return None
+    try:
+        check_readable(engine)
+    except DamagedDatabaseError:
+        aside = backup_folder(engine) / f"{DAMAGED_PREFIX}{stamp()}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{live}{suffix}")
+            if part.exists():
+                os.replace(part, f"{aside}{suffix}")
+        log.info("moved a damaged database aside before restoring")
+        return aside
+    return timestamped_backup(engine, "before-restore-")
+
+
+def newest_backup(engine: Engine) -> Path | None:
+    """The newest intact Tightrope backup in the backups folder beside the database, or None."""
+    folder = backup_folder(engine)
+    if not folder.is_dir():
+        return None
+    candidates = [
+        path
+        for path in folder.glob("*.sqlite3")
+        if path.is_file() and not path.name.startswith((DAMAGED_PREFIX, STAGING_PREFIX))
+    ]
+    for path in sorted(candidates, key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            inspect_backup(path)
+        except BackupError:
+            continue
+        return path
+    return None
+
+
+def restore_uploaded(engine: Engine, content: bytes) -> RestoreResult:
+    """Restore from a backup's bytes (an upload), kept meanwhile in a private scratch folder."""
+    folder = private_folder(backup_folder(engine))
+    with tempfile.TemporaryDirectory(prefix=STAGING_PREFIX, dir=folder) as scratch:  # 0700
+        upload = Path(scratch) / "uploaded.sqlite3"
+        write_private(upload, content)
+        return restore_database(engine, upload)

@@ -31,6 +31,12 @@ def test_headless_xsrf_and_no_error_details() -> None:
     assert config["client"]["showErrorDetails"] == "none"
 
 
+def test_errors_offer_no_links_to_outside_services() -> None:
+    # Streamlit's error box otherwise offers "Ask Google" and "Ask ChatGPT" on localhost.
+    assert load_config()["client"]["showErrorLinks"] is False
+    assert "--client.showErrorLinks=false" in streamlit_command(8501)
+
+
 def test_cli_passes_the_same_secure_flags() -> None:
     command = streamlit_command(8501)
     for flag in (

@@ -13,7 +13,7 @@ import pytest
 
 from core.patterns import default_since, find_patterns
 from core.schema import SIGNS
-from core.settings import default_of, setting_fields
+from core.settings import setting_fields, shown_default
 from core.warnings import assess
 from dashboard.cli import build_parser
 from dashboard.cli.status import status_payload
@@ -27,9 +27,7 @@ def test_every_threshold_is_in_the_readme_with_its_default(name: str) -> None:
     field = next(f for f in setting_fields() if f.name == name)
     row = re.search(rf"^\| `{name}` \| ([^|]+) \|", README, flags=re.MULTILINE)
     assert row is not None, f"README.md has no settings-table row for `{name}`"
-    assert row.group(1).strip() == f"{default_of(field):g}", (
-        f"README shows a stale default of {name}"
-    )
+    assert row.group(1).strip() == shown_default(field), f"README shows a stale default of {name}"
 
 
 def test_the_warning_levels_are_explained() -> None:

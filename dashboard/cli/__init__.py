@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+import os
+import sys
+from collections.abc import Sequence
 
-from dashboard.cli.run import cmd_demo, cmd_run
-
-Command = Callable[[argparse.Namespace], int]
+from dashboard.cli.args import Command, add_command, iso_day
+from dashboard.cli.run import add_serve_options, cmd_demo, cmd_run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,34 +19,62 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="start the dashboard on your database")
-    run.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
-    run.set_defaults(handler=cmd_run)
+    run = add_command(commands, "run", cmd_run, "start the dashboard on your database")
+    add_serve_options(run)
 
-    demo = commands.add_parser("demo", help="start the dashboard on a separate demo database")
-    demo.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    demo = add_command(
+        commands, "demo", cmd_demo, "start the dashboard on a separate demo database"
+    )
+    add_serve_options(demo)
     demo.add_argument("--database", help="demo database file (default: demo.sqlite3 beside yours)")
-    demo.add_argument("--today", help="end the demo history on this day (YYYY-MM-DD)")
+    demo.add_argument("--today", type=iso_day, help="end the demo history on this day (YYYY-MM-DD)")
     demo.add_argument("--fresh", action="store_true", help="delete and re-seed the demo database")
     demo.add_argument("--seed-only", action="store_true", help="seed the database, do not serve")
-    demo.set_defaults(handler=cmd_demo)
 
     from dashboard.cli.data import add_data_commands
-
-    add_data_commands(commands)
-
     from dashboard.cli.report import add_report_command
-
-    add_report_command(commands)
-
     from dashboard.cli.status import add_status_command
 
+    add_data_commands(commands)
+    add_report_command(commands)
     add_status_command(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `tightrope` console script."""
-    args = build_parser().parse_args(argv)
-    handler: Command = args.handler
-    return handler(args)
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        finally:
+            sys.stdout.flush()  # --help prints, then exits from inside argparse
+        handler: Command = args.handler
+        code = _unless_damaged(handler, args)
+        sys.stdout.flush()  # here, where a closed pipe can still be handled
+    except BrokenPipeError:
+        # The reader went away (`tightrope status | head`). As the Python docs advise (signal
+        # module, "Note on SIGPIPE"): send the rest of the output to devnull, so the flush at
+        # exit cannot fail again, and exit quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code
+
+
+def _unless_damaged(handler: Command, args: argparse.Namespace) -> int:
+    # A journal file SQLite cannot read ends any command with a plain message and the way to
+    # restore, never a traceback: found when the command opens the database, or later.
+    from sqlalchemy.exc import DBAPIError
+
+    from dashboard.cli.database import damaged_message, fail
+    from data.damage import DamagedDatabaseError, is_damage
+    from data.environment import load_environment
+
+    try:
+        return handler(args)
+    except DamagedDatabaseError as damage:
+        return fail(damaged_message(damage.path))
+    except DBAPIError as error:
+        if not is_damage(error):
+            raise
+        return fail(damaged_message(load_environment().database_path))

@@ -1,9 +1,24 @@
-"""Argument types shared by the `tightrope` subcommands."""
+"""What the `tightrope` subcommands share in their arguments: registration and date values."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from datetime import date
+from typing import Any
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def add_command(
+    commands: Any, name: str, handler: Command, summary: str, description: str | None = None
+) -> argparse.ArgumentParser:
+    """Register subcommand `name` with its one-line summary (its help), description and handler."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=description or f"{summary[0].upper()}{summary[1:]}."
+    )
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def iso_day(text: str) -> date:

@@ -7,33 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
 from dashboard.account import current_account
-from data.environment import load_environment, local_timezone
+from dashboard.cli.args import add_command
+from dashboard.cli.database import fail, open_database, where
+from data.environment import local_timezone
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches
-
-
-def _engine() -> Engine:
-    from data.db import make_engine
-    from data.schema import ensure_schema
-
-    env = load_environment()
-    engine = make_engine(env.database_url)
-    backup = ensure_schema(engine)
-    if backup is not None:
-        print(f"Your database was upgraded; the previous version is saved at {backup}")
-    return engine
-
-
-def _where() -> str:
-    env = load_environment()
-    return env.location
-
-
-def _fail(message: str) -> int:
-    print(message, file=sys.stderr)
-    return 1
+from data.private import write_private
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -44,23 +23,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return _fail(f"Cannot read {path}: {error.strerror}.")
-    engine = _engine()
-    try:
-        result = import_csv(engine, raw, owner=current_account())
-    except CsvFileError as error:
-        return _fail(f"{error} Nothing was imported.")
-    finally:
-        engine.dispose()
+        return fail(f"Cannot read {path}: {error.strerror}.")
+    with open_database() as engine:
+        try:
+            result = import_csv(engine, raw, owner=current_account())
+        except CsvFileError as error:
+            return fail(f"{error} Nothing was imported.")
     if not result.ok:
         rows = len({p.row for p in result.problems})
-        return _fail(
+        return fail(
             f"Nothing was imported: {rows} row(s) have problems. Fix them and import again.\n"
             + describe_problems(result.problems, limit=args.show)
         )
     print(
         f"Imported {path.name}: {result.added} entries added, "
-        f"{result.already_present} already present. Data: {_where()}"
+        f"{result.already_present} already present. Data: {where()}"
     )
     return 0
 
@@ -72,16 +49,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     if path.exists() and not args.force:
-        return _fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
-    engine = _engine()
-    try:
+        return fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
+    with open_database() as engine:
         frame = load_sessions(engine, owner=current_account())
-    finally:
-        engine.dispose()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(export_csv(frame, local_timezone()))
-    partial.replace(path)
+    write_private(path, export_csv(frame, local_timezone()))  # every entry: owner only
     print(f"Exported {len(frame)} entries to {path}")
     return 0
 
@@ -90,36 +61,35 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Copy the database into a new file with the SQLite backup API."""
     from data.backup import BackupError, backup_database
 
-    engine = _engine()
-    try:
-        target = backup_database(engine, Path(args.file))
-    except (BackupError, FileExistsError) as error:
-        return _fail(
-            f"{error}. No backup was made." if isinstance(error, FileExistsError) else str(error)
-        )
-    finally:
-        engine.dispose()
+    with open_database() as engine:
+        try:
+            target = backup_database(engine, Path(args.file))
+        except FileExistsError as error:
+            return fail(f"{error}. No backup was made.")
+        except BackupError as error:
+            return fail(str(error))
     print(f"Backed up to {target}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the data with a backup; the current data is backed up first and the path printed."""
-    from data.backup import BackupError
+    from data.backup import DAMAGED_PREFIX, BackupError
     from data.restore import restore_database
 
-    engine = _engine()
-    try:
-        result = restore_database(engine, Path(args.file))
-    except BackupError as error:
-        return _fail(str(error))
-    finally:
-        engine.dispose()
+    # Unchecked: the file being replaced may be damaged (restore_database moves it aside).
+    with open_database(check=False) as engine:
+        try:
+            result = restore_database(engine, Path(args.file))
+        except BackupError as error:
+            return fail(str(error))
     if result.safety_backup is not None:
-        print(f"Your previous data is saved at {result.safety_backup}")
+        damaged = result.safety_backup.name.startswith(DAMAGED_PREFIX)
+        kept = "The damaged file is kept at" if damaged else "Your previous data is saved at"
+        print(f"{kept} {result.safety_backup}")
     if result.migrated_from is not None:
         print(f"The backup was upgraded from schema {result.migrated_from}.")
-    print(f"Restored {result.entries} entries from {args.file}. Data: {_where()}")
+    print(f"Restored {result.entries} entries from {args.file}. Data: {where()}")
     return 0
 
 
@@ -128,16 +98,13 @@ def cmd_delete_all(args: argparse.Namespace) -> int:
     from data.maintenance import delete_all_data
 
     if not args.yes_delete_everything:
-        print(f"This deletes every entry, tag, setting and packet record in {_where()}.")
+        print(f"This deletes every entry, tag, setting and packet record in {where()}.")
         print(f'It cannot be undone. Type "{CONFIRM_PHRASE}" to go ahead: ', end="", flush=True)
         typed = sys.stdin.readline()
         if not confirmation_matches(typed):
-            return _fail("Nothing was deleted.")
-    engine = _engine()
-    try:
+            return fail("Nothing was deleted.")
+    with open_database() as engine:
         result = delete_all_data(engine, owner=current_account(), remove_backups=args.backups_too)
-    finally:
-        engine.dispose()
     print(f"Deleted {result.entries} entries.")
     if result.backups_removed:
         print(f"Removed {len(result.backups_removed)} automatic backups.")
@@ -150,31 +117,31 @@ def cmd_delete_all(args: argparse.Namespace) -> int:
 
 def add_data_commands(commands: Any) -> None:
     """Add import, export, backup, restore and delete-all to the `tightrope` subcommands."""
-    imp = commands.add_parser("import", help="import entries from a CSV file (all or nothing)")
+    imp = add_command(
+        commands, "import", cmd_import, "import entries from a CSV file (all or nothing)"
+    )
     imp.add_argument("file", help="CSV file in the Tightrope format (see the README)")
     imp.add_argument("--show", type=int, default=20, help="problems to list (default 20)")
-    imp.set_defaults(handler=cmd_import)
 
-    exp = commands.add_parser("export", help="write every entry to a CSV file")
+    exp = add_command(commands, "export", cmd_export, "write every entry to a CSV file")
     exp.add_argument("file", help="the CSV file to write")
     exp.add_argument("--force", action="store_true", help="replace the file if it exists")
-    exp.set_defaults(handler=cmd_export)
 
-    backup = commands.add_parser("backup", help="copy the database into a new file")
+    backup = add_command(commands, "backup", cmd_backup, "copy the database into a new file")
     backup.add_argument("file", help="the backup file to create (must not exist)")
-    backup.set_defaults(handler=cmd_backup)
 
-    restore = commands.add_parser(
-        "restore", help="replace your data with a backup (your current data is backed up first)"
+    restore = add_command(
+        commands,
+        "restore",
+        cmd_restore,
+        "replace your data with a backup (your current data is backed up first)",
     )
     restore.add_argument("file", help="a backup made by `tightrope backup` or the Data page")
-    restore.set_defaults(handler=cmd_restore)
 
-    wipe = commands.add_parser("delete-all", help="delete all your data for good")
+    wipe = add_command(commands, "delete-all", cmd_delete_all, "delete all your data for good")
     wipe.add_argument(
         "--yes-delete-everything", action="store_true", help="skip the typed confirmation"
     )
     wipe.add_argument(
         "--backups-too", action="store_true", help="also remove the automatic backups"
     )
-    wipe.set_defaults(handler=cmd_delete_all)

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from dashboard.account import current_account
-from dashboard.cli.args import iso_day
-from data.environment import load_environment, local_timezone
+from dashboard.cli.args import add_command, iso_day
+from dashboard.cli.database import open_database
+from data.environment import local_timezone
+from data.private import write_private
 
 
 def add_report_command(subparsers: Any) -> None:
     """Register `tightrope report` on the `tightrope` command's subparsers."""
-    report = subparsers.add_parser(
+    report = add_command(
+        subparsers,
         "report",
-        help="write a de-identified supervision packet (HTML or PDF)",
-        description=(
-            "Write the supervision packet for a period. By default it names no client (they "
-            "appear as Client A, B, …) and holds no private note or reflection."
-        ),
+        cmd_report,
+        "write a de-identified supervision packet (HTML or PDF)",
+        "Write the supervision packet for a period. By default it names no client (they appear "
+        "as Client A, B, …) and holds no private note or reflection.",
     )
     report.add_argument(
         "--from",
@@ -47,22 +47,6 @@ def add_report_command(subparsers: Any) -> None:
     report.add_argument(
         "--show-client-codes", action="store_true", help="show client codes instead of aliases"
     )
-    report.set_defaults(handler=cmd_report)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A half-written packet must never be left behind: write beside it, then rename over it.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -70,18 +54,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dashboard.packet.context import PacketOptions, load_packet
     from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
     from dashboard.packet.render import render_packet
-    from data.db import make_engine
     from data.packets import default_period, last_packet, record_packet
     from data.repository import count_sessions
-    from data.schema import ensure_schema
 
     tz = local_timezone()
     today = datetime.now(tz).date()
     out = Path(args.out)
     fmt = args.format or ("pdf" if out.suffix.lower() == ".pdf" else "html")
-    engine = make_engine(load_environment().database_url)
-    try:
-        ensure_schema(engine)
+    with open_database() as engine:
         default_start, _ = default_period(
             last_packet(engine, owner=current_account()), args.end or today
         )
@@ -107,7 +87,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 data = html_to_pdf(html)
             except ChromiumNotFoundError as error:
                 fallback = out.with_suffix(".html")
-                _write_atomically(fallback, html.encode("utf-8"))
+                write_private(fallback, html.encode("utf-8"))
                 print(f"{error}\nWrote the HTML packet instead: {fallback}", file=sys.stderr)
                 record_packet(engine, owner=current_account(), start=start, end=end, fmt="html")
                 return 1
@@ -116,10 +96,8 @@ def cmd_report(args: argparse.Namespace) -> int:
                 return 1
         else:
             data = html.encode("utf-8")
-        _write_atomically(out, data)
+        write_private(out, data)
         record_packet(engine, owner=current_account(), start=start, end=end, fmt=fmt)
-    finally:
-        engine.dispose()
     notes = "with your notes" if args.include_notes else "no notes"
     codes = "client codes shown" if args.show_client_codes else "clients as aliases"
     print(

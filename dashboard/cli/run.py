@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
+import subprocess
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from dashboard.account import current_account
@@ -13,6 +15,10 @@ from data.environment import DATABASE_URL_VARIABLE, load_environment, local_time
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 DEMO_VARIABLE = "TIGHTROPE_DEMO"
+DEFAULT_PORT = 8501
+# Streamlit's own name for its port setting: honoured here too, since --server.port on the command
+# line would otherwise override it.
+PORT_VARIABLE = "STREAMLIT_SERVER_PORT"
 
 # Passed on the command line as well as in .streamlit/config.toml, so the secure defaults hold
 # even when `tightrope` is started from another folder.
@@ -21,6 +27,7 @@ SECURE_FLAGS = (
     "--browser.gatherUsageStats=false",
     "--server.headless=true",
     "--client.showErrorDetails=none",
+    "--client.showErrorLinks=false",
     "--server.enableXsrfProtection=true",
     "--client.toolbarMode=minimal",
 )
@@ -32,6 +39,47 @@ SERVER_ENV = {
     "MALLOC_ARENA_MAX": "2",
     "ARROW_DEFAULT_MEMORY_POOL": "system",
 }
+
+
+def port_number(text: str) -> int:
+    """A TCP port from the command line or the environment, with a plain message when it is not."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number from 1 to 65535")
+    return port
+
+
+def default_port() -> int:
+    """The port to serve on without --port: $STREAMLIT_SERVER_PORT if set, else 8501."""
+    text = os.environ.get(PORT_VARIABLE, "").strip()
+    return port_number(text) if text else DEFAULT_PORT
+
+
+def add_serve_options(parser: argparse.ArgumentParser) -> None:
+    """The options `tightrope run` and `tightrope demo` share."""
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        help=f"port on 127.0.0.1 (default: ${PORT_VARIABLE}, else {DEFAULT_PORT})",
+    )
+    parser.add_argument(
+        "--open",
+        action="store_true",
+        help="open the dashboard in your default browser once it answers",
+    )
+
+
+def chosen_port(args: argparse.Namespace) -> int:
+    """--port if given, else the default port; a bad $STREAMLIT_SERVER_PORT stops with a message."""
+    if args.port is not None:
+        return int(args.port)
+    try:
+        return default_port()
+    except argparse.ArgumentTypeError as error:
+        raise SystemExit(f"tightrope: {PORT_VARIABLE}: {error}") from None
 
 
 def streamlit_command(port: int) -> list[str]:
@@ -47,10 +95,25 @@ def streamlit_command(port: int) -> list[str]:
     ]
 
 
-def _serve(port: int) -> int:
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on 127.0.0.1:`port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _serve(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> int:
+    port = chosen_port(args)
+    url = f"http://127.0.0.1:{port}"
+    if args.open:
+        if port_in_use(port):  # the browser would open whatever answers there
+            print(f"Port {port} is already in use: choose another with --port.", file=sys.stderr)
+            return 1
+        # The helper waits for this server (our pid: execve below keeps it) to answer.
+        opener = [sys.executable, "-m", "dashboard.cli.opener", url, str(os.getpid())]
+        subprocess.run(opener, stdin=subprocess.DEVNULL, check=False)
     command = streamlit_command(port)
-    print(f"Tightrope is starting at http://127.0.0.1:{port}  (Ctrl+C stops it)", flush=True)
-    env = {**SERVER_ENV, **os.environ}  # a variable the user set wins
+    print(f"Tightrope is starting at {url}  (Ctrl+C stops it)", flush=True)
+    env = {**SERVER_ENV, **os.environ, **(overrides or {})}  # a variable the user set wins
     os.execve(command[0], command, env)  # replaces this process: Ctrl+C reaches Streamlit directly
     return 0  # pragma: no cover
 
@@ -59,36 +122,48 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Start the dashboard on the configured database."""
     env = load_environment()
     print(f"Data: {env.location}")
-    return _serve(args.port)
+    return _serve(args)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the dashboard on a separate demo database, seeded on first use."""
-    from data.db import make_engine
+    from dashboard.cli.database import open_database
+    from data.damage import DamagedDatabaseError
     from data.demo import seed_demo
-    from data.schema import ensure_schema
 
-    path = Path(args.database) if args.database else load_environment().data_dir / "demo.sqlite3"
+    env = load_environment()
+    path = Path(args.database) if args.database else env.demo_path
+    real = env.database_path
+    if real is not None and path.resolve() == real.resolve():
+        # --fresh deletes the demo file: it must never be the journal itself.
+        print(
+            f"{path} is your own database, not a demo one. Choose another --database.",
+            file=sys.stderr,
+        )
+        return 2
     if args.fresh:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = sqlite_url(path)
-    engine = make_engine(url)
-    ensure_schema(engine)
     now = datetime.now(local_timezone())
     # A given --today seeds that whole day (tests, screenshots); otherwise the demo stops at now.
-    today = date.fromisoformat(args.today) if args.today else now.date()
-    added = seed_demo(
-        engine,
-        today,
-        local_timezone(),
-        owner=current_account(),
-        until=None if args.today else now,
-    )
-    engine.dispose()
+    try:
+        with open_database(url=url) as engine:
+            added = seed_demo(
+                engine,
+                args.today or now.date(),
+                local_timezone(),
+                until=None if args.today else now,
+                owner=current_account(),
+            )
+    except DamagedDatabaseError:
+        # Made-up data: nothing to restore, a fresh demo is as good.
+        print(
+            f"The demo database at {path} cannot be read; `tightrope demo --fresh` makes it anew.",
+            file=sys.stderr,
+        )
+        return 1
     print(f"Demo data: {path} ({added} sessions added)" if added else f"Demo data: {path}")
     if args.seed_only:
         return 0
-    os.environ[DATABASE_URL_VARIABLE] = url
-    os.environ[DEMO_VARIABLE] = "1"
-    return _serve(args.port)
+    return _serve(args, {DATABASE_URL_VARIABLE: url, DEMO_VARIABLE: "1"})

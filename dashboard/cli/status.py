@@ -29,25 +29,25 @@ from core.schema import SIGNS, empty_sessions
 from core.settings import Thresholds
 from core.warnings import Assessment, assess
 from dashboard.account import current_account
-from dashboard.cli.args import iso_day
+from dashboard.cli.args import add_command, iso_day
+from dashboard.cli.database import open_database
 from data.environment import load_environment, local_timezone
 
 
 def add_status_command(subparsers: Any) -> None:
     """Register `tightrope status` on the `tightrope` command's subparsers."""
-    status = subparsers.add_parser(
+    status = add_command(
+        subparsers,
         "status",
-        help="show each warning sign's level with its explanation",
-        description=(
-            "Judge dread, detachment and fatigue on a day (default: today) from the entries in "
-            "your database (TIGHTROPE_DATABASE_URL), in this machine's timezone."
-        ),
+        cmd_status,
+        "show each warning sign's level with its explanation",
+        "Judge dread, detachment and fatigue on a day (default: today) from the entries in your "
+        "database (TIGHTROPE_DATABASE_URL), in this machine's timezone.",
     )
     status.add_argument(
         "--today", type=iso_day, metavar="YYYY-MM-DD", help="the day to judge (default: today)"
     )
     status.add_argument("--json", action="store_true", help="print JSON instead of text")
-    status.set_defaults(handler=cmd_status)
 
 
 def status_payload(assessment: Assessment, patterns: PatternReport | None = None) -> dict[str, Any]:
@@ -94,10 +94,8 @@ def load_status(
 
     A database file that does not exist yet is read as empty and is not created.
     """
-    from data.db import make_engine
     from data.environment import sqlite_path
     from data.repository import load_sessions
-    from data.schema import ensure_schema
     from data.settings_store import load_thresholds
 
     url = url or load_environment().database_url
@@ -105,15 +103,11 @@ def load_status(
     if path is not None and not path.exists():
         sessions, thresholds = empty_sessions(), Thresholds()
     else:
-        engine = make_engine(url)
-        try:
-            ensure_schema(engine)
+        with open_database(url=url) as engine:
             sessions, thresholds = (
                 load_sessions(engine, owner=current_account()),
                 load_thresholds(engine, owner=current_account()),
             )
-        finally:
-            engine.dispose()
     assessment = assess(sessions, today=today, tz=tz, thresholds=thresholds)
     return assessment, sessions, thresholds
 

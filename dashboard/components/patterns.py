@@ -16,6 +16,7 @@ from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
 from dashboard.cache import CacheKey, cached_pattern_figure
 from dashboard.common import PAGE_DISCLAIMER, md
+from dashboard.figures.style import CHART_CONFIG
 
 
 def chart(
@@ -23,7 +24,7 @@ def chart(
 ) -> None:
     """One cached Patterns chart ('effects', 'scenarios', 'heatmap', 'load', 'client')."""
     figure = cached_pattern_figure(key, since=since, name=name, arg=arg, report=report)
-    st.plotly_chart(figure, key=widget)
+    st.plotly_chart(figure, key=widget, config=CHART_CONFIG)
 
 
 GUIDE_LINE = (
@@ -94,7 +95,7 @@ def client_section(key: CacheKey, since: date | None, report: PatternReport) -> 
         flag = " — **recurring**" if row["recurring"] else ""
         lines.append(
             f"- {sign}: {row['effect']:+.1f} points vs your usual "
-            f"(95% interval {row['ci_low']:+.1f} to {row['ci_high']:+.1f}; "
+            f"(likely {row['ci_low']:+.1f} to {row['ci_high']:+.1f}; "
             f"{int(row['n_above'])} of {int(row['n'])} sessions above){flag}"
         )
     st.markdown("\n".join(lines))
@@ -118,15 +119,26 @@ minutes after an assumed {thresholds.session_minutes}-minute session). Groups wi
 A pattern is called **recurring** when all of these hold: it is unlikely to be chance even
 though many groups are compared (Benjamini–Hochberg q below {thresholds.pattern_q_cutoff:g}); the
 average is at least {thresholds.pattern_min_effect:g} point above your usual and even the cautious
-end of its 95% interval is at least {thresholds.pattern_min_interval_low:g}; and it has happened at
+end of its likely range (the 95% interval) is at least {thresholds.pattern_min_interval_low:g}; and
+it has happened at
 least {thresholds.pattern_min_sessions_recurring} times. You can change these on the Settings page.
 """
         )
 
 
+TABLE_CAPTION = (
+    "One row per group and sign. *Difference*: the average points above (+) or below (−) your "
+    "usual. *Likely from / to*: the 95% interval of that difference. *Chance score*: the "
+    "Benjamini–Hochberg q-value, how easily chance alone would give a difference this large "
+    "when this many groups are compared (smaller is less likely chance). The command "
+    "`tightrope status --json` prints the same list."
+)
+
+
 def comparisons_section(report: PatternReport) -> None:
-    """Every comparison as a table (the same list as `tightrope status --json`)."""
-    with st.expander("Every comparison (the same list as `tightrope status --json`)"):
+    """Every comparison as a table, its columns explained in words above it."""
+    with st.expander("Every comparison, as a table"):
+        st.caption(TABLE_CAPTION)
         table = report.comparisons.assign(
             group=[
                 describe_group(k, v)
@@ -138,9 +150,11 @@ def comparisons_section(report: PatternReport) -> None:
             hide_index=True,
             key="patterns_table",
             column_config={
-                "effect": st.column_config.NumberColumn("effect", format="%+.2f"),
-                "ci_low": st.column_config.NumberColumn("95% low", format="%+.2f"),
-                "ci_high": st.column_config.NumberColumn("95% high", format="%+.2f"),
-                "q": st.column_config.NumberColumn("q", format="%.3f"),
+                "n": st.column_config.NumberColumn("sessions"),
+                "effect": st.column_config.NumberColumn("difference", format="%+.2f"),
+                "ci_low": st.column_config.NumberColumn("likely from", format="%+.2f"),
+                "ci_high": st.column_config.NumberColumn("likely to", format="%+.2f"),
+                "n_above": st.column_config.NumberColumn("above your usual"),
+                "q": st.column_config.NumberColumn("chance score", format="%.3f"),
             },
         )

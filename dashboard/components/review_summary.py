@@ -36,22 +36,29 @@ WATCH_ADVICE = (
 
 @dataclass(frozen=True)
 class Tile:
-    """One sign's tile: this week's average and its change against the four weeks before."""
+    """One sign's tile: this week's average and its change against the four weeks before.
+
+    The tile's colour is its warning level; the change is told in neutral words and colour, so a
+    small fall on a chronic sign does not read as good news."""
 
     sign: str
     level: str
     value: str
     change: str | None
-    direction: str  # "better" (a fall), "worse" (a rise) or "same"
+    direction: str  # "down", "up" or "same": where the average went, not a verdict
 
 
 def _number(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.1f}"
 
 
-def _direction(change: float) -> str:
-    # Lower is better: a fall is good news.
-    return "same" if change == 0 else "better" if change < 0 else "worse"
+def _change(change: float) -> tuple[str, str]:
+    """The change in words and its direction, e.g. ('0.5 lower than the 4 weeks before', 'down')."""
+    if change == 0:
+        return "the same as the 4 weeks before", "same"
+    if change < 0:
+        return f"{-change:.1f} lower than the 4 weeks before", "down"
+    return f"{change:.1f} higher than the 4 weeks before", "up"
 
 
 def _days(count: int) -> str:
@@ -78,16 +85,16 @@ def tiles(assessment: Assessment) -> list[Tile]:
     weeks: dict[Any, Any] = assessment.weeks.to_dict(orient="index")
     out = []
     for sign in SIGNS:
-        # To the tenth shown, and +0.0 rather than -0.0 for a tiny fall.
+        # To the tenth shown: a change that rounds to 0.0 is no change.
         change = round(float(weeks[sign]["change"]), 1) + 0.0
-        known = not math.isnan(change)
+        words, direction = (None, "same") if math.isnan(change) else _change(change)
         out.append(
             Tile(
                 sign=sign.capitalize(),
                 level=assessment.signs[sign].level,
                 value=_number(float(weeks[sign]["this_week"])),
-                change=f"{change:+.1f} vs previous 4 weeks" if known else None,
-                direction=_direction(change) if known else "same",
+                change=words,
+                direction=direction,
             )
         )
     return out

@@ -67,8 +67,9 @@ def group_label(kind: str, key: str) -> str:
 
 
 def effects_figure(comparisons: pd.DataFrame, sign: str, *, top: int = 15) -> go.Figure:
-    """Dot-and-interval chart for one sign: the largest effects, recurring ones in red."""
-    title = f"{sign.capitalize()}: difference from your usual (points, 95% interval)"
+    """Dot-and-interval chart for one sign: the largest effects, recurring ones in red (the
+    interval is the comparison's 95% interval, called its likely range on screen)."""
+    title = f"{sign.capitalize()}: difference from your usual (points, with its likely range)"
     rows = comparisons[comparisons["sign"] == sign]
     if rows.empty:
         return _empty(title, "Nothing to compare yet.")
@@ -79,9 +80,9 @@ def effects_figure(comparisons: pd.DataFrame, sign: str, *, top: int = 15) -> go
     labels = [group_label(k, v) for k, v in zip(chosen["kind"], chosen["key"], strict=True)]
     colours = [RECURRING_COLOUR if r else QUIET_COLOUR for r in chosen["recurring"]]
     hover = [
-        f"{escape(describe_group(k, v))}<br>{e:+.1f} points ({lo:+.1f} to {hi:+.1f})<br>"
-        f"{n} sessions, {a} above your usual<br>q = {q:.3f}" + ("<br><b>recurring</b>" if r else "")
-        for k, v, e, lo, hi, n, a, q, r in zip(
+        f"{escape(describe_group(k, v))}<br>{e:+.1f} points (likely {lo:+.1f} to {hi:+.1f})<br>"
+        f"{n} sessions, {a} above your usual" + ("<br><b>recurring</b>" if r else "")
+        for k, v, e, lo, hi, n, a, r in zip(
             chosen["kind"],
             chosen["key"],
             chosen["effect"],
@@ -89,7 +90,6 @@ def effects_figure(comparisons: pd.DataFrame, sign: str, *, top: int = 15) -> go
             chosen["ci_high"],
             chosen["n"],
             chosen["n_above"],
-            chosen["q"],
             chosen["recurring"],
             strict=True,
         )
@@ -120,8 +120,8 @@ def effects_figure(comparisons: pd.DataFrame, sign: str, *, top: int = 15) -> go
 
 
 def scenario_figure(comparisons: pd.DataFrame) -> go.Figure:
-    """Scenario breakdown: each tag's effect on every sign, with 95% intervals."""
-    title = "Scenario tags: difference from your usual (points, 95% interval)"
+    """Scenario breakdown: each tag's effect on every sign, with its 95% interval."""
+    title = "Scenario tags: difference from your usual (points, with its likely range)"
     rows = comparisons[comparisons["kind"] == "scenario"]
     if rows.empty:
         return _empty(title, "No scenario tag has 3 or more sessions yet.")

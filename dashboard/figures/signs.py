@@ -8,6 +8,7 @@ and base layout come from dashboard.figures.style.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,13 @@ def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
         legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
         hovermode="x unified",
     )
+
+
+def _series(
+    x: pd.Series, y: pd.Series, name: str, *, mode: str = "lines", **style: Any
+) -> go.Scatter:
+    """One series of the trend chart, its hover the value to the tenth."""
+    return go.Scatter(x=x, y=y, name=name, mode=mode, hovertemplate="%{y:.1f}", **style)
 
 
 def _word(level: str) -> str:
@@ -127,46 +135,36 @@ def trend_figure(
             )
         )
     logged = rows[rows["value"].notna()]
-    fig.add_trace(
-        go.Scatter(
-            x=logged["day"],
-            y=logged["value"],
-            mode="markers",
-            name="day value",
-            marker=dict(size=5, color=colour, opacity=0.45),
-            hovertemplate="%{y:.1f}",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["day"],
-            y=rows["rolling_7d"],
-            mode="lines",
-            name="7-day average",
-            line=dict(color=colour, width=2),
-            connectgaps=False,
-            hovertemplate="%{y:.1f}",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["day"],
-            y=rows["rolling_28d"],
-            mode="lines",
-            name="28-day average",
-            line=dict(color=colour, width=3, dash="dot"),
-            hovertemplate="%{y:.1f}",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["day"],
-            y=rows["baseline"],
-            mode="lines",
-            name="your usual level",
-            line=dict(color="#555", width=1.5, dash="dash", shape="hv"),
-            hovertemplate="%{y:.1f}",
-        )
+    when = rows["day"]
+    fig.add_traces(
+        [
+            _series(
+                logged["day"],
+                logged["value"],
+                "day value",
+                mode="markers",
+                marker=dict(size=5, color=colour, opacity=0.45),
+            ),
+            _series(
+                when,
+                rows["rolling_7d"],
+                "7-day average",
+                line=dict(color=colour, width=2),
+                connectgaps=False,
+            ),
+            _series(
+                when,
+                rows["rolling_28d"],
+                "28-day average",
+                line=dict(color=colour, width=3, dash="dot"),
+            ),
+            _series(
+                when,
+                rows["baseline"],
+                "your usual level",
+                line=dict(color="#555", width=1.5, dash="dash", shape="hv"),
+            ),
+        ]
     )
     fig.add_hline(
         y=absolute_threshold,

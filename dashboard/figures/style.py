@@ -32,13 +32,44 @@ RECURRING_COLOUR: Final = "#c0392b"
 QUIET_COLOUR: Final = "#7f8c8d"
 GRID: Final = "#e5e8eb"
 
+_AXIS: Final = {
+    # The margins below are minimums: labels longer than they allow widen the margin instead of
+    # being cut off ("Detachment", weekday names, two-line date ticks).
+    "automargin": True,
+    "title": {"standoff": 12},  # an axis title clear of the tick labels
+    "gridcolor": GRID,
+    "zerolinecolor": GRID,
+    "linecolor": GRID,
+}
+TEMPLATE: Final = go.layout.Template(
+    layout={
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "autotypenumbers": "strict",  # a tag or code of digits stays a category
+        "colorway": list(SIGN_COLOURS.values()),
+    }
+)
+"""Every chart's own template. Set on each figure, because plotly's default template is global:
+importing Streamlit's chart element replaces it with one for its frontend (no automargin,
+placeholder colours), so a figure built in the server process would otherwise look different
+from the same figure built by `tightrope report`."""
+
+CHART_CONFIG: Final = {"displayModeBar": False, "displaylogo": False}
+"""plotly.js options of every chart, on the pages and in the packet. No mode bar: on a phone its
+buttons cover the chart's title, and dragging still zooms (a double click zooms back out)."""
+
 
 def base_layout(
     fig: go.Figure, title: str, height: int, *, margin: dict[str, int], **extra: Any
 ) -> go.Figure:
-    """Title at the left, the shared font, a white background and `extra` layout settings."""
-    # White background set directly: a named template is deep-copied into every figure, which
-    # cost more than everything else in building one.
+    """The Tightrope template, the title at the left, the shared font, a white background and
+    `extra` layout settings."""
+    # Assigned, not passed to update_layout, which would merge it into the process's default.
+    fig.layout.template = TEMPLATE
+    # Font and background in the layout itself: Streamlit's chart theme overrides what a
+    # template says about them on the page.
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         height=height,

@@ -14,10 +14,12 @@ import plotly.io
 import plotly.offline
 from markupsafe import Markup
 
+from dashboard.figures.style import CHART_CONFIG
+
 FIGURE_WIDTH = 680
 """Charts are drawn this wide (CSS px): the printable width of an A4 page with 14 mm margins."""
 
-FIGURE_CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": False}
+FIGURE_CONFIG = {**CHART_CONFIG, "responsive": False}
 
 LEGEND_BAND = 92
 """Pixels above a chart for its title and a legend of up to two rows."""

@@ -21,7 +21,6 @@ from core.patterns import PatternReport, find_patterns, findings
 from core.schema import REFLECTION_PROMPTS, SIGNS
 from core.settings import Thresholds
 from core.supervision import (
-    SAME_BAND,
     Period,
     compare_periods,
     grounding_summary,
@@ -171,11 +170,6 @@ def _change_section(
                 "before": "–" if c.before is None else f"{c.before:.1f}",
                 # Rounded first, so a tiny fall does not print as "-0.0".
                 "delta": "–" if c.delta is None else f"{round(c.delta, 1) + 0.0:+.1f}",
-                "direction": (
-                    "same"
-                    if c.delta is None or abs(c.delta) < SAME_BAND
-                    else ("up" if c.delta > 0 else "down")
-                ),
                 "level_before": then.signs[c.sign].level,
                 "level_now": now.signs[c.sign].level,
                 "sentence": c.sentence,

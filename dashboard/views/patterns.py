@@ -37,8 +37,10 @@ else:
     findings_section(report, key.thresholds)
     st.subheader("Difference from your usual")
     st.caption(
-        "Each dot is a group's average difference from your usual; the line is its 95% interval. "
-        "Red dots are recurring patterns. Dots right of the dotted line cost you more."
+        "Each dot is how far a group's sessions sit from your usual, on average; the line across "
+        "it is the range the true difference most likely lies in (short: fairly sure, long: few "
+        "or scattered sessions). Red dots are recurring patterns. Dots right of the dotted line "
+        "cost you more."
     )
     for tab, sign in zip(st.tabs([s.capitalize() for s in SIGNS]), SIGNS, strict=True):
         with tab:

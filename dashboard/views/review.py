@@ -15,12 +15,13 @@ from dashboard.cache import (
     cached_review_trend,
     current_key,
 )
+from dashboard.components.reminder import review_reminder
 from dashboard.components.review_summary import summary_html
 from dashboard.figures.signs import most_pressing
+from dashboard.figures.style import CHART_CONFIG
 
 PERIODS = {"3 months": 91, "6 months": 182, "1 year": 365, "All": None}
 THIN_DAYS = 14
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 # Session state (not a widget key, which is dropped on leaving the page): the year stays open.
 YEAR_OPEN = "review_year_open"
 
@@ -92,6 +93,7 @@ def main() -> None:
             f"entries; until then only the fixed threshold ({thresholds.absolute_threshold:g}) "
             "is used."
         )
+    review_reminder(assessment)
 
     # The page reads status, tiles, words, then the trend; the trend is sent first into its place
     # below: Plotly's drawing is the slowest part in the browser and starts while the rest is

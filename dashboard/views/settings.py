@@ -8,7 +8,15 @@ from typing import Any
 
 import streamlit as st
 
-from core.settings import SettingsError, Thresholds, default_of, label, setting_fields
+from core.settings import (
+    SettingsError,
+    Thresholds,
+    check_value,
+    default_of,
+    label,
+    setting_fields,
+    shown_default,
+)
 from core.warnings import how_levels_work
 from dashboard.account import current_account
 from dashboard.cache import get_engine
@@ -16,6 +24,7 @@ from dashboard.common import leave_flash, show_flash
 from data.settings_store import load_thresholds, reset_thresholds, save_thresholds
 
 PREFIX = "setting_"
+PROBLEMS = "settings_problems"  # field name -> why its value was refused, from the last Save
 
 
 def _key(f: Field[Any]) -> str:
@@ -27,10 +36,27 @@ def _fill(thresholds: Thresholds) -> None:
         st.session_state[_key(f)] = getattr(thresholds, f.name)
 
 
+def _refusal(problems: dict[str, str]) -> str:
+    if len(problems) == 1:
+        return f"{next(iter(problems.values()))} Nothing was saved."
+    listed = "\n".join(f"- {problem}" for problem in problems.values())
+    return f"{len(problems)} settings are out of range, so nothing was saved:\n{listed}"
+
+
 def _save() -> None:
     values = {f.name: st.session_state[_key(f)] for f in setting_fields()}
+    problems: dict[str, str] = {}
+    for name, value in values.items():
+        try:
+            check_value(name, value)
+        except SettingsError as error:
+            problems[name] = str(error)
+    st.session_state[PROBLEMS] = problems
+    if problems:
+        leave_flash("settings_flash", "error", _refusal(problems))
+        return
     try:
-        thresholds = Thresholds.from_mapping(values)
+        thresholds = Thresholds.from_mapping(values)  # the rules between settings
     except SettingsError as error:
         leave_flash("settings_flash", "error", f"{error} Nothing was saved.")
         return
@@ -41,36 +67,36 @@ def _save() -> None:
 def _reset() -> None:
     reset_thresholds(get_engine(), owner=current_account())
     _fill(Thresholds())
+    st.session_state[PROBLEMS] = {}
     leave_flash("settings_flash", "success", "Every setting is back to its default.")
+
+
+def _allowed(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None and math.isfinite(high):
+        return f" Allowed: {low:g} to {high:g}."
+    return f" Allowed: {low:g} or more." if low is not None else ""
 
 
 def _input(f: Field[Any]) -> None:
     default = default_of(f)
     name = label(f.name)
     low, high = f.metadata.get("min"), f.metadata.get("max")
-    note = f"{f.metadata['help']} Default: {default:g}."
+    note = f"{f.metadata['help']} Default: {shown_default(f)}."
     if isinstance(default, bool):
-        st.checkbox(name, key=_key(f), help=note)
+        st.checkbox(name, key=_key(f))
+        st.caption(note)
         return
+    # No min_value or max_value: the browser would refuse an out-of-range number on the field
+    # alone and send the old value with Save. Save checks the range and says what is wrong.
     if isinstance(default, int):
-        st.number_input(
-            name,
-            min_value=int(low) if low is not None else None,
-            max_value=int(high) if high is not None and math.isfinite(high) else None,
-            step=1,
-            key=_key(f),
-        )
+        st.number_input(name, step=1, key=_key(f))
     else:
         decimals = max(1, len(repr(float(default)).split(".")[1]))
-        st.number_input(
-            name,
-            min_value=float(low) if low is not None else None,
-            max_value=float(high) if high is not None and math.isfinite(high) else None,
-            step=10.0 ** -min(decimals, 2),
-            format=f"%.{decimals}f",
-            key=_key(f),
-        )
-    st.caption(note)
+        st.number_input(name, step=10.0 ** -min(decimals, 2), format=f"%.{decimals}f", key=_key(f))
+    st.caption(note + _allowed(low, high))
+    problem = st.session_state.get(PROBLEMS, {}).get(f.name)
+    if problem is not None:
+        st.error(problem)
 
 
 def main() -> None:
@@ -85,11 +111,11 @@ def main() -> None:
     if any(_key(f) not in st.session_state for f in setting_fields()):
         _fill(current)
     st.expander("How the warning levels work").markdown(how_levels_work(current))
-    show_flash("settings_flash")
     with st.form("settings_form"):
         for f in setting_fields():
             _input(f)
         st.form_submit_button("Save settings", type="primary", on_click=_save, key="settings_save")
+        show_flash("settings_flash")  # beside Save, where the person is looking
     st.button("Reset every setting to its default", key="settings_reset", on_click=_reset)
 
 

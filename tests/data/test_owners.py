@@ -7,6 +7,7 @@ it too (tests/data/test_isolation.py removes one or the other and sees these fai
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 from core.schema import BUILTIN_SCENARIOS
 from core.settings import Thresholds
 from data.accounts import account_for
+from data.activity import logged_days
 from data.csv_io import export_csv, import_csv
 from data.maintenance import delete_all_data
 from data.models import LOCAL_ACCOUNT_ID, SessionUpdate
@@ -82,6 +84,8 @@ def test_b_sees_and_counts_nothing_of_a(engine: Engine, b: int, a_entry: int) ->
     assert previous_packet(engine, owner=b, start=date(2026, 1, 1)) is None
     assert export_csv(load_sessions(engine, owner=b)).decode().count("\n") == 1  # the header
     assert data_version(engine, owner=b).count == 0
+    assert logged_days(engine, owner=b, since=START, zone=ZoneInfo("UTC")) == set()
+    assert logged_days(engine, owner=A, since=START, zone=ZoneInfo("UTC"))
 
 
 def test_b_cannot_change_or_delete_a_s_entry(engine: Engine, b: int, a_entry: int) -> None:

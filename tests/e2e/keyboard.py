@@ -37,3 +37,28 @@ def set_slider(page: Page, name: str, value: int, *, current: int = 0) -> None:
     step = "ArrowRight" if value >= current else "ArrowLeft"
     for _ in range(abs(value - current)):
         page.keyboard.press(step)
+
+
+class CountedKeys:
+    """A keyboard that counts every key it presses, typed characters included."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.count = 0
+
+    def press(self, key: str, times: int = 1) -> None:
+        """Press `key` `times` times."""
+        for _ in range(times):
+            self.page.keyboard.press(key)
+            self.count += 1
+
+    def type(self, text: str) -> None:
+        """Type `text`, one key per character."""
+        self.page.keyboard.type(text)
+        self.count += len(text)
+
+    def tab_expecting(self, name: str) -> None:
+        """Press Tab once; the focus must land exactly on `name` (no stop in between)."""
+        self.press("Tab")
+        landed = focused_name(self.page)
+        assert landed == name, f"Tab landed on {landed!r}, not on {name!r}"

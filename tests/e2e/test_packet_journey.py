@@ -9,13 +9,39 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
+from core.patterns import WEEKDAYS
+from core.schema import SIGNS
+from tests.e2e.charts import label_problems
 from tests.e2e.conftest import NetworkFence, RunningApp, go_to, open_page
 
 pytestmark = pytest.mark.e2e
 
 PLANTED_CLIENT = "C-42"
+PACKET_CHARTS = 10  # levels, three trends, three effects, heatmap, load, scenarios
+# Tick labels the packet's charts must print whole: the level strips' rows and the heatmap's
+# weekdays (the demo's timetable runs Monday to Friday).
+CHART_WORDS = [sign.capitalize() for sign in SIGNS] + list(WEEKDAYS[:5])
+
+
+class _Prose(HTMLParser):
+    """The words of a document's visible text (scripts, and so the charts' data, left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: set[str] = set()
+        self._skip = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._skip = tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.words.update(re.findall(r"[A-Za-z]+", data))
 
 
 class _Links(HTMLParser):
@@ -49,8 +75,47 @@ def _pdf_text(path: Path) -> tuple[int, str]:
     return int(pages.group(1)), text
 
 
+def assert_charts_whole(browser: Browser, packet: Path) -> None:
+    """Open the downloaded file as a supervisor would (offline) and check every chart's labels."""
+    asked: list[str] = []
+
+    def offline(route: Route) -> None:
+        url = route.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            asked.append(url)
+            route.abort("blockedbyclient")
+
+    # A context of its own: the app's network fence lets only the app's address through.
+    reader = browser.new_context(viewport={"width": 1000, "height": 900})
+    try:
+        reader.route("**/*", offline)
+        page = reader.new_page()
+        page.goto(packet.as_uri())
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {PACKET_CHARTS}"
+        )
+        charts, problems = label_problems(page)
+    finally:
+        reader.close()
+    assert asked == [], "the packet tried to load something"
+    assert charts == PACKET_CHARTS
+    assert problems == [], "labels cut off or overlapping in the downloaded packet"
+
+
+def assert_words_whole(text: str, html: str) -> None:
+    """Each chart label is a whole word of the PDF, and no word is a label's cut-off tail."""
+    words = set(re.findall(r"[A-Za-z]+", text))
+    parser = _Prose()
+    parser.feed(html)
+    tails = {label[i:] for label in CHART_WORDS for i in range(1, len(label) - 2)}
+    assert [w for w in CHART_WORDS if w not in words] == []
+    assert sorted((tails & words) - parser.words) == [], "a label was cut in the PDF"
+
+
 def test_packet_downloads_as_html_and_pdf(
-    page: Page, fence: NetworkFence, demo_app: RunningApp, tmp_path: Path
+    page: Page, browser: Browser, fence: NetworkFence, demo_app: RunningApp, tmp_path: Path
 ) -> None:
     open_page(page, demo_app.url, ready="Save session")
     go_to(page, "Supervision packet")
@@ -69,6 +134,9 @@ def test_packet_downloads_as_html_and_pdf(
     assert PLANTED_CLIENT not in html, "client codes must not be in a default packet"
     assert outside_links(html) == [], "the packet must not load anything from outside"
     assert html.count("Plotly.newPlot") >= 1
+    # The page's server process builds the figures: they must come out as `tightrope report`
+    # draws them, every tick label and axis title inside its chart.
+    assert_charts_whole(browser, html_path)
 
     main.get_by_role("button", name="Make PDF").click()
     download_pdf = main.get_by_role("button", name="Download PDF")
@@ -82,3 +150,4 @@ def test_packet_downloads_as_html_and_pdf(
     assert pages > 0
     assert "Fatigue" in text
     assert PLANTED_CLIENT not in text
+    assert_words_whole(text, html)

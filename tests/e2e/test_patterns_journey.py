@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.charts import label_problems
 from tests.e2e.conftest import NetworkFence, RunningApp, go_to, open_page, wait_charts_drawn
 
 pytestmark = pytest.mark.e2e
+
+PATTERN_CHARTS = 7  # three dot-and-interval charts, scenarios, heatmap, load, one client
 
 
 def test_patterns_page_finds_the_planted_client(
@@ -23,3 +26,7 @@ def test_patterns_page_finds_the_planted_client(
     # The drill-down opens on the client most worth a look: C-42.
     expect(main.get_by_role("combobox", name="Client", exact=True)).to_have_value("C-42")
     assert wait_charts_drawn(page) >= 1
+    # Every tick label and axis title whole: weekday names, tags and client labels included.
+    charts, problems = label_problems(page, "[data-testid='stMain']")
+    assert charts == PATTERN_CHARTS
+    assert problems == []

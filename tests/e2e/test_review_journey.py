@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from core.warnings import assess
 from data.csv_io import export_csv
 from data.demo import demo_sessions
+from tests.e2e.charts import label_problems
 from tests.e2e.conftest import (
     DEMO_ZONE,
     NetworkFence,
@@ -24,6 +25,8 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 REVIEW_CHARTS = 2  # the chosen sign's trend and, once opened, its calendar heatmap
+PHONE: ViewportSize = {"width": 390, "height": 844}
+MAIN = "[data-testid='stMain']"
 
 
 def test_imported_demo_shows_warning_and_charts_on_review(
@@ -68,3 +71,40 @@ def test_imported_demo_shows_warning_and_charts_on_review(
         )
         expect(charts.last.locator(".gtitle")).to_contain_text(f"{sign}, one square per day")
         assert wait_charts_drawn(page) == REVIEW_CHARTS
+    # Every tick label and axis title whole on the page, too.
+    assert label_problems(page, MAIN)[1] == []
+
+
+# Boxes of everything that could sit over a chart's title once a finger or pointer is on it.
+_TITLE_COVERS = """(main) => {
+  const overlap = (a, b) => a.left < b.right && b.left < a.right
+    && a.top < b.bottom && b.top < a.bottom;
+  const covered = [];
+  for (const chart of document.querySelectorAll(`${main} [data-testid='stPlotlyChart']`)) {
+    const title = chart.querySelector('.gtitle').getBoundingClientRect();
+    for (const bar of chart.querySelectorAll('.modebar')) {
+      const box = bar.getBoundingClientRect();
+      if (box.width > 0 && getComputedStyle(bar).opacity !== '0' && overlap(box, title)) {
+        covered.push(chart.querySelector('.gtitle').textContent);
+      }
+    }
+  }
+  return covered;
+}"""
+
+
+def test_on_a_phone_no_toolbar_covers_a_charts_title(
+    page: Page, fence: NetworkFence, demo_app: RunningApp
+) -> None:
+    open_page(page, demo_app.url, ready="Save session")
+    go_to(page, "Weekly review")
+    page.set_viewport_size(PHONE)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Show a year at a glance").click()
+    expect(main.get_by_test_id("stPlotlyChart")).to_have_count(REVIEW_CHARTS)
+    assert wait_charts_drawn(page) == REVIEW_CHARTS
+    for chart in main.get_by_test_id("stPlotlyChart").all():
+        chart.scroll_into_view_if_needed()
+        chart.hover()  # Plotly shows its mode bar while the pointer is on the chart
+        assert page.evaluate(_TITLE_COVERS, MAIN) == []
+    assert main.locator(".modebar").count() == 0

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from sqlalchemy import Engine
 
 from dashboard import cli
 from dashboard.cli import run
 from data.db import make_engine
 from data.environment import load_environment
-from data.repository import count_sessions, load_sessions
-from tests.factories import OWNER
+from data.repository import add_session, count_sessions, load_sessions
+from tests.factories import OWNER, make_entry
+from tests.paths import ROOT
 
 
 def test_run_serves_the_app_on_loopback_with_secure_flags(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,14 +57,16 @@ def test_run_sets_the_memory_settings_unless_the_user_chose(
 def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    calls: list[list[str]] = []
-    monkeypatch.setattr(run.os, "execve", lambda path, argv, env: calls.append(list(argv)))
+    calls: list[dict[str, str]] = []
+    monkeypatch.setattr(run.os, "execve", lambda path, argv, env: calls.append(env))
     demo_path = tmp_path / "demo.sqlite3"
     real = load_environment().database_path
     assert real is not None
     assert cli.main(["demo", "--database", str(demo_path), "--today", "2026-11-20"]) == 0
-    assert calls, "the demo serves the dashboard"
-    assert run.os.environ["TIGHTROPE_DATABASE_URL"].endswith(str(demo_path))
+    (env,) = calls  # the demo serves the dashboard, on the demo database
+    assert env["TIGHTROPE_DATABASE_URL"].endswith(str(demo_path))
+    assert env["TIGHTROPE_DEMO"] == "1"
+    assert load_environment().database_path == real  # this process is left alone
     assert not real.exists()
     demo = make_engine(f"sqlite:///{demo_path}")
     seeded = count_sessions(demo, owner=OWNER)
@@ -108,3 +113,93 @@ def test_demo_without_a_date_holds_no_future_session(tmp_path: Path) -> None:
     frame = load_sessions(make_engine(f"sqlite:///{path}"), owner=OWNER)
     assert len(frame) > 400
     assert frame["started_at"].max() <= pd.Timestamp.now(tz="UTC")
+
+
+def served_port(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> str:
+    """The --server.port flag `tightrope` hands Streamlit for `argv`."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(run.os, "execve", lambda path, args, env: calls.append(list(args)))
+    assert cli.main(argv) == 0
+    (command,) = calls
+    (flag,) = [a for a in command if a.startswith("--server.port=")]
+    return flag
+
+
+@pytest.mark.parametrize(
+    ("preset", "argv", "expected"),
+    [
+        (None, ["run"], "--server.port=8501"),
+        ("8600", ["run"], "--server.port=8600"),
+        ("8600", ["run", "--port", "8700"], "--server.port=8700"),  # the option wins
+    ],
+)
+def test_run_serves_on_the_port_the_environment_or_option_names(
+    monkeypatch: pytest.MonkeyPatch, preset: str | None, argv: list[str], expected: str
+) -> None:
+    if preset is None:
+        monkeypatch.delenv(run.PORT_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(run.PORT_VARIABLE, preset)
+    assert served_port(monkeypatch, argv) == expected
+
+
+def test_demo_serves_on_the_port_the_environment_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(run.PORT_VARIABLE, "8611")
+    argv = ["demo", "--database", str(tmp_path / "d.sqlite3"), "--today", "2026-11-20"]
+    assert served_port(monkeypatch, argv) == "--server.port=8611"
+
+
+@pytest.mark.parametrize("bad", ["http", "0", "70000"])
+def test_a_port_that_is_not_one_is_refused_in_plain_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    monkeypatch.setattr(run.os, "execve", lambda path, args, env: pytest.fail("served"))
+    with pytest.raises(SystemExit) as option:
+        cli.main(["run", "--port", bad])
+    assert option.value.code == 2
+    assert "is not a port number from 1 to 65535" in capsys.readouterr().err
+    monkeypatch.setenv(run.PORT_VARIABLE, bad)
+    with pytest.raises(SystemExit) as variable:
+        cli.main(["run"])
+    assert "STREAMLIT_SERVER_PORT" in str(variable.value.code)
+    assert "is not a port number" in str(variable.value.code)
+
+
+@pytest.mark.parametrize("target", ["run", "demo"])
+@pytest.mark.parametrize(("extra", "expected"), [([], ""), (["PORT=8600"], " --port 8600")])
+def test_make_passes_port_on(target: str, extra: list[str], expected: str) -> None:
+    # -n prints the recipe without running it; -o treats the install stamp as up to date.
+    done = subprocess.run(
+        ["make", "-n", "-o", "$(STAMP)", target, *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (line,) = [line for line in done.stdout.splitlines() if f"tightrope {target}" in line]
+    assert line.rstrip().endswith(f"tightrope {target}{expected}")
+
+
+def test_demo_fresh_goes_beside_the_configured_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", f"sqlite:///{elsewhere / 'journal.sqlite3'}")
+    assert cli.main(["demo", "--fresh", "--seed-only", "--today", "2026-11-20"]) == 0
+    assert (elsewhere / "demo.sqlite3").is_file()
+    assert not (tmp_path / "xdg-data").exists()  # the user-data folder stays untouched
+    assert not (elsewhere / "journal.sqlite3").exists()
+
+
+def test_demo_refuses_to_use_the_real_database(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = load_environment().database_path
+    assert real is not None
+    add_session(engine, owner=OWNER, entry=make_entry())
+    engine.dispose()
+    assert cli.main(["demo", "--fresh", "--database", str(real), "--seed-only"]) == 2
+    assert "is your own database" in capsys.readouterr().err
+    assert count_sessions(make_engine(f"sqlite:///{real}"), owner=OWNER) == 1

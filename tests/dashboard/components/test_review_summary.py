@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -63,21 +64,35 @@ def test_the_guides_advice_follows_the_overall_level(
     assert not any(text in status for text in absent)
 
 
-def test_a_fall_is_better_a_rise_worse_and_a_tiny_fall_no_change(assessment: Assessment) -> None:
+def test_a_change_is_told_in_neutral_words(assessment: Assessment) -> None:
     changed = _with_changes(assessment, {"dread": -0.5, "detachment": 0.26, "fatigue": -0.04})
     dread, detachment, fatigue = tiles(changed)
-    assert (dread.change, dread.direction) == ("-0.5 vs previous 4 weeks", "better")
-    assert (detachment.change, detachment.direction) == ("+0.3 vs previous 4 weeks", "worse")
-    assert (fatigue.change, fatigue.direction) == ("+0.0 vs previous 4 weeks", "same")
-    html = summary_html(changed)
-    assert 'class="tr-delta tr-better"' in html and 'class="tr-delta tr-worse"' in html
+    assert (dread.change, dread.direction) == ("0.5 lower than the 4 weeks before", "down")
+    assert (detachment.change, detachment.direction) == ("0.3 higher than the 4 weeks before", "up")
+    assert (fatigue.change, fatigue.direction) == ("the same as the 4 weeks before", "same")
+
+
+@pytest.mark.parametrize("level", list(Level))
+@pytest.mark.parametrize("change", [-0.5, 0.5])
+def test_a_tiles_colour_is_its_level_never_the_changes(
+    assessment: Assessment, level: Level, change: float
+) -> None:
+    # A chronic sign that fell a little is still chronic: no green "better" badge on its tile.
+    signs = {s: replace(v, level=level) for s, v in assessment.signs.items()}
+    html = summary_html(
+        replace(_with_changes(assessment, dict.fromkeys(signs, change)), signs=signs)
+    )
+    assert html.count(f'<li class="tr-tile tr-{level}">') == 3
+    deltas = re.findall(r'class="(tr-delta[^"]*)"', html)
+    assert deltas == ["tr-delta"] * 3  # one neutral style, whichever way the average went
+    assert "better" not in html and "shows green" not in html
 
 
 def test_an_unknown_change_shows_no_change_line(assessment: Assessment) -> None:
     changed = _with_changes(assessment, {"dread": float("nan")})
     assert tiles(changed)[0].change is None
     dread_tile = texts_by_class(summary_html(changed), "tr-tile")[0]
-    assert "vs previous 4 weeks" not in dread_tile
+    assert "4 weeks before" not in dread_tile
 
 
 def test_logged_days_are_said_once_when_the_signs_agree() -> None:

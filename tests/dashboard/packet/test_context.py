@@ -300,6 +300,14 @@ def test_change_compares_with_the_previous_packet(engine: Engine) -> None:
     assert "since the last packet" in second.visible or "as the last packet" in second.visible
 
 
+def test_the_change_column_is_coloured_by_no_verdict(default_html: str) -> None:
+    # The level chips beside it carry the colour: a fall on a chronic sign is not green news.
+    parsed = parse(default_html)
+    cells = [attrs.get("class") for tag, attrs in parsed.tags if tag == "td"]
+    assert "down" not in cells and "up" not in cells
+    assert not re.search(r"td\.(up|down)", "".join(parsed.styles))
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -16,11 +18,15 @@ from tests.dashboard.views.pages import local_today, open_page
 from tests.factories import OWNER
 
 
+def texts(at: AppTest) -> list[str]:
+    """Every markdown, caption and alert text on the page."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return parts + [e.value for kind in (at.info, at.success, at.warning, at.error) for e in kind]
+
+
 def text_of(at: AppTest) -> str:
     """Every markdown, caption and alert text on the page, joined."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    parts += [e.value for kind in (at.info, at.success, at.warning, at.error) for e in kind]
-    return "\n".join(parts)
+    return "\n".join(texts(at))
 
 
 def _entries(days: int, code: str = "C-01", dread: int = 3) -> pd.DataFrame:
@@ -69,9 +75,35 @@ def test_demo_data_finds_the_planted_client_with_the_guides_words(demo: Engine) 
     for question in REFLECTION_PROMPTS.values():
         assert question in text
     # Three dot-and-interval charts, scenarios, heatmap, load, one client.
-    assert len(at.get("plotly_chart")) == 7
+    charts = at.get("plotly_chart")
+    assert len(charts) == 7
+    # No Plotly mode bar: on a phone it covers the chart's title.
+    assert [json.loads(c.proto.config)["displayModeBar"] for c in charts] == [False] * 7
     # The drill-down opens on the client that costs the most.
     assert at.selectbox(key="patterns_client").value == "C-42"
+
+
+# Words a tired therapist should not need; the method expanders may name them.
+JARGON = re.compile(r"95\s*%|\binterval\b|--json|\bq\s*[=<]|Benjamini|median", re.IGNORECASE)
+
+
+def outside_expanders(at: AppTest) -> str:
+    """The page's text (markdown, captions, alerts) and chart texts, expanders left out."""
+    inside = {e.value for x in at.expander for e in (*x.markdown, *x.caption)}
+    text = [part for part in texts(at) if part not in inside]
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        text.append(spec["layout"]["title"]["text"])
+        text += [str(t) for trace in spec["data"] for t in trace.get("hovertext") or []]
+    return "\n".join(text) + "\n" + "\n".join(x.label for x in at.expander)
+
+
+def test_the_page_speaks_plainly_and_keeps_the_method_in_expanders(demo: Engine) -> None:
+    at = open_page("patterns")
+    assert JARGON.findall(outside_expanders(at)) == []
+    # The method is still there for whoever wants it.
+    method = "\n".join(e.value for x in at.expander for e in (*x.markdown, *x.caption))
+    assert "95% interval" in method and "q-value" in method
 
 
 def test_the_drill_down_heatmap_and_period_can_be_changed(demo: Engine) -> None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
+import sys
 from datetime import date, timedelta
 from html import escape
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -74,6 +78,27 @@ def test_html_download_is_a_file_not_a_deferred_callable(demo: Engine) -> None:
     assert button.label == "Download HTML"
     assert button.deferred_file_id == ""
     assert button.url.endswith(".html")
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def test_the_pages_packet_is_the_one_tightrope_report_writes(demo: Engine, tmp_path: Path) -> None:
+    # The page builds its figures in the Streamlit process, where importing Streamlit's chart
+    # element changes plotly's default template; `tightrope report` builds them in a plain one.
+    # Both must give the same packet (only each chart's random element id differs).
+    (page,) = _iframes(open_page("supervision"))
+    today = local_today()
+    out = tmp_path / "report.html"
+    period = ["--from", str(today - timedelta(days=27)), "--to", str(today)]
+    subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "report", *period, "--out", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    report = out.read_text(encoding="utf-8")
+    assert report.count("Plotly.newPlot") == page.count("Plotly.newPlot") > 0
+    assert UUID.sub("id", page) == UUID.sub("id", report)
 
 
 def test_default_period_starts_after_the_last_packet(demo: Engine) -> None:
