@@ -24,10 +24,9 @@ from data.csv_io import (
     parse_csv,
     unguard_formula,
 )
-from data.db import make_engine
+from data.db import make_engine, owner_connection
 from data.models import SessionCreate
 from data.repository import count_sessions, insert_frame, load_sessions
-from data.schema import ensure_schema
 from tests.databases import Databases
 from tests.factories import OWNER, make_entry, sessions_frame
 
@@ -119,8 +118,7 @@ def test_export_of_nothing_is_just_the_header() -> None:
 
 def test_export_then_import_into_an_empty_database(engine: Engine, databases: Databases) -> None:
     insert_frame(engine, owner=OWNER, frame=sessions_frame(days=120, seed=3))
-    other = make_engine(databases.url("other"))
-    ensure_schema(other)
+    other = make_engine(databases.url("other", migrated=True))
     result = import_csv(
         other,
         export_csv(load_sessions(engine, owner=OWNER), ZoneInfo("America/New_York")),
@@ -327,8 +325,7 @@ def two_engines(databases: Databases) -> Iterator[tuple[Engine, Engine]]:
     """Two migrated databases reused across Hypothesis examples (emptied by each example)."""
     engines = []
     for name in ("source", "target"):
-        engine = make_engine(databases.url(name))
-        ensure_schema(engine)
+        engine = make_engine(databases.url(name, migrated=True))  # as the dashboard connects
         engines.append(engine)
     yield engines[0], engines[1]
     for engine in engines:
@@ -337,7 +334,7 @@ def two_engines(databases: Databases) -> Iterator[tuple[Engine, Engine]]:
 
 def _empty(*engines: Engine) -> None:
     for engine in engines:
-        with engine.begin() as connection:
+        with owner_connection(engine, owner=OWNER) as connection:
             connection.execute(text("DELETE FROM session_entry"))
             connection.execute(text("DELETE FROM scenario WHERE NOT builtin"))
 
@@ -359,7 +356,7 @@ def test_export_then_import_gives_back_identical_rows(
 
 
 def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
-    with engine.connect() as connection:
+    with owner_connection(engine, owner=OWNER) as connection:
         entries = connection.execute(text("SELECT * FROM session_entry ORDER BY id")).all()
         tags = connection.execute(text("SELECT * FROM scenario ORDER BY id")).all()
     return [tuple(r) for r in entries] + [tuple(r) for r in tags]
@@ -406,10 +403,10 @@ def plausible_files(draw: st.DrawFn) -> bytes:
 )
 def test_arbitrary_bytes_never_crash_or_change_the_database(engine: Engine, raw: bytes) -> None:
     if not count_sessions(engine, owner=OWNER):
-        insert_frame(
-            engine, owner=OWNER, frame=sessions_frame(days=10)
-        )  # something that could be damaged
+        # Something that could be damaged.
+        insert_frame(engine, owner=OWNER, frame=sessions_frame(days=10))
     before = _snapshot(engine)
+    assert len(before) > 10  # entries and tags are visible: the comparison below means something
     try:
         result = import_csv(engine, raw, owner=OWNER)
     except CsvFileError as error:
