@@ -42,6 +42,11 @@ from tests.pg import APP_ROLE, OWNER_ROLE, start_server
 DISTINCT_HISTORIES = 8  # other accounts cycle through these seeds (generating 100 takes minutes)
 
 
+def load(engine: Engine) -> None:
+    """The database's share of both: one account's ten years as a frame."""
+    load_sessions(engine, owner=LOCAL_ACCOUNT_ID)
+
+
 def review(engine: Engine, owner: int) -> None:
     """What the Review page's cache computes on a miss: load, thresholds, assess."""
     sessions = load_sessions(engine, owner=owner)
@@ -114,6 +119,8 @@ def main() -> None:
 
         timings = interleaved(
             [
+                ("load one account, alone", lambda: load(engines["alone"])),
+                ("load one account, 100 accounts", lambda: load(crowded)),
                 ("Review analysis, alone", lambda: review(engines["alone"], LOCAL_ACCOUNT_ID)),
                 ("Review analysis, 100 accounts", lambda: review(crowded, LOCAL_ACCOUNT_ID)),
                 ("status, alone", lambda: status(engines["alone"], LOCAL_ACCOUNT_ID)),
@@ -155,12 +162,13 @@ def _row(timing: Timing) -> str:
 
 
 def _print(timings: list[Timing], imports: list[Timing]) -> None:
-    review_alone, review_crowded, status_alone, status_crowded = timings
+    load_alone, load_crowded, review_alone, review_crowded, status_alone, status_crowded = timings
     print("| measure | median (range) |")
     print("| --- | --- |")
     for timing in [*timings, *imports]:
         print(_row(timing))
     for name, crowded, alone, target in (
+        ("load, 100 accounts ÷ alone", load_crowded, load_alone, ""),
         ("Review analysis, 100 accounts ÷ alone", review_crowded, review_alone, "≤ 1.2×"),
         ("status, 100 accounts ÷ alone", status_crowded, status_alone, "≤ 1.2×"),
         ("import, PostgreSQL ÷ SQLite", imports[0], imports[1], "≤ 2×"),
