@@ -17,7 +17,13 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from dashboard.account import current_account
 from dashboard.cache import clear_all, get_engine
 from dashboard.common import leave_flash, show_flash
-from data.backup import BackupError, automatic_backups, backup_folder, timestamped_backup
+from data.backup import (
+    SERVER_BACKUPS,
+    BackupError,
+    automatic_backups,
+    backup_folder,
+    timestamped_backup,
+)
 from data.csv_io import CSV_COLUMNS, CsvFileError, import_csv, problems_frame
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches, delete_all_data
 from data.restore import restore_database
@@ -159,7 +165,7 @@ def backup_section(engine: Engine, *, is_file: bool) -> None:
     """Make, download and restore backups of a database file (a server has its own tools)."""
     st.subheader("Backups")
     if not is_file:
-        st.info("Your data is in a server database: use that server's own backup tools.")
+        st.info(SERVER_BACKUPS)
         return
     st.caption(
         f"A backup is a copy of the whole database, made safely even while you log. "

@@ -28,6 +28,7 @@ from dashboard.cache import (
 from dashboard.cli import main
 from dashboard.packet.context import PacketOptions
 from data.accounts import account_for
+from data.backup import SERVER_BACKUPS
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import count_sessions, load_sessions
@@ -94,7 +95,7 @@ def test_each_cache_serves_b_its_own_results_after_a_s_were_cached(
 
 @pytest.mark.parametrize("view", ["review", "patterns", "log", "supervision", "data", "settings"])
 def test_b_s_pages_show_nothing_of_a(
-    a_journal: Engine, b: int, monkeypatch: pytest.MonkeyPatch, view: str
+    a_journal: Engine, b: int, monkeypatch: pytest.MonkeyPatch, view: str, backend: str
 ) -> None:
     seen_by_a = open_page(view)  # A's results are cached now
     sign_in(monkeypatch, b)
@@ -107,6 +108,8 @@ def test_b_s_pages_show_nothing_of_a(
         )
     if view == "data":
         assert {m.label: m.value for m in at.metric}["Entries"] == "0"
+        if backend == "postgresql":  # a server's backups are the server's: the page says so
+            assert SERVER_BACKUPS in [info.value for info in at.info]
 
 
 def test_b_s_status_and_export_hold_nothing_of_a(
