@@ -253,6 +253,34 @@ class PacketRecord(SQLModel, table=True):
     format: str = Field(max_length=8)
 
 
+CHECKIN_INSTRUMENT_MAX = 16
+
+
+class CheckinRow(SQLModel, table=True):
+    """One completed check-in questionnaire as stored: its local day, instrument and answers.
+
+    Answers only, as a JSON object of item id to the chosen option's index (core.checkin.scoring);
+    scores are computed on reading, so they always follow the instrument's published scoring.
+    Build rows through data.checkins.add_checkin, which validates every answer first.
+    """
+
+    __tablename__ = "checkin"
+    __table_args__ = (
+        # One check-in per instrument and local day: answering again the same day replaces it.
+        # Its index (owner, day, …) also serves every read, one owner's check-ins by day.
+        UniqueConstraint(
+            "owner_id", "taken_on", "instrument", name="uq_checkin_owner_day_instrument"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = _owner_column()
+    taken_on: date
+    instrument: str = Field(max_length=CHECKIN_INSTRUMENT_MAX)
+    answers: str
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class DataRevision(SQLModel, table=True):
     """One row per owner whose token database triggers rewrite on every change to their entries.
 

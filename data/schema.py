@@ -201,6 +201,7 @@ _APP_TABLES: Final = (
     "scenario",
     "setting",
     "packet",
+    "checkin",
     "data_revision",
 )
 

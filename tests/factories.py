@@ -96,3 +96,12 @@ def texts_by_class(html: str, css_class: str) -> list[str]:
     parser = _ClassText(css_class)
     parser.feed(html)
     return [" ".join(text.split()) for text in parser.found]
+
+
+def checkin_answers(instrument: str = "cbi", option: int = 2, **overrides: int) -> dict[str, int]:
+    """Answers to every item of a check-in instrument, all the same option unless overridden."""
+    from core.checkin.instruments import INSTRUMENTS
+
+    answers = {item.id: option for item in INSTRUMENTS[instrument].items}
+    answers.update(overrides)
+    return answers

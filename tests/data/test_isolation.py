@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from core.schema import BUILTIN_SCENARIOS
 from core.settings import Thresholds
 from data.accounts import account_for
+from data.checkins import add_checkin
 from data.db import make_engine, owner_connection
 from data.models import LOCAL_ACCOUNT_ID
 from data.packets import record_packet
@@ -23,12 +24,12 @@ from data.repository import add_session, insert_frame
 from data.schema import isolation_problem
 from data.settings_store import save_thresholds
 from tests.databases import Databases
-from tests.factories import make_entry, sessions_frame
+from tests.factories import checkin_answers, make_entry, sessions_frame
 
 pytestmark = pytest.mark.backends("postgresql")
 
 A = LOCAL_ACCOUNT_ID
-OWNED = ("session_entry", "session_scenario", "setting", "packet", "data_revision")
+OWNED = ("session_entry", "session_scenario", "setting", "packet", "checkin", "data_revision")
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def b(engine: Engine) -> int:
     add_session(engine, owner=A, entry=make_entry(client_code="A-1", scenarios=["a's tag"]))
     save_thresholds(engine, owner=A, thresholds=Thresholds(absolute_threshold=7.0))
     record_packet(engine, owner=A, start=date(2025, 1, 6), end=date(2025, 2, 2), fmt="pdf")
+    add_checkin(engine, owner=A, day=date(2025, 2, 3), instrument="cbi", answers=checkin_answers())
     b = account_for(engine, issuer="https://id.example", subject="b", display_name="B")
     add_session(engine, owner=b, entry=make_entry(client_code="B-1", scenarios=["b's tag"]))
     return b
@@ -67,6 +69,7 @@ def test_a_query_that_forgets_the_owner_sees_its_account_only(engine: Engine, b:
             "session_scenario": 1,
             "setting": 0,
             "packet": 0,
+            "checkin": 0,
             "data_revision": 1,
         }
         own = connection.execute(text("SELECT name FROM scenario WHERE NOT builtin")).scalars()
@@ -78,6 +81,7 @@ def test_a_query_that_forgets_the_owner_sees_its_account_only(engine: Engine, b:
             "DELETE FROM session_scenario",
             "DELETE FROM setting",
             "UPDATE packet SET format = 'html'",
+            "DELETE FROM checkin",
             "DELETE FROM scenario WHERE NOT builtin",
         ):
             connection.execute(text(statement))
@@ -90,6 +94,7 @@ def test_a_query_that_forgets_the_owner_sees_its_account_only(engine: Engine, b:
         )
         counts = _counts(connection)
         assert counts["session_scenario"] > 0 and counts["setting"] == 1 and counts["packet"] == 1
+        assert counts["checkin"] == 1
         formats = connection.execute(text("SELECT format FROM packet")).scalars().all()
         assert formats == ["pdf"]
         own = connection.execute(text("SELECT name FROM scenario WHERE NOT builtin")).scalars()
@@ -104,11 +109,13 @@ def test_a_query_that_forgets_the_owner_sees_its_account_only(engine: Engine, b:
         "INSERT INTO setting (owner_id, key, value, updated_at) VALUES (1, 'k', '1', now())",
         "INSERT INTO packet (owner_id, created_at, period_start, period_end, format) "
         "VALUES (1, now(), '2026-01-01', '2026-01-02', 'pdf')",
+        "INSERT INTO checkin (owner_id, taken_on, instrument, answers, created_at) "
+        "VALUES (1, '2026-01-01', 'cbi', '{}', now())",
         "INSERT INTO scenario (owner_id, name, builtin) VALUES (1, 'planted', false)",
         "INSERT INTO scenario (owner_id, name, builtin) VALUES (NULL, 'for everyone', true)",
         "UPDATE scenario SET name = 'renamed' WHERE builtin",
     ],
-    ids=["entry", "setting", "packet", "tag", "builtin-tag", "rename-builtin"],
+    ids=["entry", "setting", "packet", "checkin", "tag", "builtin-tag", "rename-builtin"],
 )
 def test_b_cannot_write_rows_for_a(engine: Engine, b: int, statement: str) -> None:
     with owner_connection(engine, owner=b) as connection:

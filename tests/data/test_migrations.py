@@ -88,6 +88,16 @@ FILL: dict[str, list[dict[str, Any]]] = {
             "format": "pdf",
         }
     ],
+    "checkin": [
+        {
+            "id": 3,
+            "owner_id": 1,
+            "taken_on": "2024-06-02",
+            "instrument": "cbi",
+            "answers": '{"cbi_personal_1": 2}',
+            "created_at": "2024-06-02 18:00:00.000000",
+        }
+    ],
     # A second account (the local one, id 1, comes with revision 0004).
     "account": [
         {
