@@ -22,6 +22,7 @@ PAGES = [
     st.Page("views/log.py", title="Log a session", url_path="log"),
     st.Page("views/review.py", title="Weekly review", url_path="review"),
     st.Page("views/patterns.py", title="Patterns", url_path="patterns"),
+    st.Page("views/checkin.py", title="Check-in", url_path="checkin"),
     st.Page("views/supervision.py", title="Supervision packet", url_path="supervision"),
     st.Page("views/data.py", title="Your data", url_path="data"),
     st.Page("views/settings.py", title="Settings", url_path="settings"),

@@ -32,6 +32,8 @@ from data.schema import ensure_schema
 from data.settings_store import load_thresholds
 
 if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them
+    from core.checkin.record import CheckinRecord
+    from core.checkin.tracking import Tracking
     from core.patterns import PatternReport
     from core.warnings import Assessment
     from dashboard.packet.context import PacketOptions
@@ -108,7 +110,14 @@ def current_key(*, today: date | None = None, zone: ZoneInfo | None = None) -> C
 def clear_all() -> None:
     """Drop every cached product (after an import, restore or delete, to free their memory)."""
     st.cache_data.clear()
-    for cached in (_assessment, _review_trend, _review_calendar, _pattern_figure, _packet):
+    for cached in (
+        _assessment,
+        _review_trend,
+        _review_calendar,
+        _pattern_figure,
+        _packet,
+        _checkin_figure,
+    ):
         cached.clear()
 
 
@@ -243,3 +252,36 @@ def cached_packet(
     """The packet for `options` as (empty, HTML bytes), once per key, options and previous
     packet (the packet compares with it)."""
     return _packet(key, options, previous_id)
+
+
+# Check-ins: the key's data version changes with every saved or deleted check-in too (triggers
+# on the checkin table, migration 0006), so a save is seen at once.
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_checkins(key: CacheKey) -> list[CheckinRecord]:
+    """Every check-in of the key's account (day, instrument, scores), oldest first."""
+    from data.checkins import list_checkins
+
+    return list_checkins(engine_of(key), owner=key.account)
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def _checkin_figure(key: CacheKey, instrument: str) -> go.Figure:
+    from core.checkin.instruments import INSTRUMENTS
+    from dashboard.figures.checkins import scores_figure
+
+    return scores_figure(INSTRUMENTS[instrument], cached_checkins(key))
+
+
+def cached_checkin_figure(key: CacheKey, *, instrument: str) -> go.Figure:
+    """The chart of one instrument's scores over time, once per key."""
+    return _checkin_figure(key, instrument)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_checkin_tracking(key: CacheKey) -> Tracking:
+    """core.checkin.tracking.track_checkins: the session ratings against the CBI check-ins."""
+    from core.checkin.tracking import track_checkins
+
+    return track_checkins(
+        cached_sessions(key), cached_checkins(key), tz=key.tz, settings=key.thresholds
+    )

@@ -56,37 +56,55 @@ def add_checkin(
     answers: Mapping[str, object],
     now: datetime | None = None,
 ) -> int:
-    """Store `owner`'s completed check-in of `day`; returns its id.
+    """Store `owner`'s completed check-in of `day`; returns its id (see `add_checkins`)."""
+    (new_id,) = add_checkins(engine, owner=owner, day=day, answers={instrument: answers}, now=now)
+    return new_id
 
-    Raises CheckinError listing every problem when an answer is missing or invalid; then nothing
-    is written. A check-in of the same instrument on the same day is replaced, in the same
-    transaction (answering again the same day corrects it).
+
+def add_checkins(
+    engine: Engine,
+    *,
+    owner: int,
+    day: date,
+    answers: Mapping[str, Mapping[str, object]],
+    now: datetime | None = None,
+) -> list[int]:
+    """Store `owner`'s check-ins of `day` (instrument -> its answers) in one transaction.
+
+    Raises CheckinError listing every problem of every instrument when an answer is missing or
+    invalid; then nothing is written, not even the instruments that were complete. A check-in of
+    the same instrument on the same day is replaced (answering again the same day corrects it).
+    Returns the new ids in the order of `answers`.
     """
-    problems = checkin_problems(instrument, answers)
+    problems = [p for key, given in answers.items() for p in checkin_problems(key, given)]
     if problems:
         raise CheckinError(" ".join(problems))
-    clean = {item_id: int(cast(Integral, value)) for item_id, value in answers.items()}
+    stamp = now or utcnow()
+    ids: list[int] = []
     with owner_connection(engine, owner=owner) as connection:
-        connection.execute(
-            delete(CHECKIN).where(
-                CHECKIN.c.owner_id == owner,
-                CHECKIN.c.taken_on == day,
-                CHECKIN.c.instrument == instrument,
+        for instrument, given in answers.items():
+            clean = {item_id: int(cast(Integral, value)) for item_id, value in given.items()}
+            connection.execute(
+                delete(CHECKIN).where(
+                    CHECKIN.c.owner_id == owner,
+                    CHECKIN.c.taken_on == day,
+                    CHECKIN.c.instrument == instrument,
+                )
             )
-        )
-        new_id = connection.execute(
-            insert(CHECKIN)
-            .values(
-                owner_id=owner,
-                taken_on=day,
-                instrument=instrument,
-                answers=json.dumps(clean, sort_keys=True),
-                created_at=now or utcnow(),
-            )
-            .returning(CHECKIN.c.id)
-        ).scalar_one()
-    log.info("saved %s check-in %s", instrument, new_id)
-    return int(new_id)
+            new_id = connection.execute(
+                insert(CHECKIN)
+                .values(
+                    owner_id=owner,
+                    taken_on=day,
+                    instrument=instrument,
+                    answers=json.dumps(clean, sort_keys=True),
+                    created_at=stamp,
+                )
+                .returning(CHECKIN.c.id)
+            ).scalar_one()
+            ids.append(int(new_id))
+    log.info("saved %d check-ins", len(ids))
+    return ids
 
 
 def stored_checkins(engine: Engine, *, owner: int) -> list[StoredCheckin]:

@@ -18,6 +18,9 @@ from core.warnings import Assessment
 from dashboard.cache import (
     CacheKey,
     cached_assessment,
+    cached_checkin_figure,
+    cached_checkin_tracking,
+    cached_checkins,
     cached_packet,
     cached_pattern_figure,
     cached_patterns,
@@ -26,11 +29,12 @@ from dashboard.cache import (
     current_key,
 )
 from dashboard.packet.context import PacketOptions
+from data.checkins import add_checkin
 from data.demo import seed_demo
 from data.models import LOCAL_ACCOUNT_ID, SessionUpdate
 from data.repository import add_session, get_session, recent_sessions, update_session
 from data.settings_store import save_thresholds
-from tests.factories import OWNER, make_entry
+from tests.factories import OWNER, checkin_answers, make_entry
 from tests.paths import ROOT
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,6 +87,9 @@ BUILDERS = {
     "patterns": ("core.patterns", "find_patterns"),
     "pattern figure": ("dashboard.figures.patterns", "effects_figure"),
     "packet": ("dashboard.packet.context", "load_packet"),
+    "checkins": ("data.checkins", "list_checkins"),
+    "checkin figure": ("dashboard.figures.checkins", "scores_figure"),
+    "checkin tracking": ("core.checkin.tracking", "track_checkins"),
 }
 
 
@@ -109,6 +116,9 @@ def _build_everything(key: CacheKey) -> None:
     cached_pattern_figure(key, since=None, name="effects", arg="fatigue", report=report)
     options = PacketOptions(TODAY - timedelta(days=27), TODAY)
     cached_packet(key, options=options, previous_id=None)
+    cached_checkins(key)
+    cached_checkin_figure(key, instrument="cbi")
+    cached_checkin_tracking(key)
 
 
 def _lower_threshold(engine: Engine) -> CacheKey:
@@ -141,12 +151,18 @@ def _retag(engine: Engine) -> CacheKey:
     return current_key(today=TODAY, zone=BERLIN)
 
 
+def _add_checkin(engine: Engine) -> CacheKey:
+    add_checkin(engine, owner=OWNER, day=TODAY, instrument="cbi", answers=checkin_answers(option=0))
+    return current_key(today=TODAY, zone=BERLIN)
+
+
 CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
     "a threshold": _lower_threshold,
     "the zone": lambda engine: current_key(today=TODAY, zone=ZoneInfo("America/New_York")),
     "the day": lambda engine: current_key(today=TODAY + timedelta(days=1), zone=BERLIN),
     "a new entry": _add_entry,
     "a tag edit": _retag,
+    "a new check-in": _add_checkin,
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 from core.checkin.record import CheckinRecord
 from core.checkin.scoring import CheckinError
 from data.accounts import account_for
-from data.checkins import add_checkin, delete_checkin, list_checkins, stored_checkins
+from data.checkins import add_checkin, add_checkins, delete_checkin, list_checkins, stored_checkins
 from data.db import owner_connection
 from data.maintenance import delete_all_data
 from data.models import LOCAL_ACCOUNT_ID
@@ -112,3 +112,20 @@ def test_delete_all_removes_the_owners_check_ins_only(engine: Engine, b: int) ->
     delete_all_data(engine, owner=A)
     assert list_checkins(engine, owner=A) == []
     assert len(list_checkins(engine, owner=b)) == 1
+
+
+def test_two_instruments_save_together_or_not_at_all(engine: Engine) -> None:
+    incomplete = checkin_answers("proqol")
+    del incomplete["proqol_30"]
+    with pytest.raises(CheckinError, match="Question 30"):
+        add_checkins(
+            engine, owner=A, day=DAY, answers={"cbi": checkin_answers(), "proqol": incomplete}
+        )
+    assert _count(engine, A) == 0
+    ids = add_checkins(
+        engine,
+        owner=A,
+        day=DAY,
+        answers={"cbi": checkin_answers(), "proqol": checkin_answers("proqol")},
+    )
+    assert len(ids) == 2 and _count(engine, A) == 2

@@ -1,0 +1,120 @@
+"""The check-in questionnaire: every item with its published wording and answer labels.
+
+One horizontal radio group per item (Tab reaches the group, the arrow keys choose), nothing
+chosen in advance: a pre-selected answer would be an answer the therapist never gave. Inside one
+form, so choosing an answer does not rerun the page; Save checks every instrument with
+core.checkin.scoring.answer_problems and stores them together or not at all
+(data.checkins.add_checkins), the problems shown beside Save in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import streamlit as st
+
+from core.checkin.instruments import Instrument
+from core.checkin.scoring import CheckinError
+from dashboard.account import current_account
+from dashboard.cache import get_engine
+from dashboard.common import leave_flash, tz
+from data.checkins import add_checkins, checkin_problems
+
+PREFIX = "checkin_"
+PROBLEMS = "checkin_problems"  # the refusal of the last Save, shown beside the button
+FLASH = "checkin_flash"
+SAVE = "checkin_save"
+MAX_LISTED = 6
+
+
+def item_key(item_id: str) -> str:
+    """The session-state key of one item's answer (its radio group)."""
+    return PREFIX + item_id
+
+
+def answers_of(instrument: Instrument) -> dict[str, object]:
+    """The answers chosen so far for `instrument`, by item id (None where none is chosen)."""
+    return {item.id: st.session_state.get(item_key(item.id)) for item in instrument.items}
+
+
+def refusal(instrument: Instrument, answers: dict[str, object], problems: list[str]) -> str:
+    """Why Save refused `instrument`'s answers, in a sentence or a short list."""
+    missing = [item.number for item in instrument.items if answers.get(item.id) is None]
+    if missing and len(missing) == len(problems):
+        if len(missing) == len(instrument.items):
+            return f"The {instrument.short_name} has no answers yet."
+        listed = _numbers(missing)
+        few = "Question" if len(missing) == 1 else "Questions"
+        verb = "has" if len(missing) == 1 else "have"
+        return f"{few} {listed} of the {instrument.short_name} {verb} no answer yet."
+    shown = problems[:MAX_LISTED]
+    more = len(problems) - len(shown)
+    lines = "\n".join(f"- {problem}" for problem in shown)
+    return lines + (f"\n- … and {more} more." if more else "")
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _save(instruments: Sequence[Instrument]) -> None:
+    answers = {instrument.key: answers_of(instrument) for instrument in instruments}
+    refused = [
+        refusal(instrument, answers[instrument.key], problems)
+        for instrument in instruments
+        if (problems := checkin_problems(instrument.key, answers[instrument.key]))
+    ]
+    if refused:
+        st.session_state[PROBLEMS] = refused
+        return
+    today = datetime.now(tz()).date()
+    try:
+        add_checkins(get_engine(), owner=current_account(), day=today, answers=answers)
+    except CheckinError as error:  # answered meanwhile in another tab with other items
+        st.session_state[PROBLEMS] = [str(error)]
+        return
+    st.session_state[PROBLEMS] = []
+    for instrument in instruments:
+        for item in instrument.items:
+            st.session_state[item_key(item.id)] = None
+    names = " and ".join(instrument.short_name for instrument in instruments)
+    leave_flash(FLASH, "success", f"Saved your {names} check-in of {today:%d %B %Y}.")
+
+
+def _items(instrument: Instrument) -> None:
+    st.subheader(instrument.name)
+    st.caption(instrument.credit)
+    if instrument.instructions:
+        st.markdown(instrument.instructions)
+    by_scale = instrument.key == "cbi"  # the CBI in its three parts; the ProQOL in its own order
+    scale = None
+    for item in instrument.items:
+        if by_scale and item.scale != scale:
+            scale = item.scale
+            st.markdown(f"**{instrument.scale(scale).title}**")
+        labels = instrument.format_of(item).labels
+        st.radio(
+            f"{item.number}. {item.text}",
+            options=range(len(labels)),
+            format_func=labels.__getitem__,
+            index=None,
+            horizontal=True,
+            key=item_key(item.id),
+        )
+
+
+def questionnaire(instruments: Sequence[Instrument]) -> None:
+    """The form of every instrument in `instruments`, one Save for all of them."""
+    with st.form("checkin_form", clear_on_submit=False, enter_to_submit=False):
+        for instrument in instruments:
+            _items(instrument)
+        st.form_submit_button(
+            "Save check-in", type="primary", key=SAVE, on_click=_save, args=(instruments,)
+        )
+        # Beside Save, where the eyes and the keyboard are.
+        refused = st.session_state.get(PROBLEMS, [])
+        if refused:
+            text = "\n\n".join([*refused, "Nothing was saved; your answers are still here."])
+            st.error(text)
