@@ -6,9 +6,10 @@ import streamlit as st
 
 from core.schema import BUILTIN_SCENARIOS
 from dashboard.account import current_account
-from dashboard.cache import get_engine
+from dashboard.cache import current_key, get_engine
 from dashboard.common import leave_flash
 from dashboard.components import log_form
+from dashboard.components.checkin_scores import due_line
 from dashboard.components.log_form import BACKFILL, EDIT, NEW
 from dashboard.components.recent_entries import EDITING, recent_entries
 from dashboard.components.reminder import log_page_reminder
@@ -116,4 +117,5 @@ st.caption(
     "the sliders, and Enter on Save session saves."
 )
 log_page_reminder(get_engine())  # on arrival only, not after each save: a nudge, never a nag
+due_line(current_key())  # a check-in questionnaire, when one is due
 _log_body()

@@ -15,6 +15,7 @@ from dashboard.cache import (
     cached_review_trend,
     current_key,
 )
+from dashboard.components.checkin_scores import due_line, review_checkins
 from dashboard.components.reminder import review_reminder
 from dashboard.components.review_summary import summary_html
 from dashboard.figures.signs import most_pressing
@@ -94,6 +95,7 @@ def main() -> None:
             "is used."
         )
     review_reminder(assessment)
+    due_line(key)
 
     # The page reads status, tiles, words, then the trend; the trend is sent first into its place
     # below: Plotly's drawing is the slowest part in the browser and starts while the rest is
@@ -101,6 +103,7 @@ def main() -> None:
     summary = st.container()
     _charts(key, assessment)
     summary.html(summary_html(assessment))
+    review_checkins(key)
     # Its text only once opened (a rerun): every element on arrival costs drawing time.
     levels = st.expander("How the warning levels work", key="review_levels", on_change="rerun")
     if levels.open:
