@@ -11,13 +11,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.checkin.instruments import CBI
+from core.checkin.record import CheckinRecord
+from core.checkin.scoring import score_answers
 from core.patterns import default_since, find_patterns
 from core.schema import SIGNS
 from core.settings import setting_fields, shown_default
 from core.warnings import assess
 from dashboard.cli import build_parser
 from dashboard.cli.status import status_payload
-from data.demo import demo_sessions
+from data.demo import demo_checkins, demo_sessions
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 
@@ -108,7 +111,12 @@ def test_the_status_json_fields_in_the_readme_are_the_ones_printed() -> None:
     sessions = demo_sessions(today, zone)
     patterns = find_patterns(sessions, today=today, tz=zone, since=default_since(today))
     assert len(patterns.comparisons) > 0  # so the patterns' fields are printed too
-    payload = status_payload(assess(sessions, today=today, tz=zone), patterns)
+    checkins = [
+        CheckinRecord(day, "cbi", score_answers(CBI, answers))
+        for day, answers in demo_checkins(today)
+    ]
+    payload = status_payload(assess(sessions, today=today, tz=zone), patterns, checkins)
+    assert payload["checkins"]["latest"]  # so the check-ins' fields are printed too
     section = README.split("`tightrope status --json` prints one object", 1)[1].split("\n## ")[0]
     documented = set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE))
     assert documented == _field_paths(payload)

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from core.checkin.change import Change, change_sentence, score_history
-from core.checkin.instruments import Instrument, Scale
+from core.checkin.due import checkin_due
+from core.checkin.instruments import INSTRUMENTS, Instrument, Scale
 from core.checkin.record import CheckinRecord
 from core.checkin.scoring import band_of
 
@@ -107,3 +109,41 @@ def latest_summary(
         cutoff_note=instrument.cutoff_note,
         credit=instrument.credit,
     )
+
+
+def checkins_payload(
+    records: Sequence[CheckinRecord], *, today: date, every_days: int
+) -> dict[str, Any]:
+    """The `checkins` field of `tightrope status --json`: whether one is due, the latest scores.
+
+    `latest` has one row per scale of each instrument's latest check-in, with the change since
+    the previous and since the first check-in in words (null where there is none yet).
+    """
+    due = checkin_due((r.day for r in records), today=today, every_days=every_days)
+    latest: list[dict[str, Any]] = []
+    for instrument in INSTRUMENTS.values():
+        summary = latest_summary(instrument, [r for r in records if r.day <= today])
+        if summary is None:
+            continue
+        for scale in summary.scales:
+            latest.append(
+                {
+                    "instrument": instrument.key,
+                    "day": summary.day.isoformat(),
+                    "scale": scale.scale,
+                    "score": round(scale.score, 2),
+                    "since_previous": _verdict(scale.since_previous),
+                    "since_first": _verdict(scale.since_first),
+                }
+            )
+    return {
+        "due": due.due,
+        "next_on": None if due.next_on is None else due.next_on.isoformat(),
+        "message": due.message,
+        "count": len({(r.day, r.instrument) for r in records if r.day <= today}),
+        "latest": latest,
+    }
+
+
+def _verdict(change: Change | None) -> str | None:
+    return None if change is None else str(change.verdict)

@@ -11,19 +11,24 @@ The JSON shape (issue 3)::
 Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
 few logged days) is null. Days are local days in the machine's timezone (TZ respected).
 `status_payload` builds the dict so other features can add keys. "patterns" lists every
-comparison of the Patterns page over its default period (see core.patterns.patterns_payload).
+comparison of the Patterns page over its default period (see core.patterns.patterns_payload);
+"checkins" says whether a check-in is due and gives the latest scores with their changes in
+words (core.checkin.summary.checkins_payload).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from core.checkin.record import CheckinRecord
+from core.checkin.summary import checkins_payload
 from core.patterns import PatternReport, default_since, find_patterns, findings, patterns_payload
 from core.schema import SIGNS, empty_sessions
 from core.settings import Thresholds
@@ -50,7 +55,13 @@ def add_status_command(subparsers: Any) -> None:
     status.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-def status_payload(assessment: Assessment, patterns: PatternReport | None = None) -> dict[str, Any]:
+def status_payload(
+    assessment: Assessment,
+    patterns: PatternReport | None = None,
+    checkins: Sequence[CheckinRecord] = (),
+    *,
+    checkin_every_days: int = Thresholds().checkin_every_days,
+) -> dict[str, Any]:
     """The JSON-ready status dict of an assessment (the shape documented above)."""
     payload: dict[str, Any] = {
         "as_of": assessment.as_of.isoformat(),
@@ -73,6 +84,10 @@ def status_payload(assessment: Assessment, patterns: PatternReport | None = None
     }
     # Every comparison the Patterns page shows for its default period (core.patterns).
     payload["patterns"] = [] if patterns is None else patterns_payload(patterns.comparisons)
+    # The check-in questionnaires (core.checkin): due or not, the latest scores and their changes.
+    payload["checkins"] = checkins_payload(
+        checkins, today=assessment.as_of, every_days=checkin_every_days
+    )
     return payload
 
 
@@ -84,6 +99,9 @@ def status_text(payload: dict[str, Any]) -> str:
     for sign in SIGNS:
         entry = payload["signs"][sign]
         lines += [f"{sign.capitalize()}: {entry['level']}", f"  {entry['explanation']}"]
+    checkins = payload.get("checkins")
+    if checkins is not None:
+        lines += ["", f"Check-in: {checkins['message']}"]
     return "\n".join(lines)
 
 
@@ -112,6 +130,19 @@ def load_status(
     return assessment, sessions, thresholds
 
 
+def load_checkins(*, url: str | None = None) -> list[CheckinRecord]:
+    """Every check-in of the account in the configured database (none if it does not exist)."""
+    from data.checkins import list_checkins
+    from data.environment import sqlite_path
+
+    url = url or load_environment().database_url
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
+        return []
+    with open_database(url=url) as engine:
+        return list_checkins(engine, owner=current_account())
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     """Print each sign's level with its explanation (text or JSON)."""
     zone = local_timezone()
@@ -120,7 +151,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     patterns = find_patterns(
         sessions, today=today, tz=zone, settings=thresholds, since=default_since(today)
     )
-    payload = status_payload(assessment, patterns)
+    payload = status_payload(
+        assessment,
+        patterns,
+        load_checkins(),
+        checkin_every_days=thresholds.checkin_every_days,
+    )
     print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else status_text(payload))
     if not args.json:
         recurring = findings(patterns.comparisons, settings=thresholds)

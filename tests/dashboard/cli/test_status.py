@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 
 from core.schema import GUIDE_ACTIONS, SIGNS, as_sessions
 from dashboard.cli import main
-from data.demo import demo_sessions
+from data.checkins import add_checkin
+from data.demo import demo_checkins, demo_sessions
 from data.environment import DATABASE_URL_VARIABLE, sqlite_url
 from data.repository import insert_frame
 from tests.factories import OWNER
@@ -35,7 +36,8 @@ def test_json_has_exactly_the_issues_shape(
 ) -> None:
     insert_frame(engine, owner=OWNER, frame=demo_sessions(TODAY, ZoneInfo("Europe/Berlin")))
     payload = status_json(capsys, "--today", "2026-11-26")
-    assert set(payload) == {"as_of", "signs", "overall", "patterns"}  # patterns: issue 4
+    # patterns: issue 4; checkins: issue 17
+    assert set(payload) == {"as_of", "signs", "overall", "patterns", "checkins"}
     assert payload["as_of"] == "2026-11-26"
     signs = payload["signs"]
     assert isinstance(signs, dict) and list(signs) == list(SIGNS)
@@ -128,3 +130,47 @@ def test_days_are_local_days_in_the_machines_timezone(engine: Engine, db_url: st
     in_tokyo = _status_in("Asia/Tokyo", db_url)["signs"]
     assert in_utc["fatigue"]["rolling_7d"] == 6.0  # type: ignore[index]
     assert in_tokyo["fatigue"]["rolling_7d"] is None  # type: ignore[index]  # one day: too few
+
+
+def test_checkins_say_what_is_due_and_the_latest_scores_in_words(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    insert_frame(engine, owner=OWNER, frame=demo_sessions(TODAY, zone))
+    for day, answers in demo_checkins(TODAY):
+        add_checkin(engine, owner=OWNER, day=day, instrument="cbi", answers=answers)
+    checkins = status_json(capsys, "--today", "2026-11-26")["checkins"]
+    assert isinstance(checkins, dict)
+    # The demo's last check-in was five days ago: the next is due in 23 days.
+    assert checkins["due"] is False and checkins["next_on"] == "2026-12-19"
+    assert checkins["count"] == 6
+    work = next(row for row in checkins["latest"] if row["scale"] == "work")
+    assert work == {
+        "instrument": "cbi",
+        "day": "2026-11-21",
+        "scale": "work",
+        "score": 60.71,
+        "since_previous": "reliably worse",
+        "since_first": "reliably worse",
+    }
+    # As of a day before the last check-in, that one is not counted yet.
+    earlier = status_json(capsys, "--today", "2026-11-20")["checkins"]
+    assert isinstance(earlier, dict) and earlier["count"] == 5 and earlier["due"] is False
+
+
+def test_an_empty_database_has_a_check_in_due(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    checkins = status_json(capsys, "--today", "2026-11-26")["checkins"]
+    assert checkins == {
+        "due": True,
+        "next_on": None,
+        "message": (
+            "A check-in is due: no questionnaire yet. The first one gives the baseline the later "
+            "ones are compared with."
+        ),
+        "count": 0,
+        "latest": [],
+    }
+    assert main(["status", "--today", "2026-11-26"]) == 0
+    assert "Check-in: A check-in is due" in capsys.readouterr().out
