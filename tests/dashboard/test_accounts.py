@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 import dashboard.account
 from dashboard.cache import (
     cached_assessment,
+    cached_checkin_tracking,
+    cached_checkins,
     cached_packet,
     cached_patterns,
     cached_sessions,
@@ -80,6 +82,8 @@ def test_each_cache_serves_b_its_own_results_after_a_s_were_cached(
     assert cached_assessment(key_a).days.size > 0
     assert not cached_patterns(key_a, since=None).sessions.empty
     assert not cached_packet(key_a, options=options, previous_id=None)[0]  # A's is not empty
+    assert len(cached_checkins(key_a)) == 6
+    assert cached_checkin_tracking(key_a).means.shape[0] == 6
 
     sign_in(monkeypatch, b)
     key_b = current_key()
@@ -87,13 +91,17 @@ def test_each_cache_serves_b_its_own_results_after_a_s_were_cached(
     assert cached_sessions(key_b).empty
     assert cached_assessment(key_b).days.empty
     assert cached_patterns(key_b, since=None).status == "empty"
+    assert cached_checkins(key_b) == []
+    assert cached_checkin_tracking(key_b).means.empty
     empty, html = cached_packet(key_b, options=options, previous_id=None)
     assert empty and A_CODE.encode() not in html
     # The account alone tells keys apart, even if everything else were the same.
     assert cached_sessions(replace(key_a, account=b)).empty
 
 
-@pytest.mark.parametrize("view", ["review", "patterns", "log", "supervision", "data", "settings"])
+@pytest.mark.parametrize(
+    "view", ["review", "patterns", "log", "checkin", "supervision", "data", "settings"]
+)
 def test_b_s_pages_show_nothing_of_a(
     a_journal: Engine, b: int, monkeypatch: pytest.MonkeyPatch, view: str, backend: str
 ) -> None:
@@ -102,7 +110,10 @@ def test_b_s_pages_show_nothing_of_a(
     at = open_page(view)
     shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
     assert A_CODE not in shown
-    if view in ("review", "data"):
+    if view == "checkin":  # A's demo check-ins: B has none, so none is shown
+        assert "Work-related burnout: 60.7" not in shown
+        assert any("No check-in yet" in info.value for info in at.info)
+    if view in ("review", "data", "checkin"):
         assert shown != " ".join(
             str(element.value) for element in seen_by_a.main if hasattr(element, "value")
         )
@@ -126,6 +137,7 @@ def test_b_s_status_and_export_hold_nothing_of_a(
     status_b = json.loads(capsys.readouterr().out)
     assert status_b != status_a
     assert all(sign["baseline"] is None for sign in status_b["signs"].values())
+    assert status_a["checkins"]["count"] == 6 and status_b["checkins"]["count"] == 0
     assert main(["export", str(tmp_path / "b.csv")]) == 0
     assert (tmp_path / "b.csv").read_text().count("\n") == 1  # the header only
     # B deleting everything of theirs leaves A's journal whole.
