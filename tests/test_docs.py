@@ -120,3 +120,15 @@ def test_the_status_json_fields_in_the_readme_are_the_ones_printed() -> None:
     section = README.split("`tightrope status --json` prints one object", 1)[1].split("\n## ")[0]
     documented = set(re.findall(r"^\| `([^`]+)` \|", section, flags=re.MULTILINE))
     assert documented == _field_paths(payload)
+
+
+def test_the_check_in_section_carries_each_credit_line_and_its_sources() -> None:
+    from core.checkin.instruments import INSTRUMENTS
+
+    section = README.split("## Check-in\n", 1)[1].split("\n## ")[0]
+    flat = " ".join(line.removeprefix("> ").strip() for line in section.splitlines())
+    flat = " ".join(flat.split())
+    for instrument in INSTRUMENTS.values():
+        assert " ".join(instrument.credit.split()) in flat, instrument.key
+        assert instrument.sources[0].url in flat, instrument.key
+    assert "docs/CHECKIN.md" in section and "no official cut-off" in section
