@@ -47,6 +47,11 @@ def add_report_command(subparsers: Any) -> None:
     report.add_argument(
         "--show-client-codes", action="store_true", help="show client codes instead of aliases"
     )
+    report.add_argument(
+        "--include-checkin-answers",
+        action="store_true",
+        help="include your answer to each check-in question (the scores are always in)",
+    )
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -72,7 +77,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not count_sessions(engine, owner=current_account()):
             print("No sessions logged yet, so there is no packet to write.", file=sys.stderr)
             return 1
-        options = PacketOptions(start, end, args.include_notes, args.show_client_codes)
+        options = PacketOptions(
+            start,
+            end,
+            args.include_notes,
+            args.show_client_codes,
+            args.include_checkin_answers,
+        )
         context = load_packet(engine, options, owner=current_account(), today=today, tz=tz)
         if context.empty:
             print(

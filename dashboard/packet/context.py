@@ -6,7 +6,7 @@ De-identified by default: see core/deidentify.py.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +16,8 @@ import pandas as pd
 from markupsafe import Markup
 from sqlalchemy import Engine
 
+from core.checkin.instruments import INSTRUMENTS
+from core.checkin.summary import fmt_score, latest_summary
 from core.deidentify import ALIAS_PREFIX, client_aliases, deidentify_sessions
 from core.patterns import PatternReport, find_patterns, findings
 from core.schema import REFLECTION_PROMPTS, SIGNS
@@ -29,6 +31,7 @@ from core.supervision import (
     weekly_table,
 )
 from core.warnings import Assessment, assess
+from dashboard.figures.checkins import scores_figure
 from dashboard.figures.patterns import (
     effects_figure,
     heatmap_figure,
@@ -37,6 +40,7 @@ from dashboard.figures.patterns import (
 )
 from dashboard.figures.signs import levels_figure, trend_figure
 from dashboard.packet.charts import figure_html
+from data.checkins import StoredCheckin, stored_checkins
 from data.packets import previous_packet
 from data.repository import load_sessions
 from data.settings_store import load_thresholds
@@ -52,15 +56,18 @@ MIN_CHART_DAYS = 28
 PATTERN_ROWS = 10
 """Rows per dot-and-interval chart in the packet: the recurring ones and the largest of the rest."""
 
+CHECKIN_HEIGHT = 280
+
 
 @dataclass(frozen=True)
 class PacketOptions:
-    """What the therapist chose: the period (inclusive) and the two opt-ins, both off by default."""
+    """What the therapist chose: the period (inclusive) and the opt-ins, all off by default."""
 
     start: date
     end: date
     include_notes: bool = False
     show_client_codes: bool = False
+    include_checkin_answers: bool = False
 
     @property
     def period(self) -> Period:
@@ -251,6 +258,52 @@ def _ordered_clients(report: PatternReport, chosen: pd.DataFrame) -> list[str]:
     return [*recurring, *in_period, *ranked["key"].tolist()]
 
 
+def _checkin_section(
+    checkins: Sequence[StoredCheckin], options: PacketOptions
+) -> list[dict[str, Any]]:
+    """Per questionnaire, its latest check-in up to the period's end: scores, readings, changes
+    in words, the chart, the credit line; each item's answer only if the therapist opted in."""
+    upto = [c for c in checkins if c.record.day <= options.end]
+    records = [c.record for c in upto]
+    out: list[dict[str, Any]] = []
+    for instrument in INSTRUMENTS.values():
+        summary = latest_summary(instrument, records)
+        if summary is None:
+            continue
+        latest = next(c for c in reversed(upto) if c.record.instrument == instrument.key)
+        answers = [
+            {
+                "number": str(item.number),
+                "text": item.text,
+                "answer": instrument.format_of(item).labels[latest.answers[item.id]],
+            }
+            for item in instrument.items
+            if options.include_checkin_answers
+        ]
+        out.append(
+            {
+                "name": summary.name,
+                "day": fmt_day(summary.day),
+                "count": summary.count,
+                "scales": [
+                    {
+                        "title": scale.title,
+                        "score": fmt_score(scale.score),
+                        "range": f"{fmt_score(scale.low)}–{fmt_score(scale.high)}",
+                        "reading": scale.reading,
+                        "changes": list(scale.changes),
+                    }
+                    for scale in summary.scales
+                ],
+                "cutoff_note": summary.cutoff_note,
+                "credit": summary.credit,
+                "figure": figure_html(scores_figure(instrument, records, height=CHECKIN_HEIGHT)),
+                "answers": answers,
+            }
+        )
+    return out
+
+
 def _reflections(
     chosen: pd.DataFrame, options: PacketOptions, tz: ZoneInfo, aliases: dict[str, str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
@@ -286,10 +339,12 @@ def packet_context(
     engine: Engine | None = None,
     owner: int | None = None,
     thresholds: Thresholds | None = None,
+    checkins: Sequence[StoredCheckin] = (),
 ) -> PacketContext:
     """Everything the packet shows for `options`, computed from the full session history.
 
-    With `engine` and `owner`, it compares with that owner's previous packet.
+    With `engine` and `owner`, it compares with that owner's previous packet; `checkins` (with
+    their answers) give the Check-ins section.
     """
     if options.end < options.start:
         raise ValueError("The period ends before it starts. Pick a start on or before the end.")
@@ -339,6 +394,7 @@ def packet_context(
         ).sentence,
         "questions": questions,
         "notes": notes,
+        "checkins": _checkin_section(checkins, options),
     }
     return context
 
@@ -361,4 +417,5 @@ def load_packet(
         engine=engine,
         owner=owner,
         thresholds=thresholds or load_thresholds(engine, owner=owner),
+        checkins=stored_checkins(engine, owner=owner),
     )

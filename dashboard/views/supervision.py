@@ -82,6 +82,11 @@ if include_notes:
         "Your private notes and reflections will be in the packet. Share it only with your "
         "supervisor, and delete spare copies."
     )
+include_answers = left.toggle(
+    "Include my check-in answers",
+    key="sup_include_checkin_answers",
+    help="The scores of your latest check-ins are always in; this adds the answer to each item.",
+)
 if show_codes:
     right.warning(
         "Client codes will be in the packet instead of Client A, B, …. Make sure no code "
@@ -109,7 +114,7 @@ if period is not None:
     with st.spinner("Preparing the packet…"):
         empty, html_bytes = cached_packet(
             key,
-            options=PacketOptions(start, end, include_notes, show_codes),
+            options=PacketOptions(start, end, include_notes, show_codes, include_answers),
             previous_id=previous.id if previous else None,
         )
     if empty:
