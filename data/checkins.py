@@ -107,6 +107,48 @@ def add_checkins(
     return ids
 
 
+def insert_checkins(
+    engine: Engine,
+    *,
+    owner: int,
+    checkins: Mapping[tuple[date, str], Mapping[str, object]],
+    now: datetime | None = None,
+) -> int:
+    """Store `owner`'s check-ins ((day, instrument) -> answers) in one transaction; returns how
+    many were added. One already stored for the same day and instrument is kept and skipped.
+
+    Raises CheckinError listing every problem when any answer is invalid; then nothing is written.
+    """
+    problems = [p for (_, key), given in checkins.items() for p in checkin_problems(key, given)]
+    if problems:
+        raise CheckinError(" ".join(problems))
+    stamp = now or utcnow()
+    with owner_connection(engine, owner=owner) as connection:
+        stored = {
+            (row.taken_on, row.instrument)
+            for row in connection.execute(
+                select(CHECKIN.c.taken_on, CHECKIN.c.instrument).where(CHECKIN.c.owner_id == owner)
+            )
+        }
+        rows = [
+            {
+                "owner_id": owner,
+                "taken_on": day,
+                "instrument": instrument,
+                "answers": json.dumps(
+                    {k: int(cast(Integral, v)) for k, v in given.items()}, sort_keys=True
+                ),
+                "created_at": stamp,
+            }
+            for (day, instrument), given in checkins.items()
+            if (day, instrument) not in stored
+        ]
+        if rows:
+            connection.execute(insert(CHECKIN), rows)
+    log.info("inserted %d check-ins", len(rows))
+    return len(rows)
+
+
 def stored_checkins(engine: Engine, *, owner: int) -> list[StoredCheckin]:
     """Every check-in of `owner` with its answers, oldest day first."""
     query = (

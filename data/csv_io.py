@@ -132,7 +132,8 @@ def export_csv(frame: pd.DataFrame, zone: ZoneInfo | None = None) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _decode(raw: bytes) -> str:
+def decode_csv(raw: bytes) -> str:
+    """The text of an uploaded CSV file (UTF-8, with or without BOM); CsvFileError if unusable."""
     if not raw.strip():
         raise CsvFileError("The file is empty. Choose a CSV file exported from Tightrope.")
     try:
@@ -250,7 +251,7 @@ def parse_csv(raw: bytes, *, now: datetime | None = None) -> ParsedCsv:
     header). Bad rows never raise: they come back as problems, and the frame is then empty.
     """
     now = now or datetime.now(UTC)
-    text = _decode(raw)
+    text = decode_csv(raw)
     # newline="" semantics: the csv module handles CRLF and newlines inside quotes itself.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,50 @@ def cmd_export(args: argparse.Namespace) -> int:
         frame = load_sessions(engine, owner=current_account())
     write_private(path, export_csv(frame, local_timezone()))  # every entry: owner only
     print(f"Exported {len(frame)} entries to {path}")
+    return 0
+
+
+def cmd_export_checkins(args: argparse.Namespace) -> int:
+    """Write every check-in answer to a CSV file (the check-ins' own file)."""
+    from data.checkin_csv import export_checkins_csv
+    from data.checkins import stored_checkins
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        return fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
+    with open_database() as engine:
+        checkins = stored_checkins(engine, owner=current_account())
+    write_private(path, export_checkins_csv(checkins))
+    print(f"Exported {len(checkins)} check-ins to {path}")
+    return 0
+
+
+def cmd_import_checkins(args: argparse.Namespace) -> int:
+    """Import a check-in CSV file all-or-nothing; exit 1 listing rows and reasons on a problem."""
+    from data.checkin_csv import import_checkins_csv
+    from data.csv_io import CsvFileError, describe_problems
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return fail(f"Cannot read {path}: {error.strerror}.")
+    today = datetime.now(local_timezone()).date()
+    with open_database() as engine:
+        try:
+            result = import_checkins_csv(engine, raw, owner=current_account(), today=today)
+        except CsvFileError as error:
+            return fail(f"{error} Nothing was imported.")
+    if not result.ok:
+        rows = len({p.row for p in result.problems})
+        return fail(
+            f"Nothing was imported: {rows} row(s) have problems. Fix them and import again.\n"
+            + describe_problems(result.problems, limit=args.show)
+        )
+    print(
+        f"Imported {path.name}: {result.added} check-ins added, "
+        f"{result.already_present} already present. Data: {where()}"
+    )
     return 0
 
 
@@ -116,7 +161,7 @@ def cmd_delete_all(args: argparse.Namespace) -> int:
 
 
 def add_data_commands(commands: Any) -> None:
-    """Add import, export, backup, restore and delete-all to the `tightrope` subcommands."""
+    """Add import, export (entries and check-ins), backup, restore and delete-all."""
     imp = add_command(
         commands, "import", cmd_import, "import entries from a CSV file (all or nothing)"
     )
@@ -126,6 +171,21 @@ def add_data_commands(commands: Any) -> None:
     exp = add_command(commands, "export", cmd_export, "write every entry to a CSV file")
     exp.add_argument("file", help="the CSV file to write")
     exp.add_argument("--force", action="store_true", help="replace the file if it exists")
+
+    imp_checkins = add_command(
+        commands,
+        "import-checkins",
+        cmd_import_checkins,
+        "import check-ins from their CSV file (all or nothing)",
+    )
+    imp_checkins.add_argument("file", help="check-in CSV file in the Tightrope format")
+    imp_checkins.add_argument("--show", type=int, default=20, help="problems to list (default 20)")
+
+    exp_checkins = add_command(
+        commands, "export-checkins", cmd_export_checkins, "write every check-in to a CSV file"
+    )
+    exp_checkins.add_argument("file", help="the CSV file to write")
+    exp_checkins.add_argument("--force", action="store_true", help="replace the file if it exists")
 
     backup = add_command(commands, "backup", cmd_backup, "copy the database into a new file")
     backup.add_argument("file", help="the backup file to create (must not exist)")

@@ -13,6 +13,8 @@ from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import tz
 from dashboard.components.your_data import backup_section, delete_section, import_section
+from data.checkin_csv import export_checkins_csv
+from data.checkins import stored_checkins
 from data.csv_io import export_csv
 from data.environment import load_environment
 from data.repository import count_sessions, load_sessions
@@ -22,6 +24,11 @@ from data.schema import current_revision, head_revision
 def _export_bytes(engine: Engine, owner: int, zone: ZoneInfo) -> bytes:
     """Every entry of `owner` as CSV; runs only when the download button is clicked."""
     return export_csv(load_sessions(engine, owner=owner), zone)
+
+
+def _checkins_bytes(engine: Engine, owner: int) -> bytes:
+    """Every check-in answer of `owner` as CSV (the second file); built on click."""
+    return export_checkins_csv(stored_checkins(engine, owner=owner))
 
 
 engine = get_engine()
@@ -64,6 +71,16 @@ st.download_button(
     on_click="ignore",
     disabled=count == 0,
     help="Every entry, with notes and reflections: keep the file somewhere private.",
+)
+st.download_button(
+    "Download check-ins (CSV)",
+    data=functools.partial(_checkins_bytes, engine, current_account()),
+    file_name=f"tightrope-checkins-{datetime.now(tz()).date().isoformat()}.csv",
+    mime="text/csv",
+    key="export_checkins_download",
+    on_click="ignore",
+    help="Every answer of every check-in questionnaire, one row per answer (a second file; "
+    "`tightrope import-checkins` reads it back).",
 )
 
 backup_section(engine, is_file=env.database_path is not None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from sqlalchemy import Engine
 from dashboard.cli import main
 from dashboard.cli.data import add_data_commands
 from data.backup import automatic_backups
+from data.checkins import add_checkin, list_checkins
 from data.csv_io import export_csv
+from data.maintenance import delete_all_data
 from data.repository import add_session, count_sessions, load_sessions
-from tests.factories import OWNER, make_entry, sessions_frame
+from tests.factories import OWNER, checkin_answers, make_entry, sessions_frame
 from tests.paths import README
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note\n"
@@ -145,3 +148,25 @@ def test_every_data_command_is_in_the_readme() -> None:
     add_data_commands(commands)
     for name in commands.choices:
         assert f"| `tightrope {name}" in table, name
+
+
+def test_check_ins_go_out_and_come_back_through_their_own_file(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_checkin(
+        engine, owner=OWNER, day=date(2026, 1, 5), instrument="cbi", answers=checkin_answers()
+    )
+    path = tmp_path / "checkins.csv"
+    assert main(["export-checkins", str(path)]) == 0
+    assert "Exported 1 check-ins" in capsys.readouterr().out
+    assert path.read_text().count("\n") == 20  # the header and one row per CBI question
+    assert path.stat().st_mode & 0o077 == 0  # yours only, like the entries' export
+    assert main(["export-checkins", str(path)]) == 1  # no silent overwrite
+    before = list_checkins(engine, owner=OWNER)
+    delete_all_data(engine, owner=OWNER)
+    assert main(["import-checkins", str(path)]) == 0
+    assert "1 check-ins added, 0 already present" in capsys.readouterr().out
+    assert list_checkins(engine, owner=OWNER) == before
+    path.write_text(path.read_text().replace("Sometimes", "Perhaps", 1))
+    assert main(["import-checkins", str(path)]) == 1
+    assert "row 2: question 1 of the CBI is answered with one of" in capsys.readouterr().err
