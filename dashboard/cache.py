@@ -33,7 +33,7 @@ from data.settings_store import load_thresholds
 
 if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them
     from core.checkin.record import CheckinRecord
-    from core.checkin.tracking import Tracking
+    from core.checkin.tracking import CheckinClients, Tracking
     from core.patterns import PatternReport
     from core.warnings import Assessment
     from dashboard.packet.context import PacketOptions
@@ -283,5 +283,16 @@ def cached_checkin_tracking(key: CacheKey) -> Tracking:
     from core.checkin.tracking import track_checkins
 
     return track_checkins(
+        cached_sessions(key), cached_checkins(key), tz=key.tz, settings=key.thresholds
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+def cached_flagged_clients(key: CacheKey) -> list[CheckinClients]:
+    """core.checkin.tracking.flagged_clients: per CBI check-in, the clients the Patterns page
+    flagged and saw in the four weeks before it."""
+    from core.checkin.tracking import flagged_clients
+
+    return flagged_clients(
         cached_sessions(key), cached_checkins(key), tz=key.tz, settings=key.thresholds
     )

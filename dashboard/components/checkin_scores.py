@@ -16,7 +16,12 @@ from core.checkin.instruments import CBI, Instrument
 from core.checkin.record import CheckinRecord
 from core.checkin.summary import CheckinSummary, fmt_score, latest_summary
 from core.checkin.tracking import MIN_CHECKINS, Status
-from dashboard.cache import CacheKey, cached_checkin_tracking, cached_checkins
+from dashboard.cache import (
+    CacheKey,
+    cached_checkin_tracking,
+    cached_checkins,
+    cached_flagged_clients,
+)
 
 CHECKIN_PAGE = "views/checkin.py"
 PROMPT_NOT_VERDICT = (
@@ -68,6 +73,32 @@ def latest_scores(instrument: Instrument, records: Sequence[CheckinRecord]) -> b
     st.caption(f"{summary.cutoff_note} {PROMPT_NOT_VERDICT}")
     st.caption(summary.credit)
     return True
+
+
+def flagged_clients_table(key: CacheKey) -> None:
+    """Per CBI check-in, its client-related score beside the clients the Patterns page flagged
+    in the four weeks before it (in an expander: the page is about the scores first)."""
+    rows = cached_flagged_clients(key)
+    if not rows:
+        return
+    with st.expander("Client-related score and the clients flagged before each check-in"):
+        st.caption(
+            "Clients the Patterns page would have called recurring on the check-in's day (over "
+            "its twelve months) and who were seen in the four weeks before it. A weekly client "
+            "needs more than four weeks of sessions to be flagged at all."
+        )
+        st.dataframe(
+            {
+                "Check-in": [f"{row.day:%d %b %Y}" for row in rows],
+                "Client-related burnout": [
+                    None if row.client_score is None else round(row.client_score, 1) for row in rows
+                ],
+                "Flagged clients seen": [", ".join(row.flagged) or "none" for row in rows],
+                "Their sessions": [f"{row.flagged_sessions} of {row.sessions}" for row in rows],
+            },
+            hide_index=True,
+            key="checkin_flagged_clients",
+        )
 
 
 def review_checkins(key: CacheKey) -> None:

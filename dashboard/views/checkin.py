@@ -8,7 +8,12 @@ from core.checkin.instruments import CBI, PROQOL
 from dashboard.cache import cached_checkin_figure, cached_checkins, current_key
 from dashboard.common import show_flash
 from dashboard.components.checkin_form import FLASH, questionnaire
-from dashboard.components.checkin_scores import PROMPT_NOT_VERDICT, due_of, latest_scores
+from dashboard.components.checkin_scores import (
+    PROMPT_NOT_VERDICT,
+    due_of,
+    flagged_clients_table,
+    latest_scores,
+)
 from dashboard.figures.style import CHART_CONFIG
 
 
@@ -42,6 +47,7 @@ def main() -> None:
                     key=f"checkin_chart_{instrument.key}",
                     config=CHART_CONFIG,
                 )
+        flagged_clients_table(key)
         st.page_link("views/review.py", label="See them beside your session ratings on Review")
 
     st.header("Answer the check-in")

@@ -21,6 +21,7 @@ from dashboard.cache import (
     cached_checkin_figure,
     cached_checkin_tracking,
     cached_checkins,
+    cached_flagged_clients,
     cached_packet,
     cached_pattern_figure,
     cached_patterns,
@@ -90,6 +91,7 @@ BUILDERS = {
     "checkins": ("data.checkins", "list_checkins"),
     "checkin figure": ("dashboard.figures.checkins", "scores_figure"),
     "checkin tracking": ("core.checkin.tracking", "track_checkins"),
+    "flagged clients": ("core.checkin.tracking", "flagged_clients"),
 }
 
 
@@ -119,6 +121,7 @@ def _build_everything(key: CacheKey) -> None:
     cached_checkins(key)
     cached_checkin_figure(key, instrument="cbi")
     cached_checkin_tracking(key)
+    cached_flagged_clients(key)
 
 
 def _lower_threshold(engine: Engine) -> CacheKey:

@@ -93,6 +93,10 @@ def test_the_change_since_the_previous_check_in_is_said_in_words(demo: Engine) -
         in text
     )
     assert "6 check-ins so far" in text
+    # The demo's difficult client C-42: too few sessions by the first check-in, flagged by the last.
+    (table,) = at.dataframe
+    flagged = list(table.value["Flagged clients seen"])
+    assert len(flagged) == 6 and flagged[0] == "none" and flagged[-1] == "C-42"
     assert "diagnos" not in text.lower()
 
 
