@@ -16,8 +16,10 @@ The difference (rating − local baseline) is grouped by client code, scenario t
 two tags counts in both), weekday, time-of-day band, position in the day (1st, 2nd, …), number of
 sessions that day, and back-to-back sessions. Per group and sign the comparison reports n, the
 mean difference (the *effect*), how many sessions sat above their baseline, a 95% t interval, a
-two-sided t-test p-value (`scipy.stats.t`), and the Benjamini–Hochberg q-value over every
-comparison reported together (`scipy.stats.false_discovery_control`). The t statistic is the
+two-sided t-test p-value (Student's t from `scipy.special`: `stdtr`, `stdtrit`), and the
+Benjamini–Hochberg q-value over every comparison reported together (`benjamini_hochberg`, equal
+to `scipy.stats.false_discovery_control`, which the tests check; scipy.stats itself would cost
+the server some 50 MiB). The t statistic is the
 *moderated* one (Smyth 2004): a group's variance is pooled with the variance of all sessions,
 worth `pattern_prior_df` degrees of freedom, which the t distribution then gets as well.
 
@@ -55,7 +57,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from core.schema import SIGNS
 from core.settings import Thresholds
@@ -110,6 +112,20 @@ class PatternReport:
     message: str
     sessions: pd.DataFrame  # one row per session: ratings, local baselines, differences, groups
     comparisons: pd.DataFrame  # COMPARISON_COLUMNS, ranked: recurring first, then by effect
+
+
+def benjamini_hochberg(p: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Benjamini–Hochberg adjusted p-values (q-values) of `p`, in the same order."""
+    p = np.asarray(p, dtype=np.float64)
+    m = p.size
+    if m == 0:
+        return p.copy()
+    order = np.argsort(p)
+    scaled = p[order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(scaled[::-1])[::-1]
+    q = np.empty(m)
+    q[order] = np.minimum(ranked, 1.0)
+    return q
 
 
 def _zone(tz: str | ZoneInfo) -> ZoneInfo:
@@ -407,15 +423,15 @@ def compare_groups(
     se = np.sqrt((sq[shown].ravel() + prior_df * prior_var) / df) / np.sqrt(n)
     # Few distinct degrees of freedom: the quantile once per value, not once per comparison.
     unique_df, which = np.unique(df, return_inverse=True)
-    half = stats.t.ppf(0.975, unique_df)[which] * se
+    half = special.stdtrit(unique_df, 0.975)[which] * se
     with np.errstate(invalid="ignore", divide="ignore"):
         t_value = effect / se
-    p = 2 * stats.t.sf(np.abs(t_value), df)
+    p = 2 * special.stdtr(df, -np.abs(t_value))
     # No spread at all: the interval is the effect itself; p is 1 at zero, else 0.
     flat = se == 0
     p = np.where(flat, np.where(effect == 0, 1.0, 0.0), p)
     half = np.where(flat, 0.0, half)
-    q = stats.false_discovery_control(p, method="bh")
+    q = benjamini_hochberg(p)
     kinds = [groups[g][0] for g in shown]
     keys = [groups[g][1] for g in shown]
     n_above = above[shown].ravel()

@@ -181,7 +181,7 @@ def cached_review_calendar(key: CacheKey, *, sign: str) -> go.Figure:
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
 def cached_patterns(key: CacheKey, *, since: date | None) -> PatternReport:
     """core.patterns.find_patterns on the entries since `since` (all when None), once per key."""
-    # Imported here: scipy.stats is the heaviest import of all, and only this page needs it.
+    # Imported here: only this page needs the pattern analysis (and scipy.special with it).
     from core.patterns import find_patterns
 
     sessions = cached_sessions(key)

@@ -517,6 +517,10 @@ def _insert_by_columns(
             {"n": len(entries)},
         ).scalars()
     )
+    # Every column of an entry, no more and no fewer: a new column must be added above too.
+    assert set(entries[0]) | {"id"} == set(_ENTRY_TYPES), sorted(
+        set(entries[0]) ^ set(_ENTRY_TYPES)
+    )
     stamp = UTCDateTime()
     dialect = connection.dialect
     columns: dict[str, list[object]] = {"id": list(ids)}

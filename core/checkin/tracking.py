@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy import stats
 
 from core.checkin.instruments import CBI, Instrument
 from core.checkin.record import CheckinRecord
@@ -133,6 +132,8 @@ def sign_means_before(
 
 def _rank_rows(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """Average ranks along each row, centred (ties share their mean rank, as Spearman's do)."""
+    from scipy import stats  # here, not at import: scipy.stats costs the server some 50 MiB
+
     ranks = np.asarray(stats.rankdata(values, axis=-1), dtype=float)
     return ranks - ranks.mean(axis=-1, keepdims=True)
 

@@ -407,3 +407,22 @@ def test_planted_patterns_are_found_and_neutral_ones_are_not_on_100_seeds() -> N
     assert rates.nothing_planted_any_flag <= 0.10
     # The bad month is real: judged against the whole history, the neutral client looks costly.
     assert rates.bad_month_blamed_by_global_baseline >= 0.90
+
+
+def test_benjamini_hochberg_and_student_t_match_scipy_stats() -> None:
+    # core.patterns leaves scipy.stats out for the server's memory; its pieces must agree.
+    from scipy import special, stats
+
+    from core.patterns import benjamini_hochberg
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 5, 40, 300):
+        p = rng.uniform(0, 1, size) ** 3
+        p[: size // 4] = p[0]  # ties
+        np.testing.assert_allclose(
+            benjamini_hochberg(p), stats.false_discovery_control(p, method="bh")
+        )
+    df = np.array([2.0, 4.5, 12.0, 80.0])
+    t_value = np.array([0.0, 1.3, 2.7, 6.0])
+    np.testing.assert_allclose(2 * special.stdtr(df, -t_value), 2 * stats.t.sf(t_value, df))
+    np.testing.assert_allclose(special.stdtrit(df, 0.975), stats.t.ppf(0.975, df))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import traceback
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -93,7 +95,7 @@ def test_an_import_while_another_process_saves(db_url: str) -> None:
 
 
 MIGRATING_PROCESSES = 4
-MIGRATION_ROUNDS = 5
+MIGRATION_ROUNDS = int(os.environ.get("TIGHTROPE_MIGRATION_ROUNDS", "5"))
 
 
 def _open_and_save(url: str, worker: int, start: Any, errors: Any) -> None:
@@ -111,7 +113,11 @@ def _open_and_save(url: str, worker: int, start: Any, errors: Any) -> None:
         )
         engine.dispose()
     except Exception as error:  # reported to the parent: any error fails the test
-        errors.put(f"worker {worker}: {type(error).__name__}: {error}")
+        where = traceback.extract_tb(error.__traceback__)
+        lines = [
+            f"{f.filename.rsplit('/', 2)[-1]}:{f.lineno}" for f in where if "/data/" in f.filename
+        ]
+        errors.put(f"worker {worker}: {type(error).__name__}: {error} at {lines}")
 
 
 def test_processes_opening_a_new_database_at_once_all_succeed(databases: Databases) -> None:

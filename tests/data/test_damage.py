@@ -19,6 +19,8 @@ from data.repository import add_session, count_sessions, insert_frame
 from data.restore import newest_backup, restore_database, restore_uploaded
 from tests.factories import OWNER, make_entry, sessions_frame
 
+pytestmark = pytest.mark.backends("sqlite")  # a damaged file is SQLite's; a server checks itself
+
 
 def damage(path: Path, how: str) -> bytes:
     """Damage the database at `path` as a full disk or a bad copy would; return its old bytes."""
