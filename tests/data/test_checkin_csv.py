@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
-from core.checkin.instruments import CBI
+from core.checkin.instruments import CBI, INSTRUMENTS
+from core.checkin.record import CheckinRecord
+from core.checkin.scoring import score_answers
 from data.accounts import account_for
 from data.checkin_csv import (
     CHECKIN_COLUMNS,
@@ -15,7 +19,7 @@ from data.checkin_csv import (
     import_checkins_csv,
     parse_checkins_csv,
 )
-from data.checkins import add_checkin, list_checkins, stored_checkins
+from data.checkins import StoredCheckin, add_checkin, list_checkins, stored_checkins
 from data.csv_io import CsvFileError
 from data.models import LOCAL_ACCOUNT_ID
 from tests.factories import checkin_answers
@@ -94,3 +98,28 @@ def test_answers_are_read_whatever_their_case() -> None:
 def test_a_file_that_is_not_a_check_in_file_is_refused_whole() -> None:
     with pytest.raises(CsvFileError, match="check-in CSV"):
         parse_checkins_csv(b"started_at,client_code,dread,detachment,fatigue\n", today=TODAY)
+
+
+def _check_ins() -> st.SearchStrategy[list[StoredCheckin]]:
+    """Stored check-ins of either instrument on distinct (day, instrument) pairs."""
+
+    def one(day: date, key: str, options: list[int]) -> StoredCheckin:
+        instrument = INSTRUMENTS[key]
+        answers = {item.id: option for item, option in zip(instrument.items, options, strict=False)}
+        record = CheckinRecord(day, key, score_answers(instrument, answers))
+        return StoredCheckin(0, record, answers, datetime(2026, 1, 1, tzinfo=UTC))
+
+    single = st.tuples(
+        st.dates(min_value=date(2020, 1, 1), max_value=TODAY),
+        st.sampled_from(sorted(INSTRUMENTS)),
+        st.lists(st.integers(0, 4), min_size=30, max_size=30),
+    ).map(lambda t: one(*t))
+    return st.lists(single, max_size=6, unique_by=lambda c: (c.record.day, c.record.instrument))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_check_ins())
+def test_export_then_parse_gives_back_every_answer(checkins: list[StoredCheckin]) -> None:
+    parsed = parse_checkins_csv(export_checkins_csv(checkins), today=TODAY)
+    assert parsed.ok
+    assert parsed.checkins == {(c.record.day, c.record.instrument): c.answers for c in checkins}
