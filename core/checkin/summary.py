@@ -63,8 +63,8 @@ def reading(scale: Scale, score: float) -> str:
             f"{band.label} on the ProQOL's own bands ({fmt_score(band.low)}–{fmt_score(band.high)})"
         )
     ref = scale.reference
-    mean = "" if ref.mean is None else f"mean {fmt_score(ref.mean)}, "
-    return f"reference values: {mean}SD {fmt_score(ref.sd)} ({ref.sample})"
+    mean = "" if ref.mean is None else f"mean {ref.mean:.1f}, "
+    return f"reference values: {mean}SD {ref.sd:.1f} ({ref.sample})"
 
 
 def latest_summary(

@@ -41,7 +41,9 @@ def due_line(key: CacheKey) -> None:
     """One gentle line linking to the Check-in page, only while a check-in is due."""
     due = due_of(key, cached_checkins(key))
     if due.due:
-        st.page_link(CHECKIN_PAGE, label=f"{due.message} Take the check-in.", icon="📋")
+        st.page_link(
+            CHECKIN_PAGE, label=f"{due.message} Take the check-in.", icon=":material/assignment:"
+        )
 
 
 def summary_markdown(summary: CheckinSummary, *, changes: bool = True) -> str:
@@ -70,7 +72,7 @@ def latest_scores(instrument: Instrument, records: Sequence[CheckinRecord]) -> b
     if summary is None:
         return False
     st.markdown(summary_markdown(summary))
-    st.caption(f"{summary.cutoff_note} {PROMPT_NOT_VERDICT}")
+    st.caption(summary.cutoff_note)
     st.caption(summary.credit)
     return True
 

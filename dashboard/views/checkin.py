@@ -26,8 +26,8 @@ def main() -> None:
     st.caption(
         "About two minutes: the Copenhagen Burnout Inventory"
         + (" and the ProQOL 5" if key.thresholds.proqol_enabled else "")
-        + ", answered about the last weeks. Tab moves to the next question, the arrow keys "
-        "choose an answer. " + PROMPT_NOT_VERDICT
+        + ", answered about the last weeks. Tab moves to the next question; Space picks its "
+        "first answer and the arrow keys move along the answers. " + PROMPT_NOT_VERDICT
     )
     st.caption(due_of(key, records).message)
     show_flash(FLASH)
