@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import tz
+from dashboard.components.checkin_data import checkin_import_section
 from dashboard.components.your_data import backup_section, delete_section, import_section
 from data.checkin_csv import export_checkins_csv
 from data.checkins import stored_checkins
@@ -82,6 +83,8 @@ st.download_button(
     help="Every answer of every check-in questionnaire, one row per answer (a second file; "
     "`tightrope import-checkins` reads it back).",
 )
+
+checkin_import_section()
 
 backup_section(engine, is_file=env.database_path is not None)
 delete_section()

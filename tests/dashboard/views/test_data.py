@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from core.checkin.record import CheckinRecord
 from data.backup import automatic_backups, backup_database
+from data.checkin_csv import export_checkins_csv
+from data.checkins import StoredCheckin, list_checkins
 from data.csv_io import export_csv
 from data.repository import add_session, count_sessions
 from data.schema import head_revision
-from tests.factories import OWNER, make_entry, sessions_frame
+from tests.factories import OWNER, checkin_answers, make_entry, sessions_frame
 from tests.paths import APP
 
 HEADER = "started_at,client_code,dread,detachment,fatigue,scenarios,note\n"
@@ -169,3 +173,31 @@ def test_restore_of_a_wrong_file_is_refused(engine: Engine) -> None:
     at.run()
     assert "not a Tightrope backup" in texts(at)
     assert count_sessions(engine, owner=OWNER) == 1
+
+
+def test_check_ins_are_imported_from_their_own_file_all_or_nothing(engine: Engine) -> None:
+    stored = [
+        StoredCheckin(
+            0,
+            CheckinRecord(date(2026, 1, 5), "cbi", {}),
+            checkin_answers(option=1),
+            datetime(2026, 1, 5, tzinfo=UTC),
+        )
+    ]
+    raw = export_checkins_csv(stored)
+    at = open_page(engine)
+    bad = raw.replace(b"Often", b"Perhaps", 1)
+    at.file_uploader(key="checkins_file").set_value(("bad.csv", bad, "text/csv"))
+    at.run()
+    at.button(key="checkins_submit").click()
+    at.run()
+    assert "Nothing was imported: 1 row(s) of bad.csv have problems" in texts(at)
+    assert list_checkins(engine, owner=OWNER) == []
+    at.file_uploader(key="checkins_file").set_value(("checkins.csv", raw, "text/csv"))
+    at.run()
+    at.button(key="checkins_submit").click()
+    at.run()
+    assert not at.exception
+    assert "Imported checkins.csv: 1 check-ins added, 0 were already saved." in texts(at)
+    (record,) = list_checkins(engine, owner=OWNER)
+    assert record.scores["personal"] == 75
