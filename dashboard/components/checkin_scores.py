@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.checkin.due import Due, checkin_due
 from core.checkin.instruments import CBI, Instrument
@@ -24,6 +25,7 @@ from dashboard.cache import (
 )
 
 CHECKIN_PAGE = "views/checkin.py"
+TRACKING_OPEN = "review_tracking"
 PROMPT_NOT_VERDICT = (
     "A questionnaire score is a prompt for reflection and for supervision, not a verdict about "
     "you: bring it to supervision beside your session ratings."
@@ -103,6 +105,25 @@ def flagged_clients_table(key: CacheKey) -> None:
         )
 
 
+def _tracking(key: CacheKey, box: DeltaGenerator) -> None:
+    relations = cached_checkin_tracking(key).relations
+    clear = [r for r in relations if r.status in (Status.TOGETHER, Status.OPPOSITE)]
+    n = max(r.n for r in relations)
+    if n < MIN_CHECKINS:
+        box.caption(
+            f"Only {n} of your check-ins had enough logged days in the four weeks before them; "
+            f"from {MIN_CHECKINS} on, this shows whether your ratings move with your CBI scores."
+        )
+        return
+    if not clear:
+        box.caption(
+            f"Over {n} check-ins, no clear link shows yet between any sign and your work- or "
+            "client-related score; with this few points that is not evidence that they disagree."
+        )
+    shown = clear + [r for r in relations if r not in clear]
+    box.markdown("\n".join(f"- {r.sentence}" for r in shown))
+
+
 def review_checkins(key: CacheKey) -> None:
     """The Review page's Check-ins section: latest CBI scores and whether the ratings track them."""
     st.subheader("Check-ins")
@@ -124,24 +145,11 @@ def review_checkins(key: CacheKey) -> None:
             f"fall with your CBI scores ({left} more to go)."
         )
         return
-    relations = cached_checkin_tracking(key).relations
-    clear = [r for r in relations if r.status in (Status.TOGETHER, Status.OPPOSITE)]
-    n = max(r.n for r in relations)
-    st.markdown("**Do your session ratings track the check-ins?**")
-    if n < MIN_CHECKINS:
-        st.caption(
-            f"Only {n} of your check-ins had enough logged days in the four weeks before them; "
-            f"from {MIN_CHECKINS} on, this shows whether your ratings move with your CBI scores."
-        )
-        return
-    if clear:
-        st.markdown("\n".join(f"- {r.sentence}" for r in clear))
-    else:
-        st.caption(
-            f"Over {n} check-ins, no clear link shows yet between any sign and your "
-            "work- or client-related score; with this few points that is not evidence that "
-            "they disagree."
-        )
-    with st.expander(f"Every comparison ({len(relations)})"):
-        st.markdown("\n".join(f"- {r.sentence}" for r in relations))
+    tracking = st.expander(
+        "Do your session ratings track the check-ins?", key=TRACKING_OPEN, on_change="rerun"
+    )
+    # Computed once opened (a rerun): relating them needs scipy's statistics, some 50 MiB of
+    # server memory that a Review visit should not pay for a question not asked.
+    if tracking.open:
+        _tracking(key, tracking)
     st.page_link(CHECKIN_PAGE, label="All check-in scores and the chart")
