@@ -47,7 +47,7 @@ def confirmation_matches(typed: str) -> bool:
 
 
 def delete_all_data(engine: Engine, *, owner: int, remove_backups: bool = False) -> DeleteResult:
-    """Delete every entry, own tag, setting and packet record of `owner` in one transaction.
+    """Delete every entry, check-in, own tag, setting and packet record of `owner` at once.
 
     Other accounts' rows stay. On SQLite the file is then scrubbed: secure_delete (set on every
     connection) zeroes the freed content; a TRUNCATE checkpoint and VACUUM then rewrite the file

@@ -143,7 +143,7 @@ def cmd_delete_all(args: argparse.Namespace) -> int:
     from data.maintenance import delete_all_data
 
     if not args.yes_delete_everything:
-        print(f"This deletes every entry, tag, setting and packet record in {where()}.")
+        print(f"This deletes every entry, check-in, tag, setting and packet record in {where()}.")
         print(f'It cannot be undone. Type "{CONFIRM_PHRASE}" to go ahead: ', end="", flush=True)
         typed = sys.stdin.readline()
         if not confirmation_matches(typed):

@@ -134,7 +134,7 @@ def _delete_all() -> None:
     leave_flash(
         "delete_flash",
         "success",
-        f"Deleted {result.entries} entries, your own tags and settings.{removed} "
+        f"Deleted {result.entries} entries, your check-ins, own tags and settings.{removed} "
         f"{result.note}".strip(),
     )
 
