@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from dashboard.cli.opener import wait_until_ready
 from dashboard.cli.run import SECURE_FLAGS, SERVER_ENV, streamlit_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,17 +33,10 @@ def free_port() -> int:
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited:\n{log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
+    if wait_until_ready(url, timeout=90, still_running=lambda: process.poll() is None, poll=0.1):
+        return
+    if process.poll() is not None:
+        raise RuntimeError(f"server exited:\n{log.read_text(errors='replace')[-2000:]}")
     raise RuntimeError(f"server did not start:\n{log.read_text(errors='replace')[-2000:]}")
 
 

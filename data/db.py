@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import ExceptionContext
 from sqlmodel import Session
 
 from data.environment import sqlite_path
@@ -62,7 +63,25 @@ def make_engine(url: str) -> Engine:
         if path is not None:
             event.listen(engine, "do_connect", _created_private(path))
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine, "handle_error", _without_row_values)
+    return engine
+
+
+def _without_row_values(context: ExceptionContext) -> None:
+    # PostgreSQL puts the refused row into a constraint error ("DETAIL: Failing row contains
+    # (…)", "Key (…)=(…) already exists"): notes and client codes. hide_parameters keeps the
+    # values out of SQLAlchemy's part of the message; this keeps them out of the server's part.
+    error, original = context.sqlalchemy_exception, context.original_exception
+    if error is None or "\nDETAIL:" not in str(original):
+        return
+    first = str(original).split("\nDETAIL:", 1)[0]
+    if error.args:
+        error.args = (str(error.args[0]).split("\nDETAIL:", 1)[0], *error.args[1:])
+    try:
+        error.orig = type(original)(first)  # same class (and SQLSTATE), without the values
+    except Exception:  # a driver error class that wants other arguments: keep it as it is
+        log.debug("could not strip the row from a %s", type(original).__name__)
 
 
 def database_file(engine: Engine) -> Path | None:

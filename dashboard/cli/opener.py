@@ -30,6 +30,22 @@ def answers(url: str) -> bool:
         return False
 
 
+def wait_until_ready(
+    url: str,
+    *,
+    timeout: float = TIMEOUT_S,
+    still_running: Callable[[], bool] = lambda: True,
+    poll: float = POLL_S,
+) -> bool:
+    """Poll the server at `url` until it answers (True), it stops or `timeout` passes (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and still_running():
+        if answers(url):
+            return True
+        time.sleep(poll)
+    return False
+
+
 def open_when_ready(
     url: str,
     *,
@@ -38,14 +54,11 @@ def open_when_ready(
     open_page: Callable[[str], bool] = webbrowser.open,
 ) -> bool:
     """Wait until the server at `url` answers, then open `url` once; False if it never did."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and still_running():
-        if answers(url):
-            if not open_page(url):
-                print(f"Could not open a browser; open {url} yourself.", file=sys.stderr)
-            return True
-        time.sleep(POLL_S)
-    return False
+    if not wait_until_ready(url, timeout=timeout, still_running=still_running):
+        return False
+    if not open_page(url):
+        print(f"Could not open a browser; open {url} yourself.", file=sys.stderr)
+    return True
 
 
 def _alive(pid: int) -> bool:

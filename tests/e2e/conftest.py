@@ -12,9 +12,6 @@ import re
 import shutil
 import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,6 +24,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
 from sqlalchemy import Engine
 
+from dashboard.cli.opener import wait_until_ready
 from dashboard.cli.run import SERVER_ENV, streamlit_command
 from dashboard.packet.pdf import OFFLINE_FLAGS
 from data.demo import seed_demo
@@ -153,17 +151,10 @@ def free_port() -> int:
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
     """Poll Streamlit's health endpoint until it answers ok; fail with the server log if not."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app exited early:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
+    if wait_until_ready(url, timeout=timeout, still_running=lambda: process.poll() is None):
+        return
+    if process.poll() is not None:
+        raise RuntimeError(f"the app exited early:\n{log.read_text(errors='replace')[-3000:]}")
     raise RuntimeError(f"the app did not start in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
 
 
