@@ -1,17 +1,19 @@
-"""Journey: answer the CBI by keyboard only, be refused beside Save, see the score on Review."""
+"""Journey: the CBI by keyboard only, refused beside Save, the score on Review and in the packet."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from core.checkin.instruments import CBI
 from data.checkins import list_checkins
 from data.db import make_engine
 from data.repository import add_session
+from tests.e2e.charts import label_problems
 from tests.e2e.conftest import DEMO_ZONE, NetworkFence, RunningApp, go_to, open_page, wait_idle
 from tests.e2e.keyboard import MAX_TABS
 from tests.factories import OWNER, make_entry
@@ -49,8 +51,38 @@ def choose(page: Page, option: int) -> None:
         page.keyboard.press("ArrowRight")
 
 
-def test_the_cbi_by_keyboard_then_its_score_on_review(
-    page: Page, fence: NetworkFence, app: RunningApp, engine: Engine, db_url: str
+def packet_charts_whole(browser: Browser, packet: Path) -> list[str]:
+    """Open the downloaded packet offline; the names of its charts, after checking their labels."""
+    reader = browser.new_context(viewport={"width": 1000, "height": 900})
+    try:
+        reader.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith(("file:", "data:", "blob:"))
+                else route.abort("blockedbyclient")
+            ),
+        )
+        opened = reader.new_page()
+        opened.goto(packet.as_uri())
+        opened.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length")
+        opened.wait_for_timeout(500)
+        _, problems = label_problems(opened)
+        assert problems == [], "labels cut off or overlapping in the packet"
+        titles = opened.locator(".js-plotly-plot .gtitle").all_text_contents()
+    finally:
+        reader.close()
+    return [str(title) for title in titles]
+
+
+def test_the_cbi_by_keyboard_then_its_score_on_review_and_in_the_packet(
+    page: Page,
+    browser: Browser,
+    fence: NetworkFence,
+    app: RunningApp,
+    engine: Engine,
+    db_url: str,
+    tmp_path: Path,
 ) -> None:
     now = datetime.now(DEMO_ZONE).replace(hour=9, minute=0, second=0, microsecond=0)
     for back in (1, 2, 3):
@@ -99,3 +131,17 @@ def test_the_cbi_by_keyboard_then_its_score_on_review(
     expect(main).to_contain_text("Personal burnout: 75 (of 0–100)")
     expect(main).to_contain_text("Work-related burnout: 50 (of 0–100)")
     expect(main).to_contain_text("your first check-in: the baseline")
+
+    go_to(page, "Supervision packet")
+    main.get_by_role("button", name="Prepare the packet").click()
+    download = main.get_by_role("button", name="Download HTML")
+    expect(download).to_be_visible(timeout=60_000)
+    with page.expect_download() as html_download:
+        download.click()
+    packet = tmp_path / "packet.html"
+    html_download.value.save_as(packet)
+    html = packet.read_text(encoding="utf-8")
+    assert "<b>Personal burnout: 75</b> (0–100)" in html
+    assert "Check-in answers are left out (scores only)." in html
+    assert label(1).split(". ", 1)[1] not in html  # no item without the opt-in
+    assert "CBI scores over time" in packet_charts_whole(browser, packet)

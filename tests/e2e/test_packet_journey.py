@@ -19,7 +19,8 @@ from tests.e2e.conftest import NetworkFence, RunningApp, go_to, open_page
 pytestmark = pytest.mark.e2e
 
 PLANTED_CLIENT = "C-42"
-PACKET_CHARTS = 10  # levels, three trends, three effects, heatmap, load, scenarios
+# Levels, three trends, three effects, heatmap, load, scenarios, and the demo's CBI check-ins.
+PACKET_CHARTS = 11
 # Tick labels the packet's charts must print whole: the level strips' rows and the heatmap's
 # weekdays (the demo's timetable runs Monday to Friday).
 CHART_WORDS = [sign.capitalize() for sign in SIGNS] + list(WEEKDAYS[:5])
