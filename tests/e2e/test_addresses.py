@@ -21,6 +21,7 @@ ADDRESSES = [
     ("log", "Log a session"),
     ("review", "Weekly review"),
     ("patterns", "Patterns"),
+    ("checkin", "Check-in"),
     ("supervision", "Supervision packet"),
     ("data", "Your data"),
     ("settings", "Settings"),
