@@ -116,5 +116,6 @@ def questionnaire(instruments: Sequence[Instrument]) -> None:
         # Beside Save, where the eyes and the keyboard are.
         refused = st.session_state.get(PROBLEMS, [])
         if refused:
-            text = "\n\n".join([*refused, "Nothing was saved; your answers are still here."])
-            st.error(text)
+            given = any(v is not None for i in instruments for v in answers_of(i).values())
+            kept = "Nothing was saved; your answers are still here." if given else ""
+            st.error("\n\n".join([*refused, kept or "Nothing was saved."]))

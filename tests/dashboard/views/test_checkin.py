@@ -129,3 +129,9 @@ def test_a_check_in_taken_today_says_when_the_next_is_due(engine: Engine) -> Non
     add_checkin(engine, owner=OWNER, day=local_today(), instrument="cbi", answers=checkin_answers())
     at = open_page("checkin")
     assert any("Next check-in on" in c.value for c in at.caption)
+
+
+def test_saving_with_no_answer_at_all_says_so_plainly(engine: Engine) -> None:
+    at = answer(open_page("checkin"), {})
+    (error,) = at.error
+    assert error.value == "The CBI has no answers yet.\n\nNothing was saved."
