@@ -109,3 +109,45 @@ def test_no_import_cycle_inside_a_package(package: str) -> None:
 
 def test_the_cycle_finder_finds_one() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+
+
+# Inside dashboard: pages (views) sit on top; nothing below imports them or anything above it.
+DASHBOARD_FLOORS = {
+    "figures": {"views", "components", "cli", "packet", "cache"},
+    "packet": {"views", "components", "cli", "cache"},
+    "components": {"views", "cli"},
+    "cli": {"views", "components"},
+}
+
+
+def dashboard_parts(path: Path) -> set[str]:
+    """The dashboard subpackages and modules a file imports (`dashboard.X...` -> X)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    parts: set[str] = set()
+    for node in ast.walk(tree):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module]
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0
+            else []
+        )
+        parts.update(n.split(".")[1] for n in names if n.startswith("dashboard."))
+    return parts
+
+
+@pytest.mark.parametrize("floor", sorted(DASHBOARD_FLOORS))
+def test_dashboard_floors_import_nothing_above_them(floor: str) -> None:
+    files = sorted((ROOT / "dashboard" / floor).rglob("*.py"))
+    assert files
+    offenders = {
+        str(f.relative_to(ROOT)): sorted(dashboard_parts(f) & DASHBOARD_FLOORS[floor])
+        for f in files
+    }
+    assert {f: bad for f, bad in offenders.items() if bad} == {}
+
+
+def test_the_floor_checker_sees_an_upward_import(tmp_path: Path) -> None:
+    module = tmp_path / "chart.py"
+    module.write_text("from dashboard.views import log\nimport dashboard.cache\n", encoding="utf-8")
+    assert dashboard_parts(module) == {"views", "cache"}
