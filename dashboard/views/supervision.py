@@ -9,25 +9,14 @@ import streamlit as st
 from core.supervision import Period
 from dashboard.account import current_account
 from dashboard.cache import cached_packet, current_key, get_engine
-from dashboard.common import leave_flash, show_flash
+from dashboard.components import supervision
 from dashboard.packet.context import PacketOptions
-from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
-from data.packets import default_period, last_packet, previous_packet, record_packet
+from data.packets import default_period, last_packet, previous_packet
 from data.repository import count_sessions, count_sessions_between
 
 PREVIEW_HEIGHT = 900
 # Session state, not a widget key: once asked for, the packet follows the choices on this page.
 WANTED = "sup_wanted"
-
-
-def _record(start: date, end: date, fmt: str) -> None:
-    record_packet(get_engine(), owner=current_account(), start=start, end=end, fmt=fmt)
-    leave_flash(
-        "sup_flash",
-        "success",
-        f"Saved as your last packet ({fmt.upper()}); "
-        f"next time the period starts after {end:%d %b}.",
-    )
 
 
 def _nothing_logged(start: date, end: date) -> None:
@@ -74,24 +63,7 @@ if not count_sessions(engine, owner=current_account()):
 
 today = key.today
 period = _period(today)
-left, right = st.columns(2)
-include_notes = left.toggle("Include my notes and reflections", key="sup_include_notes")
-show_codes = right.toggle("Show client codes", key="sup_show_codes")
-if include_notes:
-    left.warning(
-        "Your private notes and reflections will be in the packet. Share it only with your "
-        "supervisor, and delete spare copies."
-    )
-include_answers = left.toggle(
-    "Include my check-in answers",
-    key="sup_include_checkin_answers",
-    help="The scores of your latest check-ins are always in; this adds the answer to each item.",
-)
-if show_codes:
-    right.warning(
-        "Client codes will be in the packet instead of Client A, B, …. Make sure no code "
-        "could identify a client before you share it."
-    )
+choices = supervision.choose()
 
 if period is not None:
     start, end = period
@@ -114,48 +86,15 @@ if period is not None:
     with st.spinner("Preparing the packet…"):
         empty, html_bytes = cached_packet(
             key,
-            options=PacketOptions(start, end, include_notes, show_codes, include_answers),
+            options=PacketOptions(
+                start, end, choices.include_notes, choices.show_codes, choices.include_answers
+            ),
             previous_id=previous.id if previous else None,
         )
     if empty:
         _nothing_logged(start, end)  # entries deleted since the count above
     else:
-        show_flash("sup_flash")
-        name = f"supervision-packet-{start}-to-{end}"
-        buttons = st.columns(3)
-        buttons[0].download_button(
-            "Download HTML",
-            # The bytes themselves, not a callable: a deferred download is fetched after the rerun
-            # that on_click starts, and that rerun revokes the callable, so the download failed
-            # now and then on a loaded machine.
-            data=html_bytes,
-            file_name=f"{name}.html",
-            mime="text/html",
-            key="sup_download_html",
-            on_click=_record,
-            args=(start, end, "html"),
-        )
-        pdf_key = ("sup_pdf", start, end, include_notes, show_codes, hash(html_bytes))
-        if buttons[1].button("Make PDF", key="sup_make_pdf"):
-            try:
-                with st.spinner("Making the PDF… (a few seconds)"):
-                    st.session_state["sup_pdf"] = (pdf_key, html_to_pdf(html_bytes.decode("utf-8")))
-            except ChromiumNotFoundError as error:
-                st.warning(str(error))
-            except PdfError as error:
-                st.error(str(error))
-        made = st.session_state.get("sup_pdf")
-        if made is not None and made[0] == pdf_key:
-            buttons[2].download_button(
-                "Download PDF",
-                data=made[1],
-                file_name=f"{name}.pdf",
-                mime="application/pdf",
-                key="sup_download_pdf",
-                type="primary",
-                on_click=_record,
-                args=(start, end, "pdf"),
-            )
+        supervision.offer_downloads(html_bytes, start, end, choices)
         st.subheader("Preview")
         # On request: the preview sends the whole ~5 MB packet (plotly.js inlined) through the
         # page, which cost the server ~50 MiB of memory per open preview (BENCHMARKS.md).
