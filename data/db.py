@@ -7,6 +7,8 @@ run one way: db <- backup <- schema <- restore.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,18 +24,35 @@ from data.private import create_private_file, private_folder, tighten
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+WAL_RETRY_S = 0.05
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the dashboard read while a save commits; FULL makes each commit survive power loss;
     # a busy timeout makes a second writer wait instead of failing with "database is locked".
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    _write_ahead_log(cursor)
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+def _write_ahead_log(cursor: Any) -> None:
+    # Turning a new database to WAL needs it to itself, and SQLite answers "database is locked" at
+    # once, without the busy timeout, while another process holds it (a migration's exclusive
+    # transaction when the server and `tightrope import` open a new file together). Retry for as
+    # long as the busy timeout would have waited.
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
 
 
 def _created_private(path: Path) -> Callable[..., None]:
