@@ -43,9 +43,8 @@ def due_line(key: CacheKey) -> None:
     """One gentle line linking to the Check-in page, only while a check-in is due."""
     due = due_of(key, cached_checkins(key))
     if due.due:
-        st.page_link(
-            CHECKIN_PAGE, label=f"{due.message} Take the check-in.", icon=":material/assignment:"
-        )
+        # An emoji, not a Material icon: that font would come from another host.
+        st.page_link(CHECKIN_PAGE, label=f"{due.message} Take the check-in.", icon="📝")
 
 
 def summary_markdown(summary: CheckinSummary, *, changes: bool = True) -> str:

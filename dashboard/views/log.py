@@ -117,5 +117,6 @@ st.caption(
     "the sliders, and Enter on Save session saves."
 )
 log_page_reminder(get_engine())  # on arrival only, not after each save: a nudge, never a nag
-due_line(current_key())  # a check-in questionnaire, when one is due
 _log_body()
+# Below the form: the code, the ratings and Save come first, on a phone too.
+due_line(current_key())  # a check-in questionnaire, when one is due
