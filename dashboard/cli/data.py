@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from dashboard.account import current_account
 from dashboard.cli.args import add_command
@@ -16,66 +19,8 @@ from data.maintenance import CONFIRM_PHRASE, confirmation_matches
 from data.private import write_private
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    """Import a CSV file all-or-nothing; exit 1 listing row numbers and reasons on any problem."""
-    from data.csv_io import CsvFileError, describe_problems, import_csv
-
-    path = Path(args.file)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return fail(f"Cannot read {path}: {error.strerror}.")
-    with open_database() as engine:
-        try:
-            result = import_csv(engine, raw, owner=current_account())
-        except CsvFileError as error:
-            return fail(f"{error} Nothing was imported.")
-    if not result.ok:
-        rows = len({p.row for p in result.problems})
-        return fail(
-            f"Nothing was imported: {rows} row(s) have problems. Fix them and import again.\n"
-            + describe_problems(result.problems, limit=args.show)
-        )
-    print(
-        f"Imported {path.name}: {result.added} entries added, "
-        f"{result.already_present} already present. Data: {where()}"
-    )
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write every entry to a CSV file (the interchange format)."""
-    from data.csv_io import export_csv
-    from data.repository import load_sessions
-
-    path = Path(args.file)
-    if path.exists() and not args.force:
-        return fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
-    with open_database() as engine:
-        frame = load_sessions(engine, owner=current_account())
-    write_private(path, export_csv(frame, local_timezone()))  # every entry: owner only
-    print(f"Exported {len(frame)} entries to {path}")
-    return 0
-
-
-def cmd_export_checkins(args: argparse.Namespace) -> int:
-    """Write every check-in answer to a CSV file (the check-ins' own file)."""
-    from data.checkin_csv import export_checkins_csv
-    from data.checkins import stored_checkins
-
-    path = Path(args.file)
-    if path.exists() and not args.force:
-        return fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
-    with open_database() as engine:
-        checkins = stored_checkins(engine, owner=current_account())
-    write_private(path, export_checkins_csv(checkins))
-    print(f"Exported {len(checkins)} check-ins to {path}")
-    return 0
-
-
-def cmd_import_checkins(args: argparse.Namespace) -> int:
-    """Import a check-in CSV file all-or-nothing; exit 1 listing rows and reasons on a problem."""
-    from data.checkin_csv import import_checkins_csv
+def _import_file(args: argparse.Namespace, noun: str, store: Callable[[Engine, bytes], Any]) -> int:
+    """Read `args.file` and `store` it all-or-nothing; exit 1 listing rows and reasons if not."""
     from data.csv_io import CsvFileError, describe_problems
 
     path = Path(args.file)
@@ -83,10 +28,9 @@ def cmd_import_checkins(args: argparse.Namespace) -> int:
         raw = path.read_bytes()
     except OSError as error:
         return fail(f"Cannot read {path}: {error.strerror}.")
-    today = datetime.now(local_timezone()).date()
     with open_database() as engine:
         try:
-            result = import_checkins_csv(engine, raw, owner=current_account(), today=today)
+            result = store(engine, raw)
         except CsvFileError as error:
             return fail(f"{error} Nothing was imported.")
     if not result.ok:
@@ -96,10 +40,69 @@ def cmd_import_checkins(args: argparse.Namespace) -> int:
             + describe_problems(result.problems, limit=args.show)
         )
     print(
-        f"Imported {path.name}: {result.added} check-ins added, "
+        f"Imported {path.name}: {result.added} {noun} added, "
         f"{result.already_present} already present. Data: {where()}"
     )
     return 0
+
+
+def _export_file(
+    args: argparse.Namespace, noun: str, build: Callable[[Engine], tuple[int, bytes]]
+) -> int:
+    """Write what `build` returns to `args.file`, readable by its owner only."""
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        return fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
+    with open_database() as engine:
+        count, content = build(engine)
+    write_private(path, content)  # every entry: owner only
+    print(f"Exported {count} {noun} to {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a CSV file all-or-nothing; exit 1 listing row numbers and reasons on any problem."""
+    from data.csv_io import import_csv
+
+    return _import_file(
+        args, "entries", lambda engine, raw: import_csv(engine, raw, owner=current_account())
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write every entry to a CSV file (the interchange format)."""
+    from data.csv_io import export_csv
+    from data.repository import load_sessions
+
+    def build(engine: Engine) -> tuple[int, bytes]:
+        frame = load_sessions(engine, owner=current_account())
+        return len(frame), export_csv(frame, local_timezone())
+
+    return _export_file(args, "entries", build)
+
+
+def cmd_export_checkins(args: argparse.Namespace) -> int:
+    """Write every check-in answer to a CSV file (the check-ins' own file)."""
+    from data.checkin_csv import export_checkins_csv
+    from data.checkins import stored_checkins
+
+    def build(engine: Engine) -> tuple[int, bytes]:
+        checkins = stored_checkins(engine, owner=current_account())
+        return len(checkins), export_checkins_csv(checkins)
+
+    return _export_file(args, "check-ins", build)
+
+
+def cmd_import_checkins(args: argparse.Namespace) -> int:
+    """Import a check-in CSV file all-or-nothing; exit 1 listing rows and reasons on a problem."""
+    from data.checkin_csv import import_checkins_csv
+
+    today = datetime.now(local_timezone()).date()
+    return _import_file(
+        args,
+        "check-ins",
+        lambda engine, raw: import_checkins_csv(engine, raw, owner=current_account(), today=today),
+    )
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
