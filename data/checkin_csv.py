@@ -21,7 +21,7 @@ import csv
 import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -29,7 +29,7 @@ from sqlalchemy import Engine
 
 from core.checkin.instruments import INSTRUMENTS
 from data.checkins import StoredCheckin, insert_checkins
-from data.csv_io import CsvFileError, Problem, decode_csv
+from data.csv_io import CsvFileError, ImportResult, Problem, decode_csv
 
 log = logging.getLogger(__name__)
 
@@ -180,23 +180,7 @@ def parse_checkins_csv(raw: bytes, *, today: date) -> ParsedCheckins:
     return ParsedCheckins({} if problems else found, problems)
 
 
-@dataclass(frozen=True)
-class CheckinImportResult:
-    """What a check-in import did: check-ins added, already stored, or the problems found."""
-
-    added: int
-    already_present: int
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when the file was imported (possibly adding nothing new)."""
-        return not self.problems
-
-
-def import_checkins_csv(
-    engine: Engine, raw: bytes, *, owner: int, today: date
-) -> CheckinImportResult:
+def import_checkins_csv(engine: Engine, raw: bytes, *, owner: int, today: date) -> ImportResult:
     """Validate check-in CSV bytes and store every check-in for `owner` at once, or none.
 
     Raises CsvFileError for an unusable file; row problems come back in the result.
@@ -204,7 +188,7 @@ def import_checkins_csv(
     parsed = parse_checkins_csv(raw, today=today)
     if not parsed.ok:
         log.info("check-in import refused: %d problems, nothing stored", len(parsed.problems))
-        return CheckinImportResult(0, 0, parsed.problems)
+        return ImportResult(0, 0, parsed.problems)
     added = insert_checkins(engine, owner=owner, checkins=parsed.checkins)
     log.info("imported %d check-ins", added)
-    return CheckinImportResult(added, len(parsed.checkins) - added)
+    return ImportResult(added, len(parsed.checkins) - added)

@@ -6,53 +6,30 @@ problems listed by row, nothing saved on any problem, check-ins already stored s
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard.account import current_account
-from dashboard.cache import clear_all, get_engine
+from dashboard.cache import get_engine
 from dashboard.common import tz
-from dashboard.components.your_data import UNEXPECTED
+from dashboard.components.your_data import run_import
 from data.checkin_csv import CHECKIN_COLUMNS, import_checkins_csv
-from data.csv_io import CsvFileError, problems_frame
-
-log = logging.getLogger(__name__)
 
 OUTCOME = "import_checkins_outcome"
 
 
 def _import(uploaded: UploadedFile) -> None:
-    outcome: dict[str, object] = {"file_id": uploaded.file_id}
     today = datetime.now(tz()).date()
-    try:
-        result = import_checkins_csv(
-            get_engine(), uploaded.getvalue(), owner=current_account(), today=today
-        )
-    except CsvFileError as error:
-        outcome["message"] = ("error", f"{error} Nothing was imported.")
-    except Exception as error:  # the page must explain, never show a traceback
-        log.error("check-in import failed: %s", type(error).__name__)
-        outcome["message"] = ("error", UNEXPECTED)
-    else:
-        if result.ok:
-            clear_all()
-            outcome["message"] = (
-                "success",
-                f"Imported {uploaded.name}: {result.added} check-ins added, "
-                f"{result.already_present} were already saved.",
-            )
-        else:
-            rows = len({p.row for p in result.problems})
-            outcome["message"] = (
-                "error",
-                f"Nothing was imported: {rows} row(s) of {uploaded.name} have problems. "
-                "Fix them in the file and import it again.",
-            )
-            outcome["problems"] = problems_frame(result.problems)
-    st.session_state[OUTCOME] = outcome
+    run_import(
+        uploaded,
+        noun="check-ins",
+        key=OUTCOME,
+        store=lambda raw: import_checkins_csv(
+            get_engine(), raw, owner=current_account(), today=today
+        ),
+    )
 
 
 def checkin_import_section() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -24,40 +25,42 @@ from data.backup import (
     backup_folder,
     timestamped_backup,
 )
-from data.csv_io import CSV_COLUMNS, CsvFileError, import_csv, problems_frame
+from data.csv_io import CSV_COLUMNS, CsvFileError, ImportResult, import_csv, problems_frame
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches, delete_all_data
 from data.restore import restore_database
 
 log = logging.getLogger(__name__)
 
+OUTCOME = "import_outcome"
 UNEXPECTED = (
     "Something went wrong and nothing was changed: your data is as it was. "
     "Try again; if it keeps happening, restart Tightrope."
 )
 
 
-def _import(uploaded: UploadedFile) -> bool:
-    """Validate and store the uploaded CSV; the outcome stays on screen for this file.
+def run_import(
+    uploaded: UploadedFile, *, noun: str, key: str, store: Callable[[bytes], ImportResult]
+) -> ImportResult | None:
+    """Validate and `store` an uploaded CSV all-or-nothing; its outcome stays on screen for it.
 
-    Returns whether entries were added.
+    The outcome goes to session state under `key`; returns the result, None when it failed.
     """
     outcome: dict[str, object] = {"file_id": uploaded.file_id}
-    added = False
+    result: ImportResult | None = None
     try:
         with st.spinner("Checking every row, then saving…"):
-            result = import_csv(get_engine(), uploaded.getvalue(), owner=current_account())
+            result = store(uploaded.getvalue())
     except CsvFileError as error:
         outcome["message"] = ("error", f"{error} Nothing was imported.")
     except Exception as error:  # the page must explain, never show a traceback
-        log.error("import failed: %s", type(error).__name__)
+        log.error("%s import failed: %s", noun, type(error).__name__)
         outcome["message"] = ("error", UNEXPECTED)
     else:
         if result.ok:
-            added = result.added > 0
             clear_all()
             outcome["message"] = (
                 "success",
-                f"Imported {uploaded.name}: {result.added} entries added, "
+                f"Imported {uploaded.name}: {result.added} {noun} added, "
                 f"{result.already_present} were already saved.",
             )
         else:
@@ -68,8 +71,19 @@ def _import(uploaded: UploadedFile) -> bool:
                 "Fix them in the file and import it again.",
             )
             outcome["problems"] = problems_frame(result.problems)
-    st.session_state["import_outcome"] = outcome
-    return added
+    st.session_state[key] = outcome
+    return result
+
+
+def _import(uploaded: UploadedFile) -> bool:
+    """Validate and store the uploaded entries; whether any were added."""
+    result = run_import(
+        uploaded,
+        noun="entries",
+        key=OUTCOME,
+        store=lambda raw: import_csv(get_engine(), raw, owner=current_account()),
+    )
+    return result is not None and result.ok and result.added > 0
 
 
 def _backup_now() -> None:
@@ -153,7 +167,7 @@ def import_section() -> None:
         assert uploaded is not None  # the button is disabled without a file
         if _import(uploaded):
             st.rerun()  # the counts and the export above must show the new entries
-    outcome = st.session_state.get("import_outcome")
+    outcome = st.session_state.get(OUTCOME)
     if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
         kind, text = outcome["message"]
         (st.success if kind == "success" else st.error)(text)
