@@ -14,7 +14,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import tz
-from dashboard.components.your_data import run_import
+from dashboard.components.your_data import run_import, show_outcome
 from data.checkin_csv import CHECKIN_COLUMNS, import_checkins_csv
 
 OUTCOME = "import_checkins_outcome"
@@ -43,9 +43,4 @@ def checkin_import_section() -> None:
     if st.button("Import check-ins", key="checkins_submit", disabled=uploaded is None):
         assert uploaded is not None  # the button is disabled without a file
         _import(uploaded)
-    outcome = st.session_state.get(OUTCOME)
-    if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
-        kind, text = outcome["message"]
-        (st.success if kind == "success" else st.error)(text)
-        if "problems" in outcome:
-            st.dataframe(outcome["problems"], hide_index=True, key="checkins_problems")
+    show_outcome(uploaded, key=OUTCOME, table_key="checkins_problems")

@@ -75,6 +75,16 @@ def run_import(
     return result
 
 
+def show_outcome(uploaded: UploadedFile | None, *, key: str, table_key: str) -> None:
+    """The last import's outcome under `key`, while the same file is still chosen."""
+    outcome = st.session_state.get(key)
+    if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
+        kind, text = outcome["message"]
+        (st.success if kind == "success" else st.error)(text)
+        if "problems" in outcome:
+            st.dataframe(outcome["problems"], hide_index=True, key=table_key)
+
+
 def _import(uploaded: UploadedFile) -> bool:
     """Validate and store the uploaded entries; whether any were added."""
     result = run_import(
@@ -167,12 +177,7 @@ def import_section() -> None:
         assert uploaded is not None  # the button is disabled without a file
         if _import(uploaded):
             st.rerun()  # the counts and the export above must show the new entries
-    outcome = st.session_state.get(OUTCOME)
-    if outcome and uploaded is not None and outcome["file_id"] == uploaded.file_id:
-        kind, text = outcome["message"]
-        (st.success if kind == "success" else st.error)(text)
-        if "problems" in outcome:
-            st.dataframe(outcome["problems"], hide_index=True, key="import_problems")
+    show_outcome(uploaded, key=OUTCOME, table_key="import_problems")
 
 
 def backup_section(engine: Engine, *, is_file: bool) -> None:
