@@ -132,3 +132,37 @@ def test_the_check_in_section_carries_each_credit_line_and_its_sources() -> None
         assert " ".join(instrument.credit.split()) in flat, instrument.key
         assert instrument.sources[0].url in flat, instrument.key
     assert "docs/CHECKIN.md" in section and "no official cut-off" in section
+
+
+def test_the_reference_tables_in_docs_checkin_are_the_values_reliable_change_uses() -> None:
+    from core.checkin.change import smallest_reliable_difference, standard_error_of_difference
+    from core.checkin.instruments import PROQOL
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "CHECKIN.md").read_text(encoding="utf-8")
+    rows = {
+        m["name"]: [float(v) for v in m["values"].split("|")]
+        for m in re.finditer(
+            r"^\| (?P<name>[a-z -]+) \| (?P<values>[\d. |]+?) \|$", doc, flags=re.MULTILINE
+        )
+    }
+    expected = {
+        "personal": CBI.scale("personal"),
+        "work-related": CBI.scale("work"),
+        "client-related": CBI.scale("client"),
+        "compassion satisfaction": PROQOL.scale("compassion_satisfaction"),
+        "burnout": PROQOL.scale("burnout"),
+        "secondary traumatic stress": PROQOL.scale("secondary_traumatic_stress"),
+    }
+    for name, scale in expected.items():
+        ref = scale.reference
+        row = rows[name]
+        computed = [ref.sd, ref.reliability]
+        computed += [standard_error_of_difference(ref.sd, ref.reliability)]
+        computed += [smallest_reliable_difference(scale)]
+        if len(row) == 5:  # the CBI's table starts with the sample mean
+            assert ref.mean == pytest.approx(row[0]), name
+            row = row[1:]
+        assert row == pytest.approx(computed, abs=0.051), name
+    # Values not matched against their source say so in the docs and the README.
+    assert "Not checked against the paper" in doc
+    assert "not yet checked" in README

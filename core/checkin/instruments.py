@@ -97,6 +97,9 @@ class Reference:
     reliability_source: str
     mean: float | None = None
     sample: str = ""
+    unchecked: str = ""
+    """Empty when every value above was matched against published text (the sources say
+    where); otherwise which values were not, in words shown wherever they are printed."""
 
 
 @dataclass(frozen=True)
@@ -167,9 +170,21 @@ CBI_ITEM_TABLE: Final = Source(
     "https://pmc.ncbi.nlm.nih.gov/articles/PMC9358756/table/emp212797-tbl-0001",
 )
 
+# What could be checked (search of stored public pages, 30 Nov 2026): the paper's abstract
+# (https://www.researchgate.net/publication/247511197, and the first page of the copy at
+# https://studylib.net/doc/27173837/kristensen2005) says "the PUMA study (Project on Burnout,
+# Motivation and Job Satisfaction; N=1914 at baseline)" and "All three scales were found to have
+# very high internal reliability". The table with each scale's mean, SD and Cronbach's alpha is
+# further into the paper and could not be read, nor the authors' normative document (NFA), nor
+# the PUMA baseline paper (Borritz et al. 2006, Scand J Public Health 34:49-58). The six numbers
+# below are therefore the table as recalled, not checked; they are said to be so wherever shown.
 _CBI_TABLE_NOTE: Final = (
-    "Kristensen et al. (2005), PUMA baseline (N = 1,914 human-service employees), table of the "
-    "three scales; value recalled, not yet checked against the paper's text (docs/CHECKIN.md)"
+    "Kristensen et al. (2005), PUMA baseline (N = 1,914 human-service employees, as the "
+    "abstract says), table of the three scales; value as recalled, NOT checked against the "
+    "paper's table (only its abstract and first page could be read; docs/CHECKIN.md)"
+)
+_CBI_UNCHECKED: Final = (
+    "values as recalled from Kristensen et al. (2005), not yet checked against its table"
 )
 
 CBI_FREQUENCY: Final = AnswerFormat(
@@ -271,6 +286,7 @@ CBI: Final = Instrument(
                 sd_source=_CBI_TABLE_NOTE,
                 reliability_source=_CBI_TABLE_NOTE,
                 sample="PUMA study baseline, Danish human-service employees",
+                unchecked=_CBI_UNCHECKED,
             ),
         ),
         Scale(
@@ -288,6 +304,7 @@ CBI: Final = Instrument(
                 sd_source=_CBI_TABLE_NOTE,
                 reliability_source=_CBI_TABLE_NOTE,
                 sample="PUMA study baseline, Danish human-service employees",
+                unchecked=_CBI_UNCHECKED,
             ),
         ),
         Scale(
@@ -305,6 +322,7 @@ CBI: Final = Instrument(
                 sd_source=_CBI_TABLE_NOTE,
                 reliability_source=_CBI_TABLE_NOTE,
                 sample="PUMA study baseline, Danish human-service employees",
+                unchecked=_CBI_UNCHECKED,
             ),
         ),
     ),
@@ -478,15 +496,34 @@ _PROQOL_ITEMS: Final = tuple(
     for n, text, scale in _PROQOL_WORDING
 )
 
-# The scoring page's bands, the same for all three sums.
+# The scoring page's bands, the same for all three sums. Matched (30 Nov 2026) against the copy
+# of the form at https://form.jotform.com/210527859280056: "22 or less Low", "Between 23 and 41
+# Moderate", "42 or more High", printed for each of the three scores.
 _PROQOL_BANDS: Final = (Band("low", 10, 22), Band("moderate", 23, 41), Band("high", 42, 50))
 _PROQOL_BANDS_SOURCE: Final = (
     "ProQOL 5 scoring page 'Your Scores on the ProQOL' (Stamm 2009–2012): 22 or less low, "
     "between 23 and 41 moderate, 42 or more high"
 )
+# Compassion satisfaction's alpha, matched against the scoring page as reproduced at
+# https://fill.io/1-I-am-happy-1-Never-2-Rarely-3-Sometimes-4-Often: "The average score is 50 (SD
+# 10; alpha scale reliability .88). About 25% of people score higher than 57 and about 25% of
+# people score below 43." (the t-score wording of the first printing). The same page's burnout
+# and secondary-traumatic-stress paragraphs, with their alphas .75 and .81, could not be read in
+# the search; those two are as recalled and marked unchecked.
 _PROQOL_ALPHA_SOURCE: Final = "ProQOL 5 scoring page (Stamm 2009–2012), alpha scale reliability"
+_PROQOL_ALPHA_UNCHECKED: Final = (
+    "the reliability its reliable change uses is as recalled from the ProQOL 5 scoring page, "
+    "not yet checked against its text"
+)
+# The raw-score SDs, matched against the review's abstract (https://insights.ovid.com/pubmed?
+# PMID=28383935): "A review of 30 studies (total sample size of 5,612) was conducted ... The mean
+# (standard deviation) level of CS, CF, and BO were 37.7 (6.5), 16.7 (5.7), and 22.8 (5.4),
+# respectively." The review's CF (compassion fatigue) is the ProQOL 5 secondary-traumatic-stress
+# sum; the same abstract warns that the manual's means and 25th/75th-percentile cut scores "may
+# be misleading" for raw scores, one more reason the t-score cut-offs are not used here.
 _PROQOL_SD_SOURCE: Final = (
-    "Professional Quality of Life Normative Benchmarks (2018), PubMed 28383935, raw-score SD"
+    "Professional Quality of Life Normative Benchmarks (2018), PubMed 28383935, raw-score SD "
+    "(abstract: CS 37.7 (6.5), CF 16.7 (5.7), BO 22.8 (5.4); CF is the STS sum)"
 )
 
 
@@ -544,6 +581,7 @@ PROQOL: Final = Instrument(
                 sd_source=_PROQOL_SD_SOURCE,
                 reliability_source=_PROQOL_ALPHA_SOURCE,
                 sample="30 published studies of helpers",
+                unchecked=_PROQOL_ALPHA_UNCHECKED,
             ),
         ),
         _proqol_scale(
@@ -557,6 +595,7 @@ PROQOL: Final = Instrument(
                 sd_source=_PROQOL_SD_SOURCE,
                 reliability_source=_PROQOL_ALPHA_SOURCE,
                 sample="30 published studies of helpers",
+                unchecked=_PROQOL_ALPHA_UNCHECKED,
             ),
         ),
     ),
@@ -580,11 +619,13 @@ Reference: Stamm, B.H. (2009–2012), Professional Quality of Life: Compassion S
 Fatigue Version 5 (ProQOL), https://proqol.org, and Stamm (2010), The Concise ProQOL Manual,
 2nd Ed. Compassion satisfaction: items 3, 6, 12, 16, 18, 20, 22, 24, 27, 30; burnout: items 1,
 4, 8, 10, 15, 17, 19, 21, 26, 29, with 1, 4, 15, 17 and 29 reversed; secondary traumatic stress:
-items 2, 5, 7, 9, 11, 13, 14, 23, 25, 28. Bands (scoring page): 22 or less low, 23–41 moderate,
-42 or more high. Alphas .88, .75, .81 (scoring page); raw-score SDs from the 2018 normative
-benchmarks review (PubMed 28383935), since the form reports SDs only on its earlier t-score
-scale. The credit line `PROQOL_CREDIT` is the form's own; with `PROQOL_OWNER` (the current
-owner's condition: credit CVT, link www.ProQOL.org) it must appear wherever items or scores do.
+items 2, 5, 7, 9, 11, 13, 14, 23, 25, 28. Bands (scoring page, matched): 22 or less low, 23–41
+moderate, 42 or more high. Alphas: .88 for compassion satisfaction (scoring page, matched); .75
+for burnout and .81 for secondary traumatic stress as recalled, NOT checked (`unchecked`).
+Raw-score SDs from the 2018 normative benchmarks review (PubMed 28383935, abstract matched),
+since the form reports SDs only on its earlier t-score scale. The credit line `PROQOL_CREDIT`
+is the form's own; with `PROQOL_OWNER` (the current owner's condition: credit CVT, link
+www.ProQOL.org) it must appear wherever items or scores do.
 """
 
 INSTRUMENTS: Final = {instrument.key: instrument for instrument in (CBI, PROQOL)}

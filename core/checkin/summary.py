@@ -54,17 +54,21 @@ def fmt_score(value: float) -> str:
 
 
 def reading(scale: Scale, score: float) -> str:
-    """How to read one score: its published band, or the reference sample's mean and SD."""
+    """How to read one score: its published band, or the reference sample's mean and SD.
+
+    Values not checked against published text (`Reference.unchecked`) say so.
+    """
+    ref = scale.reference
+    # A value not matched against published text says so wherever it is read.
+    unchecked = f"; {ref.unchecked}" if ref.unchecked else ""
     if scale.bands:
         band = band_of(scale, score)
         if band is None:
-            return "between the published bands"
-        return (
-            f"{band.label} on the ProQOL's own bands ({fmt_score(band.low)}–{fmt_score(band.high)})"
-        )
-    ref = scale.reference
+            return f"between the published bands{unchecked}"
+        bounds = f"{fmt_score(band.low)}–{fmt_score(band.high)}"
+        return f"{band.label} on the ProQOL's own bands ({bounds}){unchecked}"
     mean = "" if ref.mean is None else f"mean {ref.mean:.1f}, "
-    return f"reference values: {mean}SD {ref.sd:.1f} ({ref.sample})"
+    return f"reference values: {mean}SD {ref.sd:.1f} ({ref.sample}){unchecked}"
 
 
 def latest_summary(

@@ -54,3 +54,19 @@ def test_proqol_scores_are_read_with_their_bands() -> None:
     assert reading(burnout, 22).startswith("low")
     assert reading(burnout, 23).startswith("moderate")
     assert reading(burnout, 42).startswith("high")
+
+
+def test_reference_values_not_checked_against_their_source_say_so_where_read() -> None:
+    # The CBI's PUMA table could not be read (docs/CHECKIN.md): its mean and SD are shown
+    # as recalled, never as checked.
+    for key in ("personal", "work", "client"):
+        scale = CBI.scale(key)
+        assert "not yet checked" in scale.reference.unchecked
+        assert "not yet checked" in reading(scale, 40)
+        assert "NOT checked" in scale.reference.sd_source
+    # ProQOL: the bands, compassion satisfaction's alpha and the three SDs were matched;
+    # the burnout and secondary-traumatic-stress alphas were not.
+    assert PROQOL.scale("compassion_satisfaction").reference.unchecked == ""
+    assert "not yet checked" not in reading(PROQOL.scale("compassion_satisfaction"), 40)
+    for key in ("burnout", "secondary_traumatic_stress"):
+        assert "not yet checked" in reading(PROQOL.scale(key), 30)
