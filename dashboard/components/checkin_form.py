@@ -1,10 +1,14 @@
 """The check-in questionnaire: every item with its published wording and answer labels.
 
 One horizontal radio group per item (Tab reaches the group, the arrow keys choose), nothing
-chosen in advance: a pre-selected answer would be an answer the therapist never gave. Inside one
-form, so choosing an answer does not rerun the page; Save checks every instrument with
-core.checkin.scoring.answer_problems and stores them together or not at all
+chosen in advance: a pre-selected answer would be an answer the therapist never gave. Save checks
+every instrument with core.checkin.scoring.answer_problems and stores them together or not at all
 (data.checkins.add_checkins), the problems shown beside Save in plain words.
+
+The answers are a draft kept for the visit, as on the Log page: no `st.form` (a form's values
+reach the server only on Save, so leaving the page lost them), each radio group keeps its value
+across pages (`persist_state`), and a successful save clears them. The questionnaire is a
+fragment, so choosing an answer reruns only the questionnaire, not the scores and charts above.
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ PREFIX = "checkin_"
 PROBLEMS = "checkin_problems"  # the refusal of the last Save, shown beside the button
 FLASH = "checkin_flash"
 SAVE = "checkin_save"
+SAVED = "checkin_saved"  # set by a successful Save: the scores above the questionnaire change too
+WHOLE_PAGE = "checkin_whole_page"  # set while the page itself runs, not the fragment alone
 MAX_LISTED = 6
+DRAFT_HINT = (
+    "Draft kept: your {count} answer{s} so far stay here while you visit other pages, "
+    "until you save."
+)
+NO_DRAFT = "Answers you give are kept while you visit other pages, until you save."
 
 
 def item_key(item_id: str) -> str:
@@ -36,6 +47,11 @@ def item_key(item_id: str) -> str:
 def answers_of(instrument: Instrument) -> dict[str, object]:
     """The answers chosen so far for `instrument`, by item id (None where none is chosen)."""
     return {item.id: st.session_state.get(item_key(item.id)) for item in instrument.items}
+
+
+def answered(instruments: Sequence[Instrument]) -> int:
+    """How many questions of `instruments` have an answer so far (the draft's size)."""
+    return sum(v is not None for i in instruments for v in answers_of(i).values())
 
 
 def refusal(instrument: Instrument, answers: dict[str, object], problems: list[str]) -> str:
@@ -79,6 +95,7 @@ def _save(instruments: Sequence[Instrument]) -> None:
     for instrument in instruments:
         for item in instrument.items:
             st.session_state[item_key(item.id)] = None
+    st.session_state[SAVED] = True
     names = " and ".join(instrument.short_name for instrument in instruments)
     leave_flash(FLASH, "success", f"Saved your {names} check-in of {today:%d %B %Y}.")
 
@@ -102,20 +119,31 @@ def _items(instrument: Instrument) -> None:
             index=None,
             horizontal=True,
             key=item_key(item.id),
+            persist_state="session",  # the draft: kept while the therapist visits other pages
         )
 
 
 def questionnaire(instruments: Sequence[Instrument]) -> None:
-    """The form of every instrument in `instruments`, one Save for all of them."""
-    with st.form("checkin_form", clear_on_submit=False, enter_to_submit=False):
-        for instrument in instruments:
-            _items(instrument)
-        st.form_submit_button(
-            "Save check-in", type="primary", key=SAVE, on_click=_save, args=(instruments,)
-        )
-        # Beside Save, where the eyes and the keyboard are.
-        refused = st.session_state.get(PROBLEMS, [])
-        if refused:
-            given = any(v is not None for i in instruments for v in answers_of(i).values())
-            kept = "Nothing was saved; your answers are still here." if given else ""
-            st.error("\n\n".join([*refused, kept or "Nothing was saved."]))
+    """The items of every instrument in `instruments`, one Save for all of them."""
+    st.session_state[WHOLE_PAGE] = True  # this run draws the whole page, scores included
+    _questionnaire(instruments)
+
+
+@st.fragment
+def _questionnaire(instruments: Sequence[Instrument]) -> None:
+    # After a save, a run of this fragment alone would leave the scores above stale.
+    whole_page = st.session_state.pop(WHOLE_PAGE, False)
+    if st.session_state.pop(SAVED, False) and not whole_page:
+        st.rerun(scope="app")
+    count = answered(instruments)
+    # Always one caption in this place: an element appearing above the questions would shift
+    # them and could take the keyboard focus out of the group being answered.
+    st.caption(DRAFT_HINT.format(count=count, s="" if count == 1 else "s") if count else NO_DRAFT)
+    for instrument in instruments:
+        _items(instrument)
+    st.button("Save check-in", type="primary", key=SAVE, on_click=_save, args=(instruments,))
+    # Beside Save, where the eyes and the keyboard are.
+    refused = st.session_state.get(PROBLEMS, [])
+    if refused:
+        kept = "Nothing was saved; your answers are still here." if count else ""
+        st.error("\n\n".join([*refused, kept or "Nothing was saved."]))

@@ -111,8 +111,13 @@ def test_the_cbi_by_keyboard_then_its_score_on_review_and_in_the_packet(
     try:
         assert list_checkins(engine_check, owner=OWNER) == []
 
-        # The answers given are still there: only the last question is left.
-        tab_into(page, label(19), backwards=True)
+        # A visit to another page keeps the draft: the answers given are still there.
+        go_to(page, "Weekly review")
+        go_to(page, "Check-in")
+        expect(main).to_contain_text("Draft kept: your 18 answers so far")
+        assert list_checkins(engine_check, owner=OWNER) == []
+        # Only the last question is left.
+        tab_into(page, label(19))
         choose(page, OPTION["client"])
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")

@@ -135,3 +135,41 @@ def test_saving_with_no_answer_at_all_says_so_plainly(engine: Engine) -> None:
     at = answer(open_page("checkin"), {})
     (error,) = at.error
     assert error.value == "The CBI has no answers yet.\n\nNothing was saved."
+
+
+FIVE = {
+    "cbi_personal_1": 1,
+    "cbi_personal_2": 2,
+    "cbi_work_1": 0,
+    "cbi_work_7": 4,
+    "cbi_client_6": 3,
+}
+
+
+def test_answers_given_before_leaving_the_page_are_there_on_return(engine: Engine) -> None:
+    at = open_page("checkin")
+    for item_id, option in FIVE.items():
+        at.radio(key=item_key(item_id)).set_value(option)
+        at.run()  # each answer reaches the server as it is chosen, as in the browser
+    assert not at.exception, at.exception
+    at.switch_page("views/review.py")
+    at.run()
+    at.switch_page("views/checkin.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert {i: at.radio(key=item_key(i)).value for i in FIVE} == FIVE
+    assert at.radio(key=item_key("cbi_personal_3")).value is None
+    assert any("Draft kept: your 5 answers" in caption.value for caption in at.caption)
+    assert list_checkins(engine, owner=OWNER) == []  # a draft is never a saved check-in
+
+
+def test_the_draft_is_cleared_after_a_successful_save(engine: Engine) -> None:
+    at = answer(open_page("checkin"), checkin_answers())
+    assert len(list_checkins(engine, owner=OWNER)) == 1
+    at.switch_page("views/review.py")
+    at.run()
+    at.switch_page("views/checkin.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert all(radio.value is None for radio in at.radio)
+    assert not any("Draft kept" in caption.value for caption in at.caption)
