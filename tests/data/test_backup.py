@@ -19,12 +19,13 @@ from data.backup import (
     backup_database,
     timestamped_backup,
 )
+from data.checkins import add_checkin, delete_checkin, stored_checkins
 from data.db import make_engine
 from data.environment import sqlite_url
 from data.repository import add_session, count_sessions, delete_session, load_sessions
 from data.restore import inspect_backup, restore_database
 from data.schema import current_revision, head_revision, upgrade
-from tests.factories import OWNER, make_entry
+from tests.factories import OWNER, checkin_answers, make_entry
 
 # The SQLite backup API copies a file; a server database says who backs it up instead.
 pytestmark = pytest.mark.backends("sqlite")
@@ -243,3 +244,37 @@ def test_a_server_database_says_its_backups_are_the_servers(engine: Engine, tmp_
     assert automatic_backups(engine) == []
     assert not any(tmp_path.iterdir())  # nothing was written
     assert count_sessions(engine, owner=OWNER) == 2
+
+
+def test_backup_and_restore_carry_the_check_ins_with_their_answers(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _fill(engine, 2)
+    first = add_checkin(
+        engine, owner=OWNER, day=BASE.date(), instrument="cbi", answers=checkin_answers(option=1)
+    )
+    add_checkin(
+        engine,
+        owner=OWNER,
+        day=BASE.date() + timedelta(days=28),
+        instrument="proqol",
+        answers=checkin_answers("proqol", option=3),
+    )
+    saved = [(c.record, c.answers) for c in stored_checkins(engine, owner=OWNER)]
+    backup = backup_database(engine, tmp_path / "saved.sqlite3")
+    copy = make_engine(sqlite_url(backup))
+    assert [(c.record, c.answers) for c in stored_checkins(copy, owner=OWNER)] == saved
+    copy.dispose()
+    # Changed after the backup: one check-in gone, another added.
+    delete_checkin(engine, owner=OWNER, checkin_id=first)
+    add_checkin(
+        engine,
+        owner=OWNER,
+        day=BASE.date() + timedelta(days=56),
+        instrument="cbi",
+        answers=checkin_answers(option=4),
+    )
+
+    restore_database(engine, backup)
+
+    assert [(c.record, c.answers) for c in stored_checkins(engine, owner=OWNER)] == saved

@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
-from core.checkin.instruments import CBI
+from core.checkin.instruments import CBI, PROQOL
 from dashboard.packet.context import PacketOptions, load_packet
 from dashboard.packet.render import render_packet
+from data.checkins import add_checkin
 from data.demo import seed_demo
 from tests.dashboard.packet.test_context import LIBRARY_MARK, parse
-from tests.factories import OWNER
+from tests.factories import OWNER, checkin_answers
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TODAY = date(2026, 11, 26)
@@ -66,3 +67,36 @@ def test_a_period_before_the_first_check_in_has_no_section(demo: Engine) -> None
     # The first demo check-in is on 4 July; June has sessions but no check-in yet.
     visible = parse(html(demo, start=date(2026, 6, 1), end=date(2026, 6, 28))).visible
     assert "How you are doing" in visible and "Check-ins" not in visible
+
+
+def test_a_proqol_check_in_brings_its_scores_bands_change_and_both_credit_lines(
+    demo: Engine,
+) -> None:
+    # Burnout items 1, 4, 15, 17, 29 are reversed: "Often" (4) there counts 2, elsewhere 4.
+    add_checkin(
+        demo,
+        owner=OWNER,
+        day=date(2026, 10, 24),
+        instrument="proqol",
+        answers=checkin_answers("proqol", option=1),
+    )
+    add_checkin(
+        demo,
+        owner=OWNER,
+        day=date(2026, 11, 21),
+        instrument="proqol",
+        answers=checkin_answers("proqol", option=3),
+    )
+    visible = " ".join(parse(html(demo)).visible.split())
+    assert "Professional Quality of Life Scale, version 5, 21 Nov 2026 (2 so far)" in visible
+    assert "Compassion satisfaction: 40 (10–50)" in visible
+    assert "Compassion satisfaction: 20 → 40 since the previous check-in, reliably better." in (
+        visible
+    )
+    assert "Secondary traumatic stress: 20 → 40 since the previous check-in, reliably worse." in (
+        visible
+    )
+    assert "moderate on the ProQOL's own bands" in visible
+    assert " ".join(PROQOL.credit.split()) in visible
+    assert " ".join(CBI.credit.split()) in visible  # the CBI's latest stays beside it
+    assert PROQOL.items[0].text not in visible  # no item without the opt-in
