@@ -128,9 +128,22 @@ def test_the_check_in_section_carries_each_credit_line_and_its_sources() -> None
     section = README.split("## Check-in\n", 1)[1].split("\n## ")[0]
     flat = " ".join(line.removeprefix("> ").strip() for line in section.splitlines())
     flat = " ".join(flat.split())
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "CHECKIN.md").read_text(encoding="utf-8")
     for instrument in INSTRUMENTS.values():
         assert " ".join(instrument.credit.split()) in flat, instrument.key
         assert instrument.sources[0].url in flat, instrument.key
+        # Every source the code cites is listed in docs/CHECKIN.md.
+        assert [s.url for s in instrument.sources if s.url not in doc] == [], instrument.key
+    # The README names where the items come from, the ProQOL's terms and its caveats.
+    for needed in (
+        "https://nfa.dk/vaerktoejer/spoergeskemaer/",
+        "https://proqol.org/faq",
+        "https://pubmed.ncbi.nlm.nih.gov/28383935/",
+        "https://doi.org/10.1371/journal.pone.0193478",
+        "https://doi.org/10.1037/0022-006X.59.1.12",
+        "supervision packet",
+    ):
+        assert needed in flat, needed
     assert "docs/CHECKIN.md" in section and "no official cut-off" in section
 
 
