@@ -27,6 +27,7 @@ from data.checkins import add_checkins, checkin_problems
 
 PREFIX = "checkin_"
 PROBLEMS = "checkin_problems"  # the refusal of the last Save, shown beside the button
+MISSING = "checkin_refused_missing"  # that refusal was for missing or invalid answers
 FLASH = "checkin_flash"
 SAVE = "checkin_save"
 SAVED = "checkin_saved"  # set by a successful Save: the scores above the questionnaire change too
@@ -75,13 +76,20 @@ def _numbers(numbers: Sequence[int]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
-def _save(instruments: Sequence[Instrument]) -> None:
+def refusals(instruments: Sequence[Instrument]) -> list[str]:
+    """Why Save would refuse the answers given so far, one entry per instrument (empty: none)."""
     answers = {instrument.key: answers_of(instrument) for instrument in instruments}
-    refused = [
+    return [
         refusal(instrument, answers[instrument.key], problems)
         for instrument in instruments
         if (problems := checkin_problems(instrument.key, answers[instrument.key]))
     ]
+
+
+def _save(instruments: Sequence[Instrument]) -> None:
+    answers = {instrument.key: answers_of(instrument) for instrument in instruments}
+    refused = refusals(instruments)
+    st.session_state[MISSING] = bool(refused)
     if refused:
         st.session_state[PROBLEMS] = refused
         return
@@ -142,8 +150,11 @@ def _questionnaire(instruments: Sequence[Instrument]) -> None:
     for instrument in instruments:
         _items(instrument)
     st.button("Save check-in", type="primary", key=SAVE, on_click=_save, args=(instruments,))
-    # Beside Save, where the eyes and the keyboard are.
+    # Beside Save, where the eyes and the keyboard are. A refusal for missing answers follows
+    # the answers given since: it names only the questions still open, and goes once none are.
     refused = st.session_state.get(PROBLEMS, [])
+    if refused and st.session_state.get(MISSING, False):
+        refused = st.session_state[PROBLEMS] = refusals(instruments)
     if refused:
         kept = "Nothing was saved; your answers are still here." if count else ""
         st.error("\n\n".join([*refused, kept or "Nothing was saved."]))

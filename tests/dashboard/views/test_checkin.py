@@ -66,6 +66,18 @@ def test_missing_answers_are_refused_beside_save_and_nothing_is_saved(engine: En
     assert at.radio(key=item_key("cbi_personal_1")).value == 2
 
 
+def test_the_refusal_follows_the_answers_given_after_it(engine: Engine) -> None:
+    answers = checkin_answers()
+    del answers["cbi_client_2"], answers["cbi_client_6"]
+    at = answer(open_page("checkin"), answers)
+    at.radio(key=item_key("cbi_client_2")).set_value(1).run()
+    (error,) = at.error
+    assert "Question 19 of the CBI has no answer yet." in error.value
+    at.radio(key=item_key("cbi_client_6")).set_value(1).run()
+    assert not at.error  # every question answered: nothing left to refuse
+    assert list_checkins(engine, owner=OWNER) == []  # and nothing saved until Save
+
+
 def test_saving_shows_the_scores_beside_the_reference_values_and_the_credit(
     engine: Engine,
 ) -> None:
