@@ -294,3 +294,43 @@ class DataRevision(SQLModel, table=True):
     )
     token: str = Field(max_length=32)
     changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class PracticePermit(SQLModel, table=True):
+    """Who may sign in to a practice: everyone of an e-mail domain, or one invited address.
+
+    Values are lowercased (a check constraint holds it): addresses are compared without case.
+    Read only by tightrope_sign_in (migration 0007) and the administrator's commands.
+    """
+
+    __tablename__ = "practice_permit"
+    __table_args__ = (
+        CheckConstraint("kind IN ('domain', 'email')", name="ck_practice_permit_kind"),
+        CheckConstraint("value = lower(value)", name="ck_practice_permit_lowercase"),
+    )
+
+    kind: str = Field(primary_key=True, max_length=8)
+    value: str = Field(primary_key=True, max_length=320)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PracticeRole(SQLModel, table=True):
+    """A role the practice's administrator gave an account: `lead` sees the practice view."""
+
+    __tablename__ = "practice_role"
+    __table_args__ = (CheckConstraint("role IN ('lead')", name="ck_practice_role_role"),)
+
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), primary_key=True, nullable=False)
+    )
+    role: str = Field(max_length=16)
+    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PracticeConfig(SQLModel, table=True):
+    """One practice-wide setting (such as `min_group`), its value as text."""
+
+    __tablename__ = "practice_config"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str

@@ -210,8 +210,9 @@ def grant_access(owner: Engine, *, role: str) -> None:
     """Give `role` (the dashboard's, owning nothing) what it needs on `owner`'s database.
 
     Reading and writing the owned tables (row-level security then limits it to one account),
-    reading its own account and the schema version, and finding or creating an account at
-    sign-in through tightrope_account_for. Nothing else: no DDL, no other account's row.
+    reading its own account, its own practice role, the practice's settings and the schema
+    version, and finding or creating an account at sign-in through tightrope_account_for and
+    tightrope_sign_in. Nothing else: no DDL, no other account's row, not the practice's permits.
     """
     with owner.begin() as connection:
         quote = connection.dialect.identifier_preparer.quote
@@ -221,9 +222,10 @@ def grant_access(owner: Engine, *, role: str) -> None:
         for statement in (
             f"GRANT USAGE ON SCHEMA {schema} TO {who}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}",
-            f"GRANT SELECT ON account, {VERSION_TABLE} TO {who}",
+            f"GRANT SELECT ON account, practice_role, practice_config, {VERSION_TABLE} TO {who}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
             f"GRANT EXECUTE ON FUNCTION tightrope_account_for(text, text, text, text) TO {who}",
+            f"GRANT EXECUTE ON FUNCTION tightrope_sign_in(text, text, text, text) TO {who}",
         ):
             connection.exec_driver_sql(statement)
     log.info("granted the dashboard's database role its rights")

@@ -98,6 +98,12 @@ FILL: dict[str, list[dict[str, Any]]] = {
             "created_at": "2024-06-02 18:00:00.000000",
         }
     ],
+    "practice_permit": [
+        {"kind": "domain", "value": "practice.example", "created_at": "2026-01-04 08:00:00"},
+        {"kind": "email", "value": "guest@elsewhere.example", "created_at": "2026-01-04 08:00:00"},
+    ],
+    "practice_role": [{"account_id": 2, "role": "lead", "granted_at": "2026-01-06 08:00:00"}],
+    "practice_config": [{"key": "min_group", "value": "6"}],
     # A second account (the local one, id 1, comes with revision 0004).
     "account": [
         {
