@@ -16,17 +16,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final, Literal
 
+import pandas as pd
 from sqlalchemy import Engine, Table, delete, func, select, text
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
 
+from core.settings import Thresholds
 from data.db import owner_connection
-from data.models import PracticeConfig, PracticePermit, PracticeRole, utcnow
+from data.frames import ratings_frame
+from data.models import PracticeConfig, PracticeOptIn, PracticePermit, PracticeRole, utcnow
+from data.settings_store import thresholds_from_rows
 
 log = logging.getLogger(__name__)
 
 PERMIT: Table = PracticePermit.__table__  # type: ignore[attr-defined]  # set by SQLModel
 ROLE: Table = PracticeRole.__table__  # type: ignore[attr-defined]
 CONFIG: Table = PracticeConfig.__table__  # type: ignore[attr-defined]
+OPT_IN: Table = PracticeOptIn.__table__  # type: ignore[attr-defined]
 
 LEAD: Final = "lead"
 MIN_GROUP_KEY: Final = "min_group"
@@ -41,6 +47,7 @@ NEEDS_POSTGRESQL: Final = (
     "for a practice)."
 )
 NOT_SIGNED_IN_YET: Final = "They need to sign in to Tightrope once first."
+NOT_A_LEAD: Final = "The practice view is for clinical leads; the administrator names them."
 
 PermitKind = Literal["domain", "email"]
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
@@ -248,3 +255,67 @@ def set_min_group(engine: Engine, *, size: int) -> None:
             )
         )
     log.info("set the practice's minimum group to %d", size)
+
+
+# The practice view (PostgreSQL): opting in, and what a clinical lead's view is computed from.
+
+
+@dataclass(frozen=True)
+class Member:
+    """One opted-in therapist as the practice view sees them: a number drawn afresh on every
+    read, their warning-level settings and their ratings (no code, tag or text)."""
+
+    number: int
+    thresholds: Thresholds
+    sessions: pd.DataFrame
+
+
+def set_opt_in(engine: Engine, *, owner: int, opted_in: bool) -> None:
+    """Let `owner`'s ratings count in the practice view (unnamed), or stop it at once."""
+    require_postgresql(engine)
+    with owner_connection(engine, owner=owner) as connection:
+        if opted_in:
+            connection.execute(
+                insert(OPT_IN).values(owner_id=owner, since=utcnow()).on_conflict_do_nothing()
+            )
+        else:
+            connection.execute(delete(OPT_IN).where(OPT_IN.c.owner_id == owner))
+    log.info("practice view opt-in %s", "given" if opted_in else "withdrawn")
+
+
+def opted_in_since(engine: Engine, *, owner: int) -> datetime | None:
+    """Since when `owner` counts in the practice view; None when they do not."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with owner_connection(engine, owner=owner) as connection:
+        since: datetime | None = connection.execute(
+            select(OPT_IN.c.since).where(OPT_IN.c.owner_id == owner)
+        ).scalar_one_or_none()
+    return since
+
+
+def practice_ratings(engine: Engine, *, lead: int) -> list[Member]:
+    """Every opted-in therapist's ratings and settings for clinical lead `lead`.
+
+    Empty while fewer than the minimum group opted in: the database itself holds them back.
+    PracticeError when `lead` is not a clinical lead.
+    """
+    require_postgresql(engine)
+    try:
+        with owner_connection(engine, owner=lead) as connection:
+            rows = connection.execute(text("SELECT * FROM tightrope_practice_ratings()")).all()
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise PracticeError(NOT_A_LEAD) from None
+        raise
+    return [
+        Member(
+            number=row.member,
+            thresholds=thresholds_from_rows(list((row.settings or {}).items())),
+            sessions=ratings_frame(
+                list(row.started_at),
+                {"dread": row.dread, "detachment": row.detachment, "fatigue": row.fatigue},
+            ),
+        )
+        for row in rows
+    ]
