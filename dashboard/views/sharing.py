@@ -38,6 +38,8 @@ def _what(grant: Grant) -> str:
         )
         if on
     ]
+    if not shared:
+        return "only the packets you share with them"
     return " and ".join(shared) + ", and any packet you share with them"
 
 
@@ -66,8 +68,11 @@ def _invite(account: int) -> None:
         email = st.text_input(
             "Their e-mail address, the one they sign in to Tightrope with", key="share_email"
         )
-        levels = st.checkbox("My warning levels and their sentences", True, key="share_levels")
-        trends = st.checkbox("My trend charts", True, key="share_trends")
+        levels = st.checkbox(
+            "My warning levels and their sentences", value=True, key="share_levels"
+        )
+        trends = st.checkbox("My trend charts", value=True, key="share_trends")
+        st.caption("Leave both unticked to share only the packets you give them.")
         submitted = st.form_submit_button("Share with them", type="primary")
         if submitted:
             try:
