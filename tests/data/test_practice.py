@@ -183,3 +183,17 @@ def test_a_temporary_permit_table_lets_nobody_in(engine: Engine) -> None:
             text("SELECT tightrope_sign_in('https://id.example', 'e', 'E', 'e@evil.example')")
         ).scalar_one()
     assert found is None
+
+
+@pytest.mark.backends("postgresql")
+def test_a_long_or_empty_name_from_the_provider_still_signs_in(
+    engine: Engine, owner_engine: Engine
+) -> None:
+    permit_domain(owner_engine, domain="practice.example")
+    long = sign_in(
+        engine, issuer=ISSUER, subject="l", display_name="Dr " * 100, email="l@practice.example"
+    )
+    empty = sign_in(
+        engine, issuer=ISSUER, subject="e", display_name=" \n", email="e@practice.example"
+    )
+    assert long is not None and empty is not None and long != empty
