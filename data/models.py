@@ -8,7 +8,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -294,3 +302,106 @@ class DataRevision(SQLModel, table=True):
     )
     token: str = Field(max_length=32)
     changes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class PracticePermit(SQLModel, table=True):
+    """Who may sign in to a practice: everyone of an e-mail domain, or one invited address.
+
+    Values are lowercased (a check constraint holds it): addresses are compared without case.
+    Read only by tightrope_sign_in (migration 0007) and the administrator's commands.
+    """
+
+    __tablename__ = "practice_permit"
+    __table_args__ = (
+        CheckConstraint("kind IN ('domain', 'email')", name="ck_practice_permit_kind"),
+        CheckConstraint("value = lower(value)", name="ck_practice_permit_lowercase"),
+    )
+
+    kind: str = Field(primary_key=True, max_length=8)
+    value: str = Field(primary_key=True, max_length=320)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PracticeRole(SQLModel, table=True):
+    """A role the practice's administrator gave an account: `lead` sees the practice view."""
+
+    __tablename__ = "practice_role"
+    __table_args__ = (CheckConstraint("role IN ('lead')", name="ck_practice_role_role"),)
+
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), primary_key=True, nullable=False)
+    )
+    role: str = Field(max_length=16)
+    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PracticeConfig(SQLModel, table=True):
+    """One practice-wide setting (such as `min_group`), its value as text."""
+
+    __tablename__ = "practice_config"
+
+    key: str = Field(primary_key=True, max_length=80)
+    value: str
+
+
+class SupervisionGrant(SQLModel, table=True):
+    """A therapist (owner) shares with a supervisor: their levels, their trends, until revoked.
+
+    Made and revoked through tightrope_invite_supervisor and tightrope_revoke_supervisor
+    (migration 0008); data.sharing is the way in from Python.
+    """
+
+    __tablename__ = "supervision_grant"
+    __table_args__ = (
+        CheckConstraint("owner_id <> supervisor_id", name="ck_supervision_grant_not_self"),
+        Index("ix_supervision_grant_owner_id", "owner_id"),
+        Index("ix_supervision_grant_supervisor_id", "supervisor_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = _owner_column()
+    supervisor_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id"), nullable=False))
+    share_levels: bool
+    share_trends: bool
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SharedPacket(SQLModel, table=True):
+    """A packet (its bytes) that a therapist chose to share with one supervisor."""
+
+    __tablename__ = "shared_packet"
+    __table_args__ = (Index("ix_shared_packet_owner_supervisor", "owner_id", "supervisor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = _owner_column()
+    supervisor_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id"), nullable=False))
+    format: str = Field(max_length=8)
+    title: str = Field(max_length=200)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class AccessLog(SQLModel, table=True):
+    """One look a supervisor took at what a therapist shares: who, what, when (owner reads)."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_owner_at", "owner_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int = _owner_column()
+    viewer_id: int = Field(sa_column=Column(Integer, ForeignKey("account.id"), nullable=False))
+    viewer_name: str = Field(max_length=120)
+    what: str = Field(max_length=300)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class PracticeOptIn(SQLModel, table=True):
+    """A therapist who lets their ratings count, unnamed, in the practice view, and since when."""
+
+    __tablename__ = "practice_opt_in"
+
+    owner_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id"), primary_key=True, nullable=False)
+    )
+    since: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -205,13 +205,29 @@ _APP_TABLES: Final = (
     "data_revision",
 )
 
+# What the dashboard's role may call; they check the grant, the lead role and the minimum group.
+_APP_FUNCTIONS: Final = (
+    "tightrope_invite_supervisor(text, boolean, boolean)",
+    "tightrope_revoke_supervisor(integer)",
+    "tightrope_grants_given()",
+    "tightrope_supervisees()",
+    "tightrope_shared_ratings(integer)",
+    "tightrope_shared_settings(integer)",
+    "tightrope_shared_packets(integer)",
+    "tightrope_shared_packet(integer)",
+    "tightrope_practice_ratings()",
+)
+
 
 def grant_access(owner: Engine, *, role: str) -> None:
     """Give `role` (the dashboard's, owning nothing) what it needs on `owner`'s database.
 
     Reading and writing the owned tables (row-level security then limits it to one account),
-    reading its own account and the schema version, and finding or creating an account at
-    sign-in through tightrope_account_for. Nothing else: no DDL, no other account's row.
+    reading its own account, its own practice role, the practice's settings and the schema
+    version, and finding or creating an account at sign-in through tightrope_account_for and
+    tightrope_sign_in; sharing with a supervisor and reading what is shared through the
+    functions of migration 0008, which log every read. Nothing else: no DDL, no other
+    account's row, not the practice's permits, no way to write the access log.
     """
     with owner.begin() as connection:
         quote = connection.dialect.identifier_preparer.quote
@@ -221,9 +237,15 @@ def grant_access(owner: Engine, *, role: str) -> None:
         for statement in (
             f"GRANT USAGE ON SCHEMA {schema} TO {who}",
             f"GRANT SELECT, INSERT, UPDATE, DELETE ON {tables} TO {who}",
-            f"GRANT SELECT ON account, {VERSION_TABLE} TO {who}",
+            f"GRANT SELECT ON account, practice_role, practice_config, {VERSION_TABLE} TO {who}",
             f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {who}",
             f"GRANT EXECUTE ON FUNCTION tightrope_account_for(text, text, text, text) TO {who}",
+            f"GRANT EXECUTE ON FUNCTION tightrope_sign_in(text, text, text, text) TO {who}",
+            # Sharing (migration 0008): grants and the log are written by functions only.
+            f"GRANT SELECT ON supervision_grant, access_log TO {who}",
+            f"GRANT SELECT, INSERT, DELETE ON shared_packet TO {who}",
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON practice_opt_in TO {who}",
+            *(f"GRANT EXECUTE ON FUNCTION {function} TO {who}" for function in _APP_FUNCTIONS),
         ):
             connection.exec_driver_sql(statement)
     log.info("granted the dashboard's database role its rights")

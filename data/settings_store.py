@@ -35,10 +35,20 @@ def _mine(owner: int) -> Any:
 
 def load_thresholds(engine: Engine, *, owner: int) -> Thresholds:
     """`owner`'s stored thresholds; anything missing or invalid takes its default."""
-    known = {f.name for f in fields(Thresholds)}
     query = select(col(Setting.key), col(Setting.value)).where(_mine(owner))
     with owner_connection(engine, owner=owner) as connection:
         rows = connection.execute(query).all()
+    return thresholds_from_rows([(key, raw) for key, raw in rows])
+
+
+def thresholds_from_rows(rows: list[tuple[str, str]]) -> Thresholds:
+    """Thresholds from stored (key, JSON value) rows; anything missing or invalid: its default.
+
+    Shared with data.sharing and data.practice, which read another owner's rows through the
+    database's sharing functions: a supervisor or the practice view judges with that person's
+    own settings.
+    """
+    known = {f.name for f in fields(Thresholds)}
     values: dict[str, object] = {}
     for key, raw in rows:
         name = key[len(PREFIX) :]

@@ -43,15 +43,26 @@ def test_the_status_command_is_documented() -> None:
     assert "`tightrope status [--today YYYY-MM-DD] [--json]`" in README
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """`parser`'s subcommands by name; one with actions of its own (`practice list`) as such."""
+    found: dict[str, argparse.ArgumentParser] = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                nested = _subcommands(sub)
+                found.update({f"{name} {n}": p for n, p in nested.items()} or {name: sub})
+    return found
+
+
 def _commands() -> dict[str, argparse.ArgumentParser]:
-    parser = build_parser()
-    (subcommands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    return dict(subcommands.choices)
+    return _subcommands(build_parser())
 
 
 def _readme_rows() -> dict[str, str]:
     """The command table's first cells, by command: `tightrope report [--from …] --out FILE …`."""
-    rows = re.findall(r"^\| `tightrope ([a-z-]+)([^`]*)` \|", README, flags=re.MULTILINE)
+    rows = re.findall(
+        r"^\| `tightrope ([a-z-]+(?: [a-z][a-z-]*)?)([^`]*)` \|", README, flags=re.MULTILINE
+    )
     return {command: usage for command, usage in rows}
 
 

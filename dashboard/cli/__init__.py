@@ -33,12 +33,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed-only", action="store_true", help="seed the database, do not serve")
 
     from dashboard.cli.data import add_data_commands
+    from dashboard.cli.practice import add_practice_command
     from dashboard.cli.report import add_report_command
     from dashboard.cli.status import add_status_command
 
     add_data_commands(commands)
     add_report_command(commands)
     add_status_command(commands)
+    add_practice_command(commands)
     return parser
 
 

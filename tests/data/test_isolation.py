@@ -30,6 +30,8 @@ pytestmark = pytest.mark.backends("postgresql")
 
 A = LOCAL_ACCOUNT_ID
 OWNED = ("session_entry", "session_scenario", "setting", "packet", "checkin", "data_revision")
+SHARED = ("supervision_grant", "shared_packet", "access_log", "practice_opt_in")
+"""Owned tables another account may reach by the owner's choice (tests/data/test_sharing.py)."""
 
 
 @pytest.fixture
@@ -162,6 +164,6 @@ def test_every_owned_table_has_its_policy(owner_engine: Engine) -> None:
         ).all()
         policies = set(connection.execute(text("SELECT tablename FROM pg_policies")).scalars())
     tables = {name for name, _ in rows}
-    assert tables == {*OWNED, "scenario"}
+    assert tables == {*OWNED, *SHARED, "scenario"}
     assert all(secured for _, secured in rows)
     assert tables | {"account"} <= policies

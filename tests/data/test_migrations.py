@@ -98,6 +98,45 @@ FILL: dict[str, list[dict[str, Any]]] = {
             "created_at": "2024-06-02 18:00:00.000000",
         }
     ],
+    "practice_permit": [
+        {"kind": "domain", "value": "practice.example", "created_at": "2026-01-04 08:00:00"},
+        {"kind": "email", "value": "guest@elsewhere.example", "created_at": "2026-01-04 08:00:00"},
+    ],
+    "practice_role": [{"account_id": 2, "role": "lead", "granted_at": "2026-01-06 08:00:00"}],
+    "practice_config": [{"key": "min_group", "value": "6"}],
+    "supervision_grant": [
+        {
+            "id": 1,
+            "owner_id": 1,
+            "supervisor_id": 2,
+            "share_levels": True,
+            "share_trends": False,
+            "created_at": "2026-01-07 08:00:00",
+            "revoked_at": None,
+        }
+    ],
+    "shared_packet": [
+        {
+            "id": 1,
+            "owner_id": 1,
+            "supervisor_id": 2,
+            "format": "html",
+            "title": "January",
+            "content": b"<html>packet</html>",
+            "created_at": "2026-01-08 08:00:00",
+        }
+    ],
+    "access_log": [
+        {
+            "id": 1,
+            "owner_id": 1,
+            "viewer_id": 2,
+            "viewer_name": "Second Therapist",
+            "what": "your ratings (dread, detachment, fatigue)",
+            "at": "2026-01-09 08:00:00",
+        }
+    ],
+    "practice_opt_in": [{"owner_id": 1, "since": "2026-01-10 08:00:00"}],
     # A second account (the local one, id 1, comes with revision 0004).
     "account": [
         {
