@@ -18,7 +18,10 @@ import dashboard.account
 from dashboard.account import ACCOUNT_STATE, Identity, SignedIn
 from dashboard.views.refused import REFUSAL
 from data.accounts import account_for
+from data.db import make_engine
+from data.practice import permit_domain
 from data.repository import add_session
+from tests.databases import Databases
 from tests.factories import COOKIE_SECRET, OWNER, auth_section, make_entry
 from tests.paths import APP
 
@@ -166,3 +169,16 @@ def test_a_session_whose_person_changed_is_resolved_afresh(
     )
     assert [b.label for b in at.button] == ["Sign out"]
     assert [i.subject for i in asked] == [ALICE["sub"], "mallory"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_the_practice_s_own_permits_decide(db_url: str, databases: Databases) -> None:
+    owner = make_engine(databases.owner_url(db_url))  # the administrator's role
+    permit_domain(owner, domain="practice.example")
+    owner.dispose()
+    at = practice_app(ALICE)  # no stand-in: data.practice.sign_in on the server
+    assert at.session_state[ACCOUNT_STATE].account is not None
+    assert [b.label for b in at.sidebar.button] == ["Sign out"]
+    outsider = practice_app({**ALICE, "sub": "eve", "email": "eve@elsewhere.example"})
+    assert outsider.session_state[ACCOUNT_STATE].account is None
+    assert [m.value for m in outsider.markdown if REFUSAL in m.value]
