@@ -11,7 +11,12 @@ from dashboard.account import practice_mode, resolve_sign_in, signed_in_identity
 from dashboard.cache import get_engine, reset_engine
 from dashboard.common import md, show_flash
 from dashboard.memory import trim_heap
-from dashboard.signin import AUTH_SECTION, auth_problems, practice_database_problem
+from dashboard.signin import (
+    AUTH_SECTION,
+    SigninConfigError,
+    check_auth_section,
+    practice_database_problem,
+)
 from data.damage import DamagedDatabaseError, is_damage
 from data.environment import load_environment
 
@@ -66,13 +71,10 @@ def _pages(damage: DamagedDatabaseError | None) -> list[st.Page]:
 
 def _practice_problem() -> str | None:
     """Why this practice server cannot serve anyone (its settings), in plain words, or None."""
-    problems = auth_problems(st.secrets[AUTH_SECTION])
-    if problems:
-        return (
-            "Sign-in is configured ([auth] in secrets.toml) but cannot be used: "
-            + "; ".join(problems)
-            + ". Ask your practice's administrator."
-        )
+    try:
+        check_auth_section(st.secrets[AUTH_SECTION])
+    except SigninConfigError as error:
+        return f"{error} Ask your practice's administrator."
     return practice_database_problem(load_environment().database_url)
 
 

@@ -182,3 +182,15 @@ def test_the_practice_s_own_permits_decide(db_url: str, databases: Databases) ->
     outsider = practice_app({**ALICE, "sub": "eve", "email": "eve@elsewhere.example"})
     assert outsider.session_state[ACCOUNT_STATE].account is None
     assert [m.value for m in outsider.markdown if REFUSAL in m.value]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_half_configured_sign_in_serves_nobody(db_url: str, asked: list[Identity]) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = auth_section(client_secret=None, cookie_secret="tiny-secret-7")
+    at.user = dict(ALICE)
+    at.run()
+    (error,) = at.error
+    assert "`client_secret` is missing" in error.value and "shorter than 32" in error.value
+    assert "tiny-secret-7" not in error.value  # the secret itself is never shown
+    assert not at.button and not at.sidebar.button and asked == []
