@@ -10,6 +10,7 @@ cookie secret and the client secret must never reach a terminal or a log.
 from __future__ import annotations
 
 import ipaddress
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -62,6 +63,11 @@ def read_auth_section(files: Sequence[Path]) -> dict[str, Any] | None:
         if isinstance(found, Mapping):
             section = {**(section or {}), **found}
     return section
+
+
+def readable_by_everyone(files: Sequence[Path]) -> list[Path]:
+    """Those of `files` that every user of this machine may read (a secret there is no secret)."""
+    return [path for path in files if path.is_file() and path.stat().st_mode & stat.S_IROTH]
 
 
 def auth_problems(section: Mapping[str, Any]) -> list[str]:

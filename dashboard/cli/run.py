@@ -18,6 +18,7 @@ from dashboard.signin import (
     is_loopback,
     practice_database_problem,
     read_auth_section,
+    readable_by_everyone,
 )
 from data.environment import (
     DATABASE_URL_VARIABLE,
@@ -197,6 +198,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     if refusal is not None:
         print(f"tightrope: {refusal}", file=sys.stderr)
         return 2
+    for path in readable_by_everyone([args.secrets] if args.secrets else default_secrets_files()):
+        print(
+            f"tightrope: warning: every user of this machine can read {path}; "
+            f"`chmod o-r {path}` keeps its secrets to the service.",
+            file=sys.stderr,
+        )
     print(f"Data: {env.location}")
     return _serve(args, address=args.address, secrets=args.secrets)
 

@@ -322,3 +322,16 @@ def test_sign_in_in_streamlit_s_usual_place_is_found(
     write_secrets(tmp_path / ".streamlit" / "secrets.toml", auth_section(client_secret=None))
     code, calls, output = _serve(monkeypatch, capsys, "--address", "0.0.0.0")
     assert code == 2 and calls == [] and "`client_secret` is missing" in output
+
+
+def test_a_secrets_file_everyone_can_read_is_warned_about(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", PG_URL)
+    secrets = write_secrets(tmp_path / "secrets.toml", auth_section())
+    secrets.chmod(0o644)
+    code, _, output = _serve(monkeypatch, capsys, "--secrets", str(secrets))
+    assert code == 0 and f"every user of this machine can read {secrets}" in output
+    secrets.chmod(0o640)
+    code, _, output = _serve(monkeypatch, capsys, "--secrets", str(secrets))
+    assert code == 0 and "warning" not in output
