@@ -12,7 +12,7 @@ test_cache.py checks both).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
+from core.schema import SIGNS
 from core.settings import Thresholds
 from dashboard.account import current_account
 from dashboard.memory import release_free_memory
@@ -91,12 +92,18 @@ def engine_of(key: CacheKey) -> Engine:
     return _engine_for(key.database)
 
 
-def current_key(*, today: date | None = None, zone: ZoneInfo | None = None) -> CacheKey:
-    """The key of this run: the account's data as it is now, its thresholds, today, zone."""
+def current_key(
+    *, today: date | None = None, zone: ZoneInfo | None = None, account: int | None = None
+) -> CacheKey:
+    """The key of this run: the account's data as it is now, its thresholds, today, zone.
+
+    `account` names it when a page was handed its account (dashboard.practice_pages);
+    otherwise it is dashboard.account's.
+    """
     url = load_environment().database_url
     engine = _engine_for(url)
     zone = zone or local_timezone()
-    owner = current_account()
+    owner = current_account() if account is None else account
     return CacheKey(
         database=url,
         version=data_version(engine, owner=owner),
@@ -117,6 +124,8 @@ def clear_all() -> None:
         _pattern_figure,
         _packet,
         _checkin_figure,
+        _shared_assessment,
+        _shared_trend,
     ):
         cached.clear()
 
@@ -296,3 +305,107 @@ def cached_flagged_clients(key: CacheKey) -> list[CheckinClients]:
     return flagged_clients(
         cached_sessions(key), cached_checkins(key), tz=key.tz, settings=key.thresholds
     )
+
+
+# What others share (data.sharing, data.practice) is read afresh on every run: the database
+# checks the grant, the lead role and the minimum group, and logs the read, so a revocation or
+# an opt-out counts at once. Only the analysis of what was read is cached, keyed by its content
+# (a digest), the account that reads it, today and the zone: never a read itself.
+
+
+@dataclass(frozen=True)
+class SharedKey:
+    """Everything an analysis of someone else's shared ratings depends on, the reader included."""
+
+    account: int  # who reads: one reader's results are never served to another
+    owner: int  # whose ratings (0 for the practice view's unnamed members)
+    digest: str  # of the ratings and settings just read
+    today: date
+    zone: str
+
+
+def content_digest(frames: list[pd.DataFrame], settings: list[Thresholds]) -> str:
+    """A digest of ratings frames and their settings, the same whatever their order."""
+    import hashlib
+
+    parts = sorted(
+        hashlib.sha256(
+            pd.util.hash_pandas_object(frame[["started_at", *SIGNS]], index=False)
+            .to_numpy()
+            .tobytes()
+        ).hexdigest()
+        + repr(thresholds)
+        for frame, thresholds in zip(frames, settings, strict=True)
+    )
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def shared_key(
+    *, account: int, owner: int, frames: list[pd.DataFrame], settings: list[Thresholds]
+) -> SharedKey:
+    """The key for what `account` just read of `owner` (or of the practice's members)."""
+    zone = local_timezone()
+    return SharedKey(
+        account=account,
+        owner=owner,
+        digest=content_digest(frames, settings),
+        today=datetime.now(zone).date(),
+        zone=zone.key,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_assessment(
+    key: SharedKey, _sessions: pd.DataFrame, _thresholds: Thresholds
+) -> Assessment:
+    from core.warnings import assess
+
+    return assess(_sessions, today=key.today, tz=ZoneInfo(key.zone), thresholds=_thresholds)
+
+
+def cached_shared_assessment(
+    key: SharedKey, *, sessions: pd.DataFrame, thresholds: Thresholds
+) -> Assessment:
+    """core.warnings.assess on ratings someone shares, with their settings; `key` must be
+    `shared_key` of exactly these."""
+    shared = _shared_assessment(key, sessions, thresholds)
+    return replace(shared, days=shared.days.copy(deep=False), weeks=shared.weeks.copy(deep=False))
+
+
+SHARED_TREND_DAYS = 182
+"""A supervisor's trend charts show the last six months, as the Review page opens."""
+
+
+@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+def _shared_trend(
+    key: SharedKey, sign: str, absolute_threshold: float, _days: pd.DataFrame
+) -> go.Figure:
+    from dashboard.figures.signs import trend_figure
+
+    start = key.today - timedelta(days=SHARED_TREND_DAYS)
+    return trend_figure(
+        _days, sign, absolute_threshold=absolute_threshold, start=start, legend=False
+    )
+
+
+def cached_shared_trend(
+    key: SharedKey, *, sign: str, assessment: Assessment, absolute_threshold: float
+) -> go.Figure:
+    """The Review trend chart of one sign of a shared assessment (the last six months)."""
+    return _shared_trend(key, sign, absolute_threshold, assessment.days)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _practice_counts(
+    key: SharedKey, _members: list[tuple[pd.DataFrame, Thresholds]]
+) -> pd.DataFrame:
+    from core.practice import level_counts
+
+    return level_counts(_members, today=key.today, tz=ZoneInfo(key.zone))
+
+
+def cached_practice_counts(
+    key: SharedKey, *, members: list[tuple[pd.DataFrame, Thresholds]]
+) -> pd.DataFrame:
+    """core.practice.level_counts of the members just read; `key` is their shared_key."""
+    return _practice_counts(key, members)

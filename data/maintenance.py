@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 
 from data.backup import automatic_backups
 from data.db import owner_connection
@@ -19,9 +19,24 @@ log = logging.getLogger(__name__)
 CONFIRM_PHRASE: Final = "delete everything"
 """What the therapist types to confirm; a click alone is too easy for something this final."""
 
-# Tables whose rows are not the therapist's entries: the schema version, the cache token and the
-# account itself (signing in again must find it).
-_KEEP_TABLES: Final = frozenset({"alembic_version", "data_revision", "account"})
+# Tables whose rows are not the therapist's entries: the schema version, the cache token, the
+# account itself (signing in again must find it) and the practice's own settings and roles
+# (the administrator's, migration 0007).
+_KEEP_TABLES: Final = frozenset(
+    {
+        "alembic_version",
+        "data_revision",
+        "account",
+        "practice_permit",
+        "practice_role",
+        "practice_config",
+    }
+)
+# The owner's side of sharing (migration 0008): on PostgreSQL only a database function may delete
+# grants and the access log, so tightrope_delete_sharing removes all four.
+_SHARING_TABLES: Final = frozenset(
+    {"supervision_grant", "shared_packet", "access_log", "practice_opt_in"}
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,8 @@ def confirmation_matches(typed: str) -> bool:
 
 
 def delete_all_data(engine: Engine, *, owner: int, remove_backups: bool = False) -> DeleteResult:
-    """Delete every entry, check-in, own tag, setting and packet record of `owner` at once.
+    """Delete every entry, check-in, own tag, setting and packet record of `owner` at once,
+    with what they shared (grants, shared packets, the access log, the practice opt-in).
 
     Other accounts' rows stay. On SQLite the file is then scrubbed: secure_delete (set on every
     connection) zeroes the freed content; a TRUNCATE checkpoint and VACUUM then rewrite the file
@@ -62,9 +78,13 @@ def delete_all_data(engine: Engine, *, owner: int, remove_backups: bool = False)
             ).scalar_one()
         )
         present = set(connection.dialect.get_table_names(connection))
+        keep = set(_KEEP_TABLES)
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT tightrope_delete_sharing()"))
+            keep |= _SHARING_TABLES
         # Children before parents, so foreign keys never object halfway.
         for table in reversed(SQLModel.metadata.sorted_tables):
-            if table.name in _KEEP_TABLES or table.name not in present:
+            if table.name in keep or table.name not in present:
                 continue
             # The guide's five scenarios have no owner: part of the product, not anyone's data.
             connection.execute(delete(table).where(table.c.owner_id == owner))

@@ -216,6 +216,7 @@ _APP_FUNCTIONS: Final = (
     "tightrope_shared_packets(integer)",
     "tightrope_shared_packet(integer)",
     "tightrope_practice_ratings()",
+    "tightrope_delete_sharing()",
 )
 
 

@@ -36,7 +36,6 @@ PACKET: Final = SharedPacket.__table__  # type: ignore[attr-defined]  # set by S
 ACCESS: Final = AccessLog.__table__  # type: ignore[attr-defined]
 TITLE_MAX: Final = 200
 NOT_YOURSELF: Final = "You cannot be your own supervisor: invite someone else's address."
-NOTHING_CHOSEN: Final = "Choose at least one thing to share: your levels or your trends."
 
 
 class SharingError(ValueError):
@@ -110,16 +109,15 @@ def invite_supervisor(
 ) -> int:
     """Share with the account that signed in with `email`; returns the grant's id.
 
-    Inviting the same person again changes what is shared. SharingError when the address is
-    not an address, is one's own, or nobody signed in with it yet.
+    Inviting the same person again changes what is shared; with neither levels nor trends they
+    see only the packets shared with them. SharingError when the address is not an address, is
+    one's own, or nobody signed in with it yet.
     """
     require_postgresql(engine)
     try:
         address = normal_email(email)
     except ValueError as error:
         raise SharingError(str(error)) from None
-    if not (share_levels or share_trends):
-        raise SharingError(NOTHING_CHOSEN)
     try:
         with owner_connection(engine, owner=owner) as connection:
             found = connection.execute(

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from core.settings import Thresholds
 from data.db import make_engine, owner_connection
+from data.maintenance import delete_all_data
 from data.practice import (
     NOT_SIGNED_IN_YET,
     PracticeError,
@@ -162,7 +163,7 @@ def test_every_read_is_in_the_owners_access_log(practice: Practice) -> None:
     log = access_log(p.app, owner=p.ann)
     assert {entry.viewer_name for entry in log} == {"Sue"}
     assert sorted(entry.what for entry in log) == [
-        "that you share with them",
+        "your name, in their list of people who share with them",
         "your ratings (dread, detachment, fatigue)",
         "your warning-level settings",
     ]
@@ -221,6 +222,10 @@ def test_inviting_again_changes_what_is_shared(practice: Practice) -> None:
     assert _share(p, levels=False) == first
     (seen,) = supervisees(p.app, supervisor=p.sue)
     assert (seen.share_levels, seen.share_trends) == (False, True)
+    # Neither: packets only, and no rating or setting leaves the journal.
+    _share(p, levels=False, trends=False)
+    assert shared_ratings(p.app, supervisor=p.sue, owner=p.ann).empty
+    assert [s.owner_id for s in supervisees(p.app, supervisor=p.sue)] == [p.ann]
 
 
 @pytest.mark.parametrize(
@@ -372,3 +377,21 @@ def test_opting_in_is_ones_own_choice(practice: Practice) -> None:
                 {"ann": p.ann},
             )
     assert opted_in_since(p.app, owner=p.ann) is not None
+
+
+def test_delete_all_takes_what_was_shared_with_it(practice: Practice) -> None:
+    p = practice
+    grant = _share(p)
+    share_packet(p.app, owner=p.ann, supervisor=p.sue, fmt="html", title="t", content=b"x")
+    set_opt_in(p.app, owner=p.ann, opted_in=True)
+    set_opt_in(p.app, owner=p.sue, opted_in=True)
+    shared_ratings(p.app, supervisor=p.sue, owner=p.ann)
+    assert access_log(p.app, owner=p.ann)
+
+    delete_all_data(p.app, owner=p.ann)
+
+    assert grants_given(p.app, owner=p.ann) == [] and packets_shared(p.app, owner=p.ann) == []
+    assert access_log(p.app, owner=p.ann) == [] and opted_in_since(p.app, owner=p.ann) is None
+    assert supervisees(p.app, supervisor=p.sue) == []
+    assert revoke_supervisor(p.app, owner=p.ann, grant=grant) is False
+    assert opted_in_since(p.app, owner=p.sue) is not None  # Sue's own choice stays

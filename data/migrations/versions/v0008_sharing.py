@@ -142,7 +142,9 @@ BEGIN
         WHERE g.supervisor_id = tightrope_account() AND g.revoked_at IS NULL
         ORDER BY g.owner_id, g.id DESC
     LOOP
-        PERFORM tightrope_log_access(r.owner_id, 'that you share with them');
+        PERFORM tightrope_log_access(
+            r.owner_id, 'your name, in their list of people who share with them'
+        );
         owner_id := r.owner_id;
         display_name := r.name;
         since := r.created_at;
@@ -270,6 +272,21 @@ BEGIN
 END
 $$
 """
+# Delete-all (data.maintenance) on PostgreSQL: the owner's side of sharing goes with their
+# journal, while the dashboard's role can delete neither a grant nor a line of the log itself.
+DELETE_SHARING = """
+CREATE FUNCTION tightrope_delete_sharing() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    me integer := tightrope_account();
+BEGIN
+    DELETE FROM shared_packet WHERE owner_id = me;
+    DELETE FROM access_log WHERE owner_id = me;
+    DELETE FROM supervision_grant WHERE owner_id = me;
+    DELETE FROM practice_opt_in WHERE owner_id = me;
+END
+$$
+"""
 FUNCTIONS = {
     "tightrope_log_access(integer, text)": LOG_ACCESS,
     "tightrope_active_grant(integer)": ACTIVE_GRANT,
@@ -282,6 +299,7 @@ FUNCTIONS = {
     "tightrope_shared_packets(integer)": SHARED_PACKETS,
     "tightrope_shared_packet(integer)": SHARED_PACKET,
     "tightrope_practice_ratings()": PRACTICE_RATINGS,
+    "tightrope_delete_sharing()": DELETE_SHARING,
 }
 
 

@@ -1,0 +1,287 @@
+"""The practice-mode pages under AppTest on PostgreSQL: Sharing (the therapist), People you
+supervise (the supervisor) and the Practice view (a clinical lead)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from data.db import make_engine
+from data.practice import (
+    opted_in_since,
+    permit_domain,
+    set_lead,
+    set_min_group,
+    set_opt_in,
+    sign_in,
+)
+from data.repository import add_session
+from data.sharing import (
+    grants_given,
+    invite_supervisor,
+    packets_shared,
+    revoke_supervisor,
+    share_packet,
+    shared_ratings,
+)
+from tests.databases import Databases
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
+
+CODE = "Zephyr-Q9"
+NOTE = "LAVENDER-ORCHID private words"
+NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class People:
+    owner: Engine
+    app: Engine
+    ann: int
+    sue: int
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _person(engine: Engine, name: str) -> int:
+    found = sign_in(
+        engine,
+        issuer="https://id.practice.example",
+        subject=name,
+        display_name=name.capitalize(),
+        email=f"{name}@practice.example",
+    )
+    assert found is not None
+    return found
+
+
+def _journal(engine: Engine, owner: int, days: int = 30) -> None:
+    for back in range(days):
+        add_session(
+            engine,
+            owner=owner,
+            entry=make_entry(
+                started_at=NOW - timedelta(days=back, hours=2),
+                client_code=CODE,
+                note=NOTE,
+                fatigue=8 if back < 16 else 2,
+            ),
+        )
+
+
+@pytest.fixture
+def people(databases: Databases, db_url: str, engine: Engine) -> Iterator[People]:
+    owner = make_engine(databases.owner_url(db_url))
+    permit_domain(owner, domain="practice.example")
+    ann, sue = _person(engine, "ann"), _person(engine, "sue")
+    _journal(engine, ann)
+    yield People(owner, engine, ann, sue)
+    owner.dispose()
+
+
+def open_view(page: str, account: int) -> AppTest:
+    """One practice page rendered for `account`, with no exception."""
+    at = AppTest.from_string(
+        f"from dashboard.views.{page} import render\nrender(account={account})\n",
+        default_timeout=60,
+    )
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [e.value for e in (*at.markdown, *at.caption, *at.info, *at.warning, *at.success)]
+    parts += [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_the_therapist_invites_a_supervisor_and_stops_sharing(people: People) -> None:
+    at = open_view("sharing", people.ann)
+    assert "You share nothing with anyone yet" in _texts(at)
+    at.text_input(key="share_email").input("nobody@practice.example")
+    at.button[0].click().run()  # the form's submit button
+    assert "They need to sign in to Tightrope once first" in _texts(at)
+    assert grants_given(people.app, owner=people.ann) == []
+
+    at.text_input(key="share_email").input("sue@practice.example")
+    at.checkbox(key="share_trends").uncheck()
+    at.button[0].click().run()
+    assert not at.exception
+    (grant,) = grants_given(people.app, owner=people.ann)
+    assert grant.share_levels and not grant.share_trends
+    assert "**Sue** sees your warning levels and their sentences" in _texts(at)
+
+    at.button(key=f"share_revoke_{grant.id}").click().run()
+    assert "Sue no longer sees anything" in _texts(at)
+    assert not grants_given(people.app, owner=people.ann)[0].active
+
+
+def test_the_access_log_lists_the_supervisors_looks(people: People) -> None:
+    invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="sue@practice.example",
+        share_levels=True,
+        share_trends=True,
+    )
+    at = open_view("sharing", people.ann)
+    assert "Nobody has looked at anything you share" in _texts(at)
+    shared_ratings(people.app, supervisor=people.sue, owner=people.ann)
+    at = open_view("sharing", people.ann)
+    log = at.dataframe[0].value
+    assert list(log["Who"]) == ["Sue"]
+    assert "your ratings" in log["What"].iloc[0]
+
+
+def test_the_therapist_opts_in_and_out_of_the_practice_view(people: People) -> None:
+    at = open_view("sharing", people.ann)
+    assert "at least 5 therapists" in _texts(at)
+    at.toggle(key="share_opt").set_value(True).run()
+    assert opted_in_since(people.app, owner=people.ann) is not None
+    assert "You are counted from now on" in _texts(at)
+    at.toggle(key="share_opt").set_value(False).run()
+    assert opted_in_since(people.app, owner=people.ann) is None
+
+
+def test_the_therapist_shares_a_de_identified_packet(people: People) -> None:
+    invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="sue@practice.example",
+        share_levels=True,
+        share_trends=True,
+    )
+    at = open_view("sharing", people.ann)
+    at.button(key="share_packet").click().run()
+    assert not at.exception
+    (packet,) = packets_shared(people.app, owner=people.ann)
+    assert packet.supervisor_id == people.sue and packet.format == "html"
+    at = open_view("supervisees", people.sue)
+    at.button(key=f"sv_get_{packet.id}").click().run()
+    content = at.get("download_button")
+    assert content, "no download button after getting the packet"
+
+
+def test_the_supervisor_sees_levels_and_trends_and_loses_them_on_revocation(
+    people: People,
+) -> None:
+    at = open_view("supervisees", people.sue)
+    assert "Nobody shares with you yet" in _texts(at)
+    grant = invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="sue@practice.example",
+        share_levels=True,
+        share_trends=True,
+    )
+    at = open_view("supervisees", people.sue)
+    texts = _texts(at)
+    assert "**Fatigue:" in texts and "Ann reads" in texts
+    assert len(at.get("plotly_chart")) == 1
+    for secret in (CODE, NOTE, "Zephyr", "LAVENDER"):
+        assert secret not in texts
+    revoke_supervisor(people.app, owner=people.ann, grant=grant)
+    at.run()
+    assert "Nobody shares with you yet" in _texts(at)
+    assert not at.get("plotly_chart")
+
+
+def test_a_supervisor_sees_no_chart_unless_trends_are_shared(people: People) -> None:
+    invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="sue@practice.example",
+        share_levels=True,
+        share_trends=False,
+    )
+    at = open_view("supervisees", people.sue)
+    assert "**Fatigue:" in _texts(at)
+    assert not at.get("plotly_chart")
+
+
+def test_the_practice_view_refuses_a_non_lead_and_waits_for_the_minimum(people: People) -> None:
+    at = open_view("practice", people.sue)
+    assert "for clinical leads" in _texts(at)
+    set_lead(people.owner, email="sue@practice.example", lead=True)
+    set_opt_in(people.app, owner=people.ann, opted_in=True)
+    at = open_view("practice", people.sue)
+    assert "Nothing to show yet" in _texts(at) and "at least 5" in _texts(at)
+    assert not at.get("plotly_chart")
+
+
+def test_the_practice_view_counts_from_the_minimum_group(people: People) -> None:
+    set_lead(people.owner, email="sue@practice.example", lead=True)
+    set_min_group(people.owner, size=3)
+    others = [_person(people.app, name) for name in ("bob", "cat")]
+    for person in (people.ann, *others):
+        set_opt_in(people.app, owner=person, opted_in=True)
+    at = open_view("practice", people.sue)
+    assert "3 therapists take part" in _texts(at)
+    assert sum(int(metric.value) for metric in at.metric) == 3
+    assert len(at.get("plotly_chart")) == 1
+    table = at.dataframe[0].value
+    assert len(table) == 13 and (table[["No warning", "Watch", "Chronic"]].sum(axis=1) == 3).all()
+    for secret in ("Ann", "Bob", "Cat"):
+        assert secret not in _texts(at)
+    set_opt_in(people.app, owner=others[0], opted_in=False)  # one leaves: below the minimum
+    at.run()
+    assert "Nothing to show yet" in _texts(at)
+
+
+@pytest.mark.parametrize(
+    ("lead", "paths"), [(False, "sharing supervisees"), (True, "sharing supervisees practice")]
+)
+def test_the_pages_for_the_navigation_run_for_their_account(
+    people: People, lead: bool, paths: str
+) -> None:
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "from dashboard.practice_pages import practice_pages\n"
+        f"pages = practice_pages(account={people.ann}, lead={lead})\n"
+        "st.caption(' '.join(page.url_path or 'sharing' for page in pages))\n"
+        "st.navigation(pages).run()\n",
+        default_timeout=60,
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert at.caption[0].value == paths
+    assert at.title[0].value == "Sharing"  # the first page, Ann's own
+
+
+def test_a_packet_taken_back_disappears_for_the_supervisor(people: People) -> None:
+    invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="sue@practice.example",
+        share_levels=False,
+        share_trends=True,
+    )
+    share_packet(
+        people.app,
+        owner=people.ann,
+        supervisor=people.sue,
+        fmt="html",
+        title="<b>March</b>",
+        content=b"<p>x</p>",
+    )
+    at = open_view("supervisees", people.sue)
+    assert "\\<b\\>March\\</b\\>" in _texts(at)  # escaped, shown as typed
+    (packet,) = packets_shared(people.app, owner=people.ann)
+    at = open_view("sharing", people.ann)
+    at.button(key=f"share_unshare_{packet.id}").click().run()
+    assert packets_shared(people.app, owner=people.ann) == []
