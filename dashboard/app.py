@@ -11,6 +11,7 @@ from dashboard.account import practice_mode, resolve_sign_in, signed_in_identity
 from dashboard.cache import get_engine, reset_engine
 from dashboard.common import md, show_flash
 from dashboard.memory import trim_heap
+from dashboard.practice_pages import practice_pages
 from dashboard.signin import (
     AUTH_SECTION,
     SigninConfigError,
@@ -19,6 +20,7 @@ from dashboard.signin import (
 )
 from data.damage import DamagedDatabaseError, is_damage
 from data.environment import load_environment
+from data.practice import is_lead
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -85,7 +87,8 @@ def _practice_pages() -> list[st.Page]:
     if problem is not None:
         st.error(problem)
         st.stop()
-    signed_in = resolve_sign_in(get_engine())
+    engine = get_engine()
+    signed_in = resolve_sign_in(engine)
     if signed_in is None:
         return _everywhere(SIGN_IN, "Sign in")
     if signed_in.account is None:
@@ -95,7 +98,10 @@ def _practice_pages() -> list[st.Page]:
         st.sidebar.caption(md(f"Signed in as {identity.email or identity.display_name}"))
     if st.sidebar.button("Sign out", key="sign_out"):
         st.logout()
-    return _pages(None)
+    # Sharing, People you supervise and, for a clinical lead (read on every run: the
+    # administrator may change it at any time), the Practice view.
+    lead = is_lead(engine, account=signed_in.account)
+    return [*_pages(None), *practice_pages(account=signed_in.account, lead=lead)]
 
 
 def _damage() -> DamagedDatabaseError | None:
