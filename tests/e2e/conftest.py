@@ -293,6 +293,8 @@ class PracticeServer:
     url: str
     provider: str
     log: Path
+    database_url: str = field(repr=False)  # the dashboard's role
+    owner_url: str = field(repr=False)  # the administrator's (`tightrope practice`)
     secrets: tuple[str, ...] = field(repr=False)  # the cookie and client secrets, to look for
 
     def set_person(self, subject: str, **claims: object) -> None:
@@ -391,6 +393,8 @@ def practice(
             url=url,
             provider=f"http://{LOCAL_HOST}:{provider_port}",
             log=log,
+            database_url=app_url,
+            owner_url=owner_url,
             secrets=(cookie_secret, client_secret),
         )
     finally:
