@@ -103,9 +103,15 @@ def test_signing_out_ends_access(practice: PracticeServer, people: People) -> No
     page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT)
 
 
-def test_no_secret_reaches_the_server_log(practice: PracticeServer, people: People) -> None:
+def test_no_secret_and_no_address_reaches_the_server_log(
+    practice: PracticeServer, people: People
+) -> None:
     sign_in(people.new_page(), practice, "dora", f"dora@{PRACTICE_DOMAIN}")
+    sign_in(people.new_page(), practice, "finn", "finn@elsewhere.test")  # refused
     log = practice.log.read_text(errors="replace")
     assert "Tightrope is starting at" in log  # it is the server's log
     for secret in practice.secrets:
         assert secret not in log
+    # Nobody's e-mail address either (nor a client code of the other journeys: their author's).
+    for private in (f"@{PRACTICE_DOMAIN}", "@elsewhere.test", "Zephyr", "LAVENDER"):
+        assert private not in log
