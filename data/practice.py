@@ -49,6 +49,8 @@ NEEDS_POSTGRESQL: Final = (
 NOT_SIGNED_IN_YET: Final = "They need to sign in to Tightrope once first."
 NOT_A_LEAD: Final = "The practice view is for clinical leads; the administrator names them."
 
+NAME_MAX: Final = 120  # account.display_name
+EMAIL_MAX: Final = 320  # account.email
 PermitKind = Literal["domain", "email"]
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@([^@\s]+)$")
@@ -109,10 +111,18 @@ def sign_in(
     caller checks that the identity provider verified the address before asking.
     """
     require_postgresql(engine)
+    # The provider's name as one line that fits the account's column (a long or multi-line name
+    # must not turn a permitted sign-in into a database error).
+    name = " ".join(display_name.split())[:NAME_MAX] or "Therapist"
     with engine.begin() as connection:
         found = connection.execute(
             text("SELECT tightrope_sign_in(:issuer, :subject, :name, :email)"),
-            {"issuer": issuer, "subject": subject, "name": display_name, "email": email},
+            {
+                "issuer": issuer,
+                "subject": subject,
+                "name": name,
+                "email": email.strip()[:EMAIL_MAX],
+            },
         ).scalar_one()
     if found is None:
         log.info("refused a sign-in: not permitted by the practice")

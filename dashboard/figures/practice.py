@@ -32,7 +32,8 @@ def practice_figure(counts: pd.DataFrame, *, height: int = 320) -> go.Figure:
         height,
         margin={"l": 40, "r": 16, "t": 40, "b": 40},
         barmode="stack",
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "xanchor": "left", "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0},
     )
+    fig.update_xaxes(tickformat="%d %b")
     fig.update_yaxes(title_text="therapists", rangemode="tozero", dtick=1)
     return fig

@@ -50,7 +50,8 @@ def render(*, account: int) -> None:
     st.plotly_chart(
         practice_figure(counts), width="stretch", key="practice_chart", config=CHART_CONFIG
     )
-    table = counts.rename(
+    # Newest first: this week is what a lead reads first.
+    table = counts.iloc[::-1].rename(
         columns={"week_end": "Week ending", **{lvl.value: lvl.label for lvl in Level}}
     )
     st.dataframe(table, hide_index=True, width="stretch", key="practice_table")

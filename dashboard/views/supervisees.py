@@ -11,7 +11,6 @@ import streamlit as st
 
 from core.levels import Level
 from core.schema import SIGNS
-from core.warnings import NOT_A_DIAGNOSIS
 from dashboard.cache import (
     cached_shared_assessment,
     cached_shared_trend,
@@ -19,6 +18,7 @@ from dashboard.cache import (
     shared_key,
 )
 from dashboard.common import local_time, md
+from dashboard.figures.signs import most_pressing
 from dashboard.figures.style import CHART_CONFIG
 from data.sharing import (
     Supervisee,
@@ -54,13 +54,20 @@ def _levels_and_trends(account: int, person: Supervisee) -> None:
                 f"{md(status.explanation)}"
             )
         st.caption(
-            f"The sentences are the ones {person.display_name} reads, with their own settings. "
-            + NOT_A_DIAGNOSIS
+            f"The sentences are the ones {person.display_name} reads, with their own settings."
         )
     if person.share_trends:
+        first = most_pressing(assessment)
+
+        def option(sign: str) -> str:
+            level = Level(assessment.signs[sign].level)
+            return sign.capitalize() + ("" if level is Level.NONE else f" · {level.word}")
+
         sign = (
-            st.segmented_control("Show", SIGNS, default=SIGNS[0], key=f"sv_sign_{person.owner_id}")
-            or SIGNS[0]
+            st.segmented_control(
+                "Show", SIGNS, default=first, format_func=option, key=f"sv_sign_{person.owner_id}"
+            )
+            or first
         )
         figure = cached_shared_trend(
             key,

@@ -165,3 +165,35 @@ def test_sqlite_is_refused_in_plain_words(engine: Engine) -> None:
             call()
         assert str(refused.value) == NEEDS_POSTGRESQL
     assert is_lead(engine, account=1) is False
+
+
+@pytest.mark.backends("postgresql")
+def test_a_temporary_permit_table_lets_nobody_in(engine: Engine) -> None:
+    # Signing in runs with the owner's rights: it must read the real permits, never a temporary
+    # table of the same name made by the dashboard's role (search_path ends with pg_temp).
+    with engine.begin() as connection:
+        connection.execute(
+            text("CREATE TEMP TABLE practice_permit (kind text, value text, created_at timestamp)")
+        )
+        connection.execute(
+            text("INSERT INTO practice_permit VALUES ('domain', 'evil.example', now())")
+        )
+        connection.execute(text("GRANT SELECT ON practice_permit TO PUBLIC"))
+        found = connection.execute(
+            text("SELECT tightrope_sign_in('https://id.example', 'e', 'E', 'e@evil.example')")
+        ).scalar_one()
+    assert found is None
+
+
+@pytest.mark.backends("postgresql")
+def test_a_long_or_empty_name_from_the_provider_still_signs_in(
+    engine: Engine, owner_engine: Engine
+) -> None:
+    permit_domain(owner_engine, domain="practice.example")
+    long = sign_in(
+        engine, issuer=ISSUER, subject="l", display_name="Dr " * 100, email="l@practice.example"
+    )
+    empty = sign_in(
+        engine, issuer=ISSUER, subject="e", display_name=" \n", email="e@practice.example"
+    )
+    assert long is not None and empty is not None and long != empty

@@ -395,3 +395,44 @@ def test_delete_all_takes_what_was_shared_with_it(practice: Practice) -> None:
     assert supervisees(p.app, supervisor=p.sue) == []
     assert revoke_supervisor(p.app, owner=p.ann, grant=grant) is False
     assert opted_in_since(p.app, owner=p.sue) is not None  # Sue's own choice stays
+
+
+@pytest.mark.parametrize(
+    "fake",
+    [
+        # A grant from Ann to Bob, made up in Bob's own temporary table of the same name.
+        "CREATE TEMP TABLE supervision_grant AS SELECT * FROM supervision_grant WITH NO DATA; "
+        "INSERT INTO supervision_grant VALUES (99, :ann, :bob, true, true, now(), NULL); "
+        "GRANT SELECT ON supervision_grant TO PUBLIC",
+        # Or Bob a lead and the group full, as far as temporary tables say.
+        "CREATE TEMP TABLE practice_role (account_id integer, role text); "
+        "INSERT INTO practice_role VALUES (:bob, 'lead'); "
+        "GRANT SELECT ON practice_role TO PUBLIC; "
+        "CREATE TEMP TABLE practice_opt_in (owner_id integer, since timestamp); "
+        "INSERT INTO practice_opt_in VALUES (:ann, now()), (-1, now()), (-2, now()); "
+        "GRANT SELECT ON practice_opt_in TO PUBLIC",
+    ],
+    ids=["grant", "lead"],
+)
+def test_a_temporary_table_cannot_stand_in_for_the_real_one(practice: Practice, fake: str) -> None:
+    # PostgreSQL searches the session's temporary schema first unless search_path puts pg_temp
+    # last, and anyone may create temporary tables: a function running with the owner's rights
+    # must not read them (PostgreSQL documentation, "Writing SECURITY DEFINER Functions Safely").
+    p = practice
+    set_opt_in(p.app, owner=p.ann, opted_in=True)
+    set_min_group(p.owner, size=3)
+    with owner_connection(p.app, owner=p.bob) as connection:
+        for statement in fake.split("; "):
+            connection.execute(text(statement), {"ann": p.ann, "bob": p.bob})
+        ratings = connection.execute(
+            text("SELECT count(*) FROM tightrope_shared_ratings(:ann)"), {"ann": p.ann}
+        ).scalar_one()
+        assert ratings == 0
+        try:
+            members = connection.execute(
+                text("SELECT count(*) FROM tightrope_practice_ratings()")
+            ).scalar_one()
+        except DBAPIError as error:
+            assert "clinical leads" in str(error.orig)
+        else:
+            assert members == 0

@@ -35,6 +35,14 @@ down_revision = "0007"
 branch_labels = None
 depends_on = None
 
+SAFE_PATH = "pg_catalog, public, pg_temp"
+"""search_path of every function that runs with the owner's rights: anyone may create temporary
+tables, and PostgreSQL searches the session's temporary schema first unless pg_temp is named, last
+(PostgreSQL documentation, CREATE FUNCTION, "Writing SECURITY DEFINER Functions Safely")."""
+EARLIER_FUNCTIONS = (
+    "tightrope_account_for(text, text, text, text)",
+    "tightrope_sign_in(text, text, text, text)",
+)
 OWNER_POLICY = (
     "CREATE POLICY {table}_owner ON {table} "
     "USING (owner_id = tightrope_account()) WITH CHECK (owner_id = tightrope_account())"
@@ -46,7 +54,7 @@ PRACTICE_HISTORY_DAYS = 550
 
 LOG_ACCESS = f"""
 CREATE FUNCTION tightrope_log_access(p_owner integer, p_what text) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     me integer := tightrope_account();
 BEGIN
@@ -65,7 +73,7 @@ $$
 # The active grant of p_owner to the current account, or NULL.
 ACTIVE_GRANT = """
 CREATE FUNCTION tightrope_active_grant(p_owner integer) RETURNS supervision_grant
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
     SELECT * FROM supervision_grant
     WHERE owner_id = p_owner AND supervisor_id = tightrope_account() AND revoked_at IS NULL
     ORDER BY id DESC LIMIT 1
@@ -75,7 +83,7 @@ INVITE = """
 CREATE FUNCTION tightrope_invite_supervisor(
     p_email text, p_share_levels boolean, p_share_trends boolean
 ) RETURNS integer
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     me integer := tightrope_account();
     supervisor integer;
@@ -105,7 +113,7 @@ $$
 """
 REVOKE = """
 CREATE FUNCTION tightrope_revoke_supervisor(p_grant integer) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 BEGIN
     UPDATE supervision_grant SET revoked_at = now() AT TIME ZONE 'UTC'
     WHERE id = p_grant AND owner_id = tightrope_account() AND revoked_at IS NULL;
@@ -118,7 +126,7 @@ CREATE FUNCTION tightrope_grants_given() RETURNS TABLE (
     id integer, supervisor_id integer, supervisor_name text, supervisor_email text,
     share_levels boolean, share_trends boolean, created_at timestamp, revoked_at timestamp
 )
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
     SELECT g.id, g.supervisor_id, a.display_name::text, a.email::text,
            g.share_levels, g.share_trends, g.created_at, g.revoked_at
     FROM supervision_grant g JOIN account a ON a.id = g.supervisor_id
@@ -131,7 +139,7 @@ CREATE FUNCTION tightrope_supervisees() RETURNS TABLE (
     owner_id integer, display_name text, since timestamp,
     share_levels boolean, share_trends boolean
 )
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     r record;
 BEGIN
@@ -159,7 +167,7 @@ SHARED_RATINGS = """
 CREATE FUNCTION tightrope_shared_ratings(p_owner integer) RETURNS TABLE (
     started_at timestamp, dread integer, detachment integer, fatigue integer
 )
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     active supervision_grant := tightrope_active_grant(p_owner);
 BEGIN
@@ -175,7 +183,7 @@ $$
 """
 SHARED_SETTINGS = """
 CREATE FUNCTION tightrope_shared_settings(p_owner integer) RETURNS TABLE (key text, value text)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     active supervision_grant := tightrope_active_grant(p_owner);
 BEGIN
@@ -193,7 +201,7 @@ SHARED_PACKETS = """
 CREATE FUNCTION tightrope_shared_packets(p_owner integer) RETURNS TABLE (
     id integer, format text, title text, created_at timestamp
 )
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     active supervision_grant := tightrope_active_grant(p_owner);
 BEGIN
@@ -210,7 +218,7 @@ $$
 """
 SHARED_PACKET = """
 CREATE FUNCTION tightrope_shared_packet(p_packet integer) RETURNS bytea
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     found shared_packet;
 BEGIN
@@ -229,7 +237,7 @@ CREATE FUNCTION tightrope_practice_ratings() RETURNS TABLE (
     member integer, settings jsonb, started_at timestamp[],
     dread integer[], detachment integer[], fatigue integer[]
 )
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     needed integer;
 BEGIN
@@ -276,7 +284,7 @@ $$
 # journal, while the dashboard's role can delete neither a grant nor a line of the log itself.
 DELETE_SHARING = """
 CREATE FUNCTION tightrope_delete_sharing() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {SAFE_PATH} AS $$
 DECLARE
     me integer := tightrope_account();
 BEGIN
@@ -372,8 +380,11 @@ def upgrade() -> None:
         "USING (owner_id = tightrope_account())"
     )
     for signature, body in FUNCTIONS.items():
-        op.execute(body)
+        op.execute(body.replace("{SAFE_PATH}", SAFE_PATH))
         op.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+    # The same for the functions of migrations 0005 and 0007, made before this was known here.
+    for signature in EARLIER_FUNCTIONS:
+        op.execute(f"ALTER FUNCTION {signature} SET search_path = {SAFE_PATH}")
 
 
 def downgrade() -> None:
