@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 AUTH_SECTION: Final = "auth"
 AUTH_KEYS: Final = (
@@ -90,6 +91,13 @@ def auth_problems(section: Mapping[str, Any]) -> list[str]:
     redirect = section.get("redirect_uri")
     if isinstance(redirect, str) and redirect and not redirect.endswith("/oauth2callback"):
         problems.append("`redirect_uri` must end with /oauth2callback")
+    if isinstance(redirect, str) and redirect.startswith("http://"):
+        # Over plain HTTP anyone on the way reads the sign-in cookie and every page.
+        host = urlsplit(redirect).hostname or ""
+        if not is_loopback(host):
+            problems.append(
+                "`redirect_uri` must start with https:// (plain http only on this machine)"
+            )
     return problems
 
 

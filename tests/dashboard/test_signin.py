@@ -37,6 +37,7 @@ def test_a_complete_section_has_no_problem() -> None:
         ({"redirect_uri": "tightrope.example/oauth2callback"}, "not an absolute http(s)"),
         ({"redirect_uri": "https://tightrope.example/"}, "must end with /oauth2callback"),
         ({"server_metadata_url": "id.example/.well-known"}, "`server_metadata_url` is not"),
+        ({"redirect_uri": "http://tightrope.example/oauth2callback"}, "must start with https://"),
     ],
 )
 def test_each_problem_is_named(overrides: dict[str, str | None], problem: str) -> None:
@@ -110,3 +111,11 @@ def test_practice_mode_needs_postgresql(url: str, refused: bool) -> None:
     assert (problem is not None) is refused
     if problem is not None:
         assert "PostgreSQL" in problem
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    ["http://127.0.0.1:8501/oauth2callback", "http://localhost:8501/oauth2callback"],
+)
+def test_plain_http_is_allowed_on_this_machine_only(redirect: str) -> None:
+    assert auth_problems(auth_section(redirect_uri=redirect)) == []
