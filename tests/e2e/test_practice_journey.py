@@ -130,9 +130,17 @@ def test_the_lead_s_view_appears_at_the_minimum_group_and_not_below(
     open_page(lena, f"{practice.url}/practice")  # the lead's navigation has it now
     expect(lena.get_by_test_id("stMain")).to_contain_text("Nothing to show yet")
     expect(lena.get_by_test_id("stPlotlyChart")).to_have_count(0)
+    practice_link = lena.get_by_test_id("stSidebarNav").get_by_role("link", name="Practice view")
+    expect(practice_link).to_have_count(1)
 
-    # Uma opts in on her Sharing page: three take part, the minimum.
+    # Uma opts in on her Sharing page: three take part, the minimum. She is no lead: her
+    # navigation has no practice view, and its address does not serve it.
+    open_page(uma, f"{practice.url}/practice")
+    expect(uma.get_by_role("heading", name="Practice view")).to_have_count(0)
     open_page(uma, f"{practice.url}/sharing", ready="Share with them")
+    uma_nav = uma.get_by_test_id("stSidebarNav")
+    expect(uma_nav.get_by_role("link", name="Sharing")).to_have_count(1)
+    expect(uma_nav.get_by_role("link", name="Practice view")).to_have_count(0)
     toggle = uma.get_by_text("Count me in the practice view, without my name")
     toggle.click()
     expect(uma.get_by_test_id("stMain")).to_contain_text("You are counted", timeout=TIMEOUT)
