@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dashboard.account import current_account
 from dashboard.signin import (
@@ -134,6 +135,11 @@ def streamlit_command(
     ]
 
 
+def secrets_files(secrets: Path | None) -> list[Path]:
+    """The secrets.toml files the server will read: `secrets` alone, else Streamlit's places."""
+    return [secrets] if secrets is not None else default_secrets_files()
+
+
 def check_serving(address: str, secrets: Path | None, env: Environment) -> str | None:
     """Why the server must not start with these settings, in plain words, or None.
 
@@ -144,7 +150,7 @@ def check_serving(address: str, secrets: Path | None, env: Environment) -> str |
     if secrets is not None and not secrets.is_file():
         return f"The secrets file {secrets} does not exist."
     try:
-        section = read_auth_section([secrets] if secrets else default_secrets_files())
+        section = read_auth_section(secrets_files(secrets))
         if section is not None:
             check_auth_section(section)
     except SigninConfigError as error:
@@ -198,13 +204,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     if refusal is not None:
         print(f"tightrope: {refusal}", file=sys.stderr)
         return 2
-    for path in readable_by_everyone([args.secrets] if args.secrets else default_secrets_files()):
+    files = secrets_files(args.secrets)
+    for path in readable_by_everyone(files):
         print(
             f"tightrope: warning: every user of this machine can read {path}; "
             f"`chmod o-r {path}` keeps its secrets to the service.",
             file=sys.stderr,
         )
     print(f"Data: {env.location}")
+    section = read_auth_section(files)  # checked whole by check_serving
+    if section is not None:
+        where = urlsplit(section["redirect_uri"])
+        print(f"Practice mode: people sign in at {where.scheme}://{where.netloc}")
     return _serve(args, address=args.address, secrets=args.secrets)
 
 

@@ -312,6 +312,7 @@ def test_sign_in_serves_another_address_with_xsrf_on_and_no_secret_printed(
     assert f"--secrets.files={secrets}" in argv  # Streamlit reads exactly the file checked
     assert not any(COOKIE_SECRET in part or CLIENT_SECRET in part for part in argv)
     assert COOKIE_SECRET not in output and CLIENT_SECRET not in output
+    assert "Practice mode: people sign in at https://tightrope.practice.example" in output
 
 
 def test_sign_in_in_streamlit_s_usual_place_is_found(
