@@ -23,6 +23,18 @@ NEEDS_OWNER = (
     "Nothing was changed."
 )
 
+OTHER_DATABASE = (
+    "TIGHTROPE_MIGRATION_DATABASE_URL names another database than TIGHTROPE_DATABASE_URL: "
+    "point both at the practice's database. Nothing was changed."
+)
+
+
+def _same_database(first: str, second: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    a, b = make_url(first), make_url(second)
+    return (a.host, a.port, a.database) == (b.host, b.port, b.database)
+
 
 def _as_administrator(args: argparse.Namespace, act: Callable[[Engine], str]) -> int:
     """Run `act` with the owner's engine and print what it returns; refuse on SQLite."""
@@ -35,9 +47,12 @@ def _as_administrator(args: argparse.Namespace, act: Callable[[Engine], str]) ->
     environment = load_environment()
     if not environment.database_url.startswith("postgresql"):
         return fail(NEEDS_POSTGRESQL)
+    owner_url = environment.migration_url or environment.database_url
+    if not _same_database(owner_url, environment.database_url):
+        return fail(OTHER_DATABASE)
     with open_database():  # brings the schema up to date and gives the dashboard its rights
         pass
-    owner = make_engine(environment.migration_url or environment.database_url)
+    owner = make_engine(owner_url)
     try:
         print(act(owner))
     except PracticeError as error:

@@ -78,3 +78,12 @@ def test_sqlite_is_refused_in_one_sentence(capsys: pytest.CaptureFixture[str]) -
     for command in (["list"], ["invite", "a@b.example"], ["min-group", "5"]):
         assert main(["practice", *command]) == 1
         assert capsys.readouterr().err.strip() == NEEDS_POSTGRESQL
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_an_owner_url_of_another_database_is_refused(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(MIGRATION_URL_VARIABLE, db_url.rsplit("/", 1)[0] + "/elsewhere")
+    assert main(["practice", "allow-domain", "practice.example"]) == 1
+    assert "another database" in capsys.readouterr().err
