@@ -1,15 +1,151 @@
 """Whose journal this run shows: the one place the dashboard learns the account.
 
-Personal mode has one account, the local one (migration 0004 creates it and gives it every
-existing row), and nobody signs in. Sign-in with the practice's identity provider will resolve
-the signed-in person's account here, so pages, caches and commands never decide it themselves.
+Personal mode (no `[auth]` section in Streamlit's secrets) has one account, the local one
+(migration 0004 creates it and gives it every existing row), and nobody signs in. Practice mode
+(an `[auth]` section: dashboard.signin) resolves the signed-in person's account here, once per
+browser session, through data.practice.sign_in: the practice permits their e-mail address or its
+domain, or nobody's rows are served. Pages, caches and commands never decide the account
+themselves; outside a Streamlit run (the `tightrope` commands) it is the local account.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from dashboard.signin import AUTH_SECTION
 from data.models import LOCAL_ACCOUNT_ID
+
+# The session's resolved sign-in. Session state belongs to one browser tab's session, and the
+# entry also names the identity it was resolved for, so a session whose signed-in person changed
+# is resolved afresh instead of keeping the account of the one before.
+ACCOUNT_STATE = "tightrope_signed_in"
+
+
+class NotSignedIn(RuntimeError):
+    """A page asked for the account of a practice session nobody (permitted) signed in to."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the identity provider says signed in (the claims st.user holds)."""
+
+    issuer: str
+    subject: str
+    display_name: str
+    email: str | None
+    email_verified: bool | None  # None: the provider did not say
+
+    @property
+    def verified_email(self) -> str | None:
+        """The e-mail address, unless there is none or the provider says it is not verified."""
+        return None if self.email_verified is False else self.email
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A session's sign-in: whose identity, and the practice's account for it (None: refused)."""
+
+    issuer: str
+    subject: str
+    account: int | None
+
+    def is_for(self, identity: Identity) -> bool:
+        """Whether this was resolved for `identity`."""
+        return (self.issuer, self.subject) == (identity.issuer, identity.subject)
+
+
+def practice_mode() -> bool:
+    """Whether this server signs people in (an `[auth]` section in Streamlit's secrets)."""
+    try:
+        return AUTH_SECTION in st.secrets
+    except FileNotFoundError:  # no secrets file at all: personal mode
+        return False
+
+
+def _claim_is_true(value: Any) -> bool | None:
+    """An OIDC boolean claim (some providers send "true" as a string); None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip().lower() == "true"
+    return bool(value)
+
+
+def signed_in_identity() -> Identity | None:
+    """The identity of this browser session's signed-in person (st.user), or None."""
+    user = st.user
+    if not user.is_logged_in:
+        return None
+    issuer, subject = user.get("iss"), user.get("sub")
+    if not isinstance(issuer, str) or not isinstance(subject, str) or not subject:
+        return None  # an identity token always names both: without them nobody is identified
+    email = user.get("email")
+    email = email.strip() if isinstance(email, str) and email.strip() else None
+    name = user.get("name")
+    return Identity(
+        issuer=issuer,
+        subject=subject,
+        display_name=name if isinstance(name, str) and name.strip() else (email or subject),
+        email=email,
+        email_verified=_claim_is_true(user.get("email_verified")),
+    )
+
+
+def permitted_account(engine: Engine, identity: Identity, email: str) -> int | None:
+    """The practice's account for `identity` signed in with the verified `email`, created at the
+    first sign-in, or None: the practice has not permitted it (data.practice)."""
+    from data.practice import sign_in
+
+    return sign_in(
+        engine,
+        issuer=identity.issuer,
+        subject=identity.subject,
+        display_name=identity.display_name,
+        email=email,
+    )
+
+
+def resolve_sign_in(engine: Engine) -> SignedIn | None:
+    """This session's sign-in in practice mode, resolved once per identity; None: signed out."""
+    identity = signed_in_identity()
+    if identity is None:
+        st.session_state.pop(ACCOUNT_STATE, None)
+        return None
+    known = st.session_state.get(ACCOUNT_STATE)
+    if isinstance(known, SignedIn) and known.is_for(identity):
+        return known
+    # The practice permits e-mail addresses (an invitation, or an allowed domain): an address
+    # the provider says it has not verified, or none at all, is refused without asking.
+    email = identity.verified_email
+    signed_in = SignedIn(
+        issuer=identity.issuer,
+        subject=identity.subject,
+        account=None if email is None else permitted_account(engine, identity, email),
+    )
+    st.session_state[ACCOUNT_STATE] = signed_in
+    return signed_in
 
 
 def current_account() -> int:
-    """The account (owner id) whose rows this run reads and writes."""
-    return LOCAL_ACCOUNT_ID
+    """The account (owner id) whose rows this run reads and writes.
+
+    In practice mode only a permitted sign-in of this very session has one: anything else raises
+    NotSignedIn rather than fall back to the local account.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None or not practice_mode():
+        return LOCAL_ACCOUNT_ID
+    known = st.session_state.get(ACCOUNT_STATE)
+    identity = signed_in_identity()
+    if (
+        not isinstance(known, SignedIn)
+        or identity is None
+        or not known.is_for(identity)
+        or known.account is None
+    ):
+        raise NotSignedIn("no permitted sign-in in this session")
+    return known.account

@@ -7,10 +7,20 @@ import os
 
 import streamlit as st
 
+from dashboard.account import practice_mode, resolve_sign_in, signed_in_identity
 from dashboard.cache import get_engine, reset_engine
-from dashboard.common import show_flash
+from dashboard.common import md, show_flash
 from dashboard.memory import trim_heap
+from dashboard.practice_pages import practice_pages
+from dashboard.signin import (
+    AUTH_SECTION,
+    SigninConfigError,
+    check_auth_section,
+    practice_database_problem,
+)
 from data.damage import DamagedDatabaseError, is_damage
+from data.environment import load_environment
+from data.practice import is_lead
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -29,6 +39,8 @@ PAGES = [
 ]
 DAMAGED = "views/damaged.py"
 DAMAGED_TITLE = "Your journal cannot be read"
+SIGN_IN = "views/signin.py"
+REFUSED = "views/refused.py"
 
 
 def _front_door() -> None:
@@ -38,6 +50,17 @@ def _front_door() -> None:
     st.switch_page(PAGES[0])
 
 
+def _everywhere(script: str, title: str) -> list[st.Page]:
+    """`script` as the one page, served at "/" and at every page's address instead of it."""
+    return [
+        st.Page(script, title=title, default=True),
+        *(
+            st.Page(script, title=page.title, url_path=page.url_path, visibility="hidden")
+            for page in PAGES
+        ),
+    ]
+
+
 def _pages(damage: DamagedDatabaseError | None) -> list[st.Page]:
     """The pages of this run: the usual ones, or the damaged-journal screen at every address."""
     if damage is None:
@@ -45,13 +68,40 @@ def _pages(damage: DamagedDatabaseError | None) -> list[st.Page]:
             _front_door, title="Tightrope", url_path="", default=True, visibility="hidden"
         )
         return [home, *PAGES]
-    return [
-        st.Page(DAMAGED, title=DAMAGED_TITLE, default=True),
-        *(
-            st.Page(DAMAGED, title=page.title, url_path=page.url_path, visibility="hidden")
-            for page in PAGES
-        ),
-    ]
+    return _everywhere(DAMAGED, DAMAGED_TITLE)
+
+
+def _practice_problem() -> str | None:
+    """Why this practice server cannot serve anyone (its settings), in plain words, or None."""
+    try:
+        check_auth_section(st.secrets[AUTH_SECTION])
+    except SigninConfigError as error:
+        return f"{error} Ask your practice's administrator."
+    return practice_database_problem(load_environment().database_url)
+
+
+def _practice_pages() -> list[st.Page]:
+    """Practice mode: sign-in first, a refusal for whom the practice has not permitted, and the
+    usual pages with a sign-out button for everyone else."""
+    problem = _practice_problem()
+    if problem is not None:
+        st.error(problem)
+        st.stop()
+    engine = get_engine()
+    signed_in = resolve_sign_in(engine)
+    if signed_in is None:
+        return _everywhere(SIGN_IN, "Sign in")
+    if signed_in.account is None:
+        return _everywhere(REFUSED, "No access")
+    identity = signed_in_identity()
+    if identity is not None:
+        st.sidebar.caption(md(f"Signed in as {identity.email or identity.display_name}"))
+    if st.sidebar.button("Sign out", key="sign_out"):
+        st.logout()
+    # Sharing, People you supervise and, for a clinical lead (read on every run: the
+    # administrator may change it at any time), the Practice view.
+    lead = is_lead(engine, account=signed_in.account)
+    return [*_pages(None), *practice_pages(account=signed_in.account, lead=lead)]
 
 
 def _damage() -> DamagedDatabaseError | None:
@@ -63,7 +113,7 @@ def _damage() -> DamagedDatabaseError | None:
     return None
 
 
-navigation = st.navigation(_pages(_damage()))
+navigation = st.navigation(_practice_pages() if practice_mode() else _pages(_damage()))
 if os.environ.get("TIGHTROPE_DEMO") == "1":
     st.sidebar.info("Demo data: made-up sessions, not your journal.")
 if navigation.url_path:  # not the front door, whose run ends by moving on to /log

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -105,3 +107,32 @@ def checkin_answers(instrument: str = "cbi", option: int = 2, **overrides: int) 
     answers = {item.id: option for item in INSTRUMENTS[instrument].items}
     answers.update(overrides)
     return answers
+
+
+COOKIE_SECRET = "c00kie-secret-for-tests-" + "x" * 24
+"""A cookie secret long enough for dashboard.signin (the tests look for it in every output)."""
+CLIENT_SECRET = "client-secret-for-tests-9b1f"
+
+
+def auth_section(**overrides: str | None) -> dict[str, str]:
+    """A complete `[auth]` section for one identity provider; a None override leaves a key out."""
+    section: dict[str, str | None] = {
+        "redirect_uri": "https://tightrope.practice.example/oauth2callback",
+        "cookie_secret": COOKIE_SECRET,
+        "client_id": "tightrope",
+        "client_secret": CLIENT_SECRET,
+        "server_metadata_url": "https://id.practice.example/.well-known/openid-configuration",
+    }
+    section.update(overrides)
+    return {key: value for key, value in section.items() if value is not None}
+
+
+def write_secrets(path: Path, section: dict[str, str] | None) -> Path:
+    """A secrets.toml at `path` with `section` as its `[auth]` (None: a file without one)."""
+    lines = ['[other]\nname = "not sign-in"\n']
+    if section is not None:
+        # JSON strings are TOML basic strings for everything these tests write.
+        lines.append("[auth]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in section.items()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from dashboard.cli.args import Command, add_command, iso_day
-from dashboard.cli.run import add_serve_options, cmd_demo, cmd_run
+from dashboard.cli.run import add_address_options, add_serve_options, cmd_demo, cmd_run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = add_command(commands, "run", cmd_run, "start the dashboard on your database")
     add_serve_options(run)
+    add_address_options(run)
 
     demo = add_command(
         commands, "demo", cmd_demo, "start the dashboard on a separate demo database"

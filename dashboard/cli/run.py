@@ -9,21 +9,39 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dashboard.account import current_account
-from data.environment import DATABASE_URL_VARIABLE, load_environment, local_timezone, sqlite_url
+from dashboard.signin import (
+    SigninConfigError,
+    check_auth_section,
+    default_secrets_files,
+    is_loopback,
+    practice_database_problem,
+    read_auth_section,
+    readable_by_everyone,
+)
+from data.environment import (
+    DATABASE_URL_VARIABLE,
+    Environment,
+    load_environment,
+    local_timezone,
+    sqlite_url,
+)
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 DEMO_VARIABLE = "TIGHTROPE_DEMO"
 DEFAULT_PORT = 8501
+LOOPBACK = "127.0.0.1"
 # Streamlit's own name for its port setting: honoured here too, since --server.port on the command
 # line would otherwise override it.
 PORT_VARIABLE = "STREAMLIT_SERVER_PORT"
 
 # Passed on the command line as well as in .streamlit/config.toml, so the secure defaults hold
-# even when `tightrope` is started from another folder.
+# even when `tightrope` is started from another folder. The address is 127.0.0.1 unless `tightrope
+# run --address` names another and sign-in is configured (check_serving).
 SECURE_FLAGS = (
-    "--server.address=127.0.0.1",
+    f"--server.address={LOOPBACK}",
     "--browser.gatherUsageStats=false",
     "--server.headless=true",
     "--client.showErrorDetails=none",
@@ -63,7 +81,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port",
         type=port_number,
-        help=f"port on 127.0.0.1 (default: ${PORT_VARIABLE}, else {DEFAULT_PORT})",
+        help=f"port to listen on (default: ${PORT_VARIABLE}, else {DEFAULT_PORT})",
     )
     parser.add_argument(
         "--open",
@@ -82,8 +100,26 @@ def chosen_port(args: argparse.Namespace) -> int:
         raise SystemExit(f"tightrope: {PORT_VARIABLE}: {error}") from None
 
 
-def streamlit_command(port: int) -> list[str]:
-    """The command line that serves the dashboard on 127.0.0.1:`port`."""
+def add_address_options(parser: argparse.ArgumentParser) -> None:
+    """The options only `tightrope run` has: where to listen and where sign-in is configured."""
+    parser.add_argument(
+        "--address",
+        default=LOOPBACK,
+        help=f"address to listen on (default: {LOOPBACK}); any other needs sign-in configured",
+    )
+    parser.add_argument(
+        "--secrets",
+        type=Path,
+        help="the secrets.toml holding the [auth] section for sign-in "
+        "(default: Streamlit's, .streamlit/secrets.toml here or in your home folder)",
+    )
+
+
+def streamlit_command(
+    port: int, *, address: str = LOOPBACK, secrets: Path | None = None
+) -> list[str]:
+    """The command line that serves the dashboard on `address`:`port` (`secrets`: read only
+    that secrets.toml instead of Streamlit's usual places)."""
     return [
         sys.executable,
         "-m",
@@ -91,8 +127,44 @@ def streamlit_command(port: int) -> list[str]:
         "run",
         str(APP),
         f"--server.port={port}",
-        *SECURE_FLAGS,
+        *(
+            f"--server.address={address}" if flag.startswith("--server.address=") else flag
+            for flag in SECURE_FLAGS
+        ),
+        *([f"--secrets.files={secrets}"] if secrets is not None else []),
     ]
+
+
+def secrets_files(secrets: Path | None) -> list[Path]:
+    """The secrets.toml files the server will read: `secrets` alone, else Streamlit's places."""
+    return [secrets] if secrets is not None else default_secrets_files()
+
+
+def check_serving(address: str, secrets: Path | None, env: Environment) -> str | None:
+    """Why the server must not start with these settings, in plain words, or None.
+
+    With an `[auth]` section (practice mode) every key must be there, the cookie secret long
+    enough and the database a PostgreSQL server; without one, only loopback is served: anyone
+    who can reach another address would otherwise read the local account's journal.
+    """
+    if secrets is not None and not secrets.is_file():
+        return f"The secrets file {secrets} does not exist."
+    try:
+        section = read_auth_section(secrets_files(secrets))
+        if section is not None:
+            check_auth_section(section)
+    except SigninConfigError as error:
+        return str(error)
+    if section is None:
+        if is_loopback(address):
+            return None
+        return (
+            f"Tightrope serves {address} only with sign-in configured: without it anyone who "
+            "reaches that address would read your journal. Add an [auth] section to "
+            'secrets.toml (README, "Running Tightrope for a practice"), or leave out '
+            "--address to serve this machine only."
+        )
+    return practice_database_problem(env.database_url)
 
 
 def port_in_use(port: int) -> bool:
@@ -101,9 +173,16 @@ def port_in_use(port: int) -> bool:
         return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _serve(args: argparse.Namespace, overrides: dict[str, str] | None = None) -> int:
+def _serve(
+    args: argparse.Namespace,
+    overrides: dict[str, str] | None = None,
+    *,
+    address: str = LOOPBACK,
+    secrets: Path | None = None,
+) -> int:
     port = chosen_port(args)
-    url = f"http://127.0.0.1:{port}"
+    host = f"[{address}]" if ":" in address else address
+    url = f"http://{LOOPBACK if address in ('0.0.0.0', '::') else host}:{port}"
     if args.open:
         if port_in_use(port):  # the browser would open whatever answers there
             print(f"Port {port} is already in use: choose another with --port.", file=sys.stderr)
@@ -111,7 +190,7 @@ def _serve(args: argparse.Namespace, overrides: dict[str, str] | None = None) ->
         # The helper waits for this server (our pid: execve below keeps it) to answer.
         opener = [sys.executable, "-m", "dashboard.cli.opener", url, str(os.getpid())]
         subprocess.run(opener, stdin=subprocess.DEVNULL, check=False)
-    command = streamlit_command(port)
+    command = streamlit_command(port, address=address, secrets=secrets)
     print(f"Tightrope is starting at {url}  (Ctrl+C stops it)", flush=True)
     env = {**SERVER_ENV, **os.environ, **(overrides or {})}  # a variable the user set wins
     os.execve(command[0], command, env)  # replaces this process: Ctrl+C reaches Streamlit directly
@@ -121,8 +200,23 @@ def _serve(args: argparse.Namespace, overrides: dict[str, str] | None = None) ->
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the dashboard on the configured database."""
     env = load_environment()
+    refusal = check_serving(args.address, args.secrets, env)
+    if refusal is not None:
+        print(f"tightrope: {refusal}", file=sys.stderr)
+        return 2
+    files = secrets_files(args.secrets)
+    for path in readable_by_everyone(files):
+        print(
+            f"tightrope: warning: every user of this machine can read {path}; "
+            f"`chmod o-r {path}` keeps its secrets to the service.",
+            file=sys.stderr,
+        )
     print(f"Data: {env.location}")
-    return _serve(args)
+    section = read_auth_section(files)  # checked whole by check_serving
+    if section is not None:
+        where = urlsplit(section["redirect_uri"])
+        print(f"Practice mode: people sign in at {where.scheme}://{where.netloc}")
+    return _serve(args, address=args.address, secrets=args.secrets)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +22,7 @@ from core.settings import Thresholds
 from core.warnings import Assessment
 from dashboard.cache import (
     CacheKey,
+    SharedKey,
     cached_assessment,
     cached_checkin_figure,
     cached_checkin_tracking,
@@ -33,6 +36,7 @@ from dashboard.cache import (
     current_key,
 )
 from dashboard.packet.context import PacketOptions
+from data.accounts import account_for
 from data.checkins import add_checkin
 from data.demo import seed_demo
 from data.models import LOCAL_ACCOUNT_ID, SessionUpdate
@@ -102,6 +106,10 @@ BUILDERS = {
 def builds(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """How often each cached product was built (a cache miss), by product."""
     counts: Counter[str] = Counter()
+    # Modules that bind a builder by name at import must be imported before the spies go in:
+    # imported later, tracking's own find_patterns calls would count as Patterns builds.
+    for user in ("core.checkin.tracking", "dashboard.packet.context"):
+        importlib.import_module(user)
     for product, (module, name) in BUILDERS.items():
         original = getattr(importlib.import_module(module), name)
 
@@ -162,6 +170,12 @@ def _add_checkin(engine: Engine) -> CacheKey:
     return current_key(today=TODAY, zone=BERLIN)
 
 
+def _other_account(engine: Engine) -> CacheKey:
+    # Everything else the same: the account alone must tell one person's products from another's.
+    other = account_for(engine, issuer="https://id.example", subject="b", display_name="B")
+    return replace(current_key(today=TODAY, zone=BERLIN), account=other)
+
+
 CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
     "a threshold": _lower_threshold,
     "the zone": lambda engine: current_key(today=TODAY, zone=ZoneInfo("America/New_York")),
@@ -169,6 +183,7 @@ CHANGES: dict[str, Callable[[Engine], CacheKey]] = {
     "a new entry": _add_entry,
     "a tag edit": _retag,
     "a new check-in": _add_checkin,
+    "the account": _other_account,
 }
 
 
@@ -192,6 +207,31 @@ def test_the_key_never_prints_the_database_url() -> None:
     key = current_key(today=TODAY, zone=BERLIN)
     assert "sqlite" not in repr(key)
     assert key.account == LOCAL_ACCOUNT_ID  # personal mode: the local account, no sign-in
+
+
+# The engine holds nobody's rows (each transaction is scoped to its owner: data.db), so it alone
+# may be cached by its URL.
+UNKEYED_CACHES = {"_engine_for"}
+
+
+def test_every_cache_is_keyed_by_a_key_that_names_the_account() -> None:
+    # CacheKey for one's own data, SharedKey for what others share: both hold the reader's
+    # account, so no cached product can be served to another account.
+    keys = {"CacheKey": CacheKey, "SharedKey": SharedKey}
+    assert all("account" in {f.name for f in fields(key)} for key in keys.values())
+    tree = ast.parse((ROOT / "dashboard" / "cache.py").read_text(encoding="utf-8"))
+    cached = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any("cache_" in ast.unparse(decorator) for decorator in node.decorator_list)
+    ]
+    assert len(cached) >= 10
+    for function in cached:
+        if function.name in UNKEYED_CACHES:
+            continue
+        first = function.args.args[0]
+        assert first.annotation is not None and ast.unparse(first.annotation) in keys, function.name
 
 
 def test_no_page_declares_a_cache_of_its_own() -> None:

@@ -7,11 +7,16 @@ Without Chromium the tests skip locally; under CI (CI=true) a missing browser is
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,14 +26,18 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, WebSocketRoute
+from playwright.sync_api import Browser, BrowserContext, Page, Route, WebSocketRoute
 from sqlalchemy import Engine
 
 from dashboard.cli.opener import wait_until_ready
 from dashboard.cli.run import SERVER_ENV, streamlit_command
 from dashboard.packet.pdf import OFFLINE_FLAGS
+from data.db import make_engine
 from data.demo import seed_demo
-from tests.factories import OWNER
+from data.practice import permit_domain
+from data.schema import ensure_schema
+from tests.factories import OWNER, write_secrets
+from tests.pg import APP_ROLE, OWNER_ROLE, PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_VARIABLE = "TIGHTROPE_CHROMIUM"
@@ -269,3 +278,169 @@ def go_to(page: Page, title: str) -> None:
     page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
     page.get_by_role("heading", name=title, level=1).wait_for(timeout=30_000)
     wait_idle(page)
+
+
+# --- a practice server: PostgreSQL, a local OpenID Connect provider, sign-in ---------------------
+
+PRACTICE_DOMAIN = "practice.test"
+"""The e-mail domain the practice permits (data.practice.permit_domain)."""
+
+
+@dataclass(frozen=True)
+class PracticeServer:
+    """Tightrope in practice mode for the whole session, and the provider its people sign in at."""
+
+    url: str
+    provider: str
+    log: Path
+    database_url: str = field(repr=False)  # the dashboard's role
+    owner_url: str = field(repr=False)  # the administrator's (`tightrope practice`)
+    secrets: tuple[str, ...] = field(repr=False)  # the cookie and client secrets, to look for
+
+    def set_person(self, subject: str, **claims: object) -> None:
+        """Tell the provider who `subject` is (email, email_verified, name), before they sign in."""
+        request = urllib.request.Request(
+            f"{self.provider}/users/{subject}",
+            data=json.dumps(claims).encode(),
+            headers={"Content-Type": "application/json"},
+            method="PUT",
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 204
+
+
+def start_provider(port: int, log: Path) -> subprocess.Popen[bytes]:
+    """tests/e2e/identity_provider.py on 127.0.0.1:`port`, answering its discovery document."""
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.e2e.identity_provider", str(port)],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    discovery = f"http://{LOCAL_HOST}:{port}/.well-known/openid-configuration"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(discovery, timeout=2) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    stop_app(process)
+    raise RuntimeError(f"the identity provider did not start:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="session")
+def practice(
+    postgres: PostgresServer, chromium_executable: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PracticeServer]:
+    """`tightrope run --secrets FILE` on a fresh PostgreSQL database migrated by its owner, with
+    sign-in at a local provider and the practice permitting everyone at PRACTICE_DOMAIN.
+
+    The secrets file is written to a temporary folder: the repository's .streamlit stays as it is.
+    """
+    folder = tmp_path_factory.mktemp("practice")
+    database = postgres.create_database()
+    app_url, owner_url = postgres.url(database, APP_ROLE), postgres.url(database, OWNER_ROLE)
+    engine = make_engine(app_url)
+    ensure_schema(engine, migration_url=owner_url)  # migrated as the owner, as at a server's start
+    engine.dispose()
+    administrator = make_engine(owner_url)
+    permit_domain(administrator, domain=PRACTICE_DOMAIN)
+    administrator.dispose()
+
+    provider_port, app_port = free_port(), free_port()
+    provider = start_provider(provider_port, folder / "provider.log")
+    cookie_secret, client_secret = secrets.token_urlsafe(48), secrets.token_urlsafe(24)
+    secrets_file = write_secrets(
+        folder / "secrets.toml",
+        {
+            "redirect_uri": f"http://{LOCAL_HOST}:{app_port}/oauth2callback",
+            "cookie_secret": cookie_secret,
+            "client_id": "tightrope",
+            "client_secret": client_secret,
+            "server_metadata_url": (
+                f"http://{LOCAL_HOST}:{provider_port}/.well-known/openid-configuration"
+            ),
+        },
+    )
+    env = {
+        **os.environ,
+        "TIGHTROPE_DATABASE_URL": app_url,
+        "TIGHTROPE_MIGRATION_DATABASE_URL": owner_url,
+        "TZ": "Europe/Berlin",
+        "XDG_DATA_HOME": str(folder / "xdg-data"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("TIGHTROPE_DEMO", None)
+    log = folder / "streamlit.log"
+    command = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(app_port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, "--secrets", str(secrets_file)],
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://{LOCAL_HOST}:{app_port}"
+    try:
+        wait_healthy(url, process, log, START_TIMEOUT_S)
+        yield PracticeServer(
+            url=url,
+            provider=f"http://{LOCAL_HOST}:{provider_port}",
+            log=log,
+            database_url=app_url,
+            owner_url=owner_url,
+            secrets=(cookie_secret, client_secret),
+        )
+    finally:
+        stop_app(process)
+        stop_app(provider)
+        postgres.drop_database(database)
+
+
+@dataclass
+class RequestLog:
+    """Every request a browser context made (page.on("request") on each of its pages)."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        """The requests that went to a host other than 127.0.0.1."""
+        return [url for url in self.urls if not is_local(url)]
+
+
+@dataclass
+class People:
+    """Fresh browser contexts, one per person, each fenced and with its requests recorded."""
+
+    browser: Browser
+    options: dict[str, Any]
+    requests: RequestLog = field(default_factory=RequestLog)
+    fence: NetworkFence = field(default_factory=NetworkFence)
+    contexts: list[BrowserContext] = field(default_factory=list)
+
+    def new_page(self) -> Page:
+        """A page in a context of its own (its own cookies: another person's browser)."""
+        context = self.browser.new_context(**self.options)
+        context.route("**/*", self.fence.on_route)
+        context.route_web_socket(re.compile(r".*"), self.fence.on_web_socket)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("request", lambda request: self.requests.urls.append(request.url))
+        return page
+
+
+@pytest.fixture
+def people(browser: Browser, browser_context_args: dict[str, Any]) -> Iterator[People]:
+    """A maker of browser contexts; the test fails if any of them asked a host but 127.0.0.1."""
+    made = People(browser, browser_context_args)
+    yield made
+    for context in made.contexts:
+        context.close()
+    assert made.requests.foreign() == [], f"requests left 127.0.0.1: {made.requests.foreign()}"
+    assert made.fence.foreign == [], f"the pages tried to reach other hosts: {made.fence.foreign}"

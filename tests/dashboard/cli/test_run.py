@@ -15,7 +15,14 @@ from dashboard.cli import run
 from data.db import make_engine
 from data.environment import load_environment
 from data.repository import add_session, count_sessions, load_sessions
-from tests.factories import OWNER, make_entry
+from tests.factories import (
+    CLIENT_SECRET,
+    COOKIE_SECRET,
+    OWNER,
+    auth_section,
+    make_entry,
+    write_secrets,
+)
 from tests.paths import ROOT
 
 
@@ -203,3 +210,129 @@ def test_demo_refuses_to_use_the_real_database(
     assert cli.main(["demo", "--fresh", "--database", str(real), "--seed-only"]) == 2
     assert "is your own database" in capsys.readouterr().err
     assert count_sessions(make_engine(f"sqlite:///{real}"), owner=OWNER) == 1
+
+
+# --- serving beyond this machine: only with sign-in, and never with a weak or leaked secret ---
+
+PG_URL = "postgresql+psycopg://tightrope_app@db.example/tightrope"
+
+
+@pytest.fixture
+def no_default_secrets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Streamlit's default secrets places hold nothing: an empty home and working folder."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(run, "default_secrets_files", lambda: [tmp_path / "home" / "none.toml"])
+
+
+def _serve(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *argv: str
+) -> tuple[int, list[list[str]], str]:
+    """Run `tightrope run ARGV` with execve caught: exit code, the commands run, all output."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(run.os, "execve", lambda path, command, env: calls.append(list(command)))
+    code = cli.main(["run", "--port", "8765", *argv])
+    out, err = capsys.readouterr()
+    return code, calls, out + err
+
+
+@pytest.mark.usefixtures("no_default_secrets")
+@pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.20", "::", "tightrope.example"])
+def test_another_address_without_sign_in_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    code, calls, output = _serve(monkeypatch, capsys, "--address", address)
+    assert code == 2 and calls == []
+    assert f"Tightrope serves {address} only with sign-in configured" in output
+
+
+@pytest.mark.usefixtures("no_default_secrets")
+@pytest.mark.parametrize("address", ["127.0.0.1", "localhost", "::1"])
+def test_loopback_needs_no_sign_in(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], address: str
+) -> None:
+    code, (argv,), _ = _serve(monkeypatch, capsys, "--address", address)
+    assert code == 0 and f"--server.address={address}" in argv
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"client_secret": None}, "`client_secret` is missing"),
+        ({"server_metadata_url": None}, "`server_metadata_url` is missing"),
+        ({"cookie_secret": None}, "`cookie_secret` is missing"),
+        ({"cookie_secret": "too-short-a-secret"}, "shorter than 32 characters"),
+    ],
+)
+def test_an_incomplete_sign_in_is_refused_on_any_address(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    overrides: dict[str, str | None],
+    problem: str,
+) -> None:
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", PG_URL)
+    secrets = write_secrets(tmp_path / "secrets.toml", auth_section(**overrides))
+    for address in ("0.0.0.0", "127.0.0.1"):
+        code, calls, output = _serve(
+            monkeypatch, capsys, "--address", address, "--secrets", str(secrets)
+        )
+        assert code == 2 and calls == []
+        assert problem in output
+        assert "too-short-a-secret" not in output and CLIENT_SECRET not in output
+
+
+def test_sign_in_on_a_sqlite_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    secrets = write_secrets(tmp_path / "secrets.toml", auth_section())
+    code, calls, output = _serve(monkeypatch, capsys, "--secrets", str(secrets))
+    assert code == 2 and calls == []
+    assert "PostgreSQL" in output and COOKIE_SECRET not in output
+
+
+def test_a_missing_secrets_file_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, calls, output = _serve(monkeypatch, capsys, "--secrets", str(tmp_path / "none.toml"))
+    assert code == 2 and calls == [] and "does not exist" in output
+
+
+def test_sign_in_serves_another_address_with_xsrf_on_and_no_secret_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", PG_URL)
+    secrets = write_secrets(tmp_path / "secrets.toml", auth_section())
+    code, (argv,), output = _serve(
+        monkeypatch, capsys, "--address", "0.0.0.0", "--secrets", str(secrets)
+    )
+    assert code == 0
+    assert "--server.address=0.0.0.0" in argv and "--server.address=127.0.0.1" not in argv
+    assert "--server.enableXsrfProtection=true" in argv
+    assert f"--secrets.files={secrets}" in argv  # Streamlit reads exactly the file checked
+    assert not any(COOKIE_SECRET in part or CLIENT_SECRET in part for part in argv)
+    assert COOKIE_SECRET not in output and CLIENT_SECRET not in output
+    assert "Practice mode: people sign in at https://tightrope.practice.example" in output
+
+
+def test_sign_in_in_streamlit_s_usual_place_is_found(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    write_secrets(tmp_path / ".streamlit" / "secrets.toml", auth_section(client_secret=None))
+    code, calls, output = _serve(monkeypatch, capsys, "--address", "0.0.0.0")
+    assert code == 2 and calls == [] and "`client_secret` is missing" in output
+
+
+def test_a_secrets_file_everyone_can_read_is_warned_about(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", PG_URL)
+    secrets = write_secrets(tmp_path / "secrets.toml", auth_section())
+    secrets.chmod(0o644)
+    code, _, output = _serve(monkeypatch, capsys, "--secrets", str(secrets))
+    assert code == 0 and f"every user of this machine can read {secrets}" in output
+    secrets.chmod(0o640)
+    code, _, output = _serve(monkeypatch, capsys, "--secrets", str(secrets))
+    assert code == 0 and "warning" not in output

@@ -1,0 +1,14 @@
+"""Sign in: the only page a practice server shows before someone has signed in.
+
+app.py serves it at every address until st.user says who is there; one button hands over to the
+practice's identity provider (st.login), which sends the person back to "/".
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+st.title("Tightrope")
+st.write("Sign in with your practice account to see your journal.")
+if st.button("Sign in", key="sign_in", type="primary"):
+    st.login()
