@@ -15,9 +15,6 @@ import pytest
 import streamlit as st
 from sqlalchemy import Engine
 
-# Imported before the spies are set: the cache imports it lazily, and a first import under the
-# spy would bind find_patterns to it and count its calls for each check-in as Patterns builds.
-import core.checkin.tracking  # noqa: F401
 from core.settings import Thresholds
 from core.warnings import Assessment
 from dashboard.cache import (
