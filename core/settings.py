@@ -95,7 +95,7 @@ class Thresholds:
         maximum=0.95,
     )
     correlation_prior_pairs: float = setting(
-        100.0,
+        30.0,
         "How much your own day-to-day correlation counts: it is measured from pairs of days "
         "up to a week apart in the months behind your usual level, and pooled with the assumed "
         "one as if that were this many pairs, so a part-time history moves it less.",
