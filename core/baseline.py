@@ -30,11 +30,18 @@ against it are scaled by that window's own spread (pooled the same way): the cre
 widens the usual window's spread and would otherwise hide itself a second time.
 
 Standard errors: day values are correlated from one calendar day to the next, so a level from
-n logged days knows less than n independent days would. With an assumed correlation `phi`
-between days k calendar days apart of phi**k (core.settings.Thresholds.day_correlation), the
-variance of a mean of logged days t_1..t_n is spread**2 * Q / n**2, where
-Q = sum over pairs (i, j) of phi**|t_i - t_j| (`pair_weight`). A median's is larger by
-MEDIAN_EFFICIENCY squared.
+n logged days knows less than n independent days would. With a correlation `phi` between days
+k calendar days apart of phi**k, the variance of a mean of logged days t_1..t_n is
+spread**2 * Q / n**2, where Q = sum over pairs (i, j) of phi**|t_i - t_j| (`pair_weight`). A
+median's is larger by MEDIAN_EFFICIENCY squared.
+
+The correlation: your own, measured from the usual level's window (`measured_correlation`:
+how much more alike logged days 1 to 7 calendar days apart are than days two to four weeks
+apart, the three signs together), pooled with the assumed `day_correlation` (0.7) as if that
+were `correlation_prior_pairs` pairs of days, plus `correlation_margin`, at least
+`min_day_correlation` and never above `day_correlation` (`day_correlation`): independent days
+get the power they give, days that run in spells keep the caution. While the usual level is
+provisional the assumed correlation alone applies.
 """
 
 from __future__ import annotations
@@ -140,6 +147,119 @@ def pair_weight(counts: npt.NDArray[np.float64], phi: npt.ArrayLike) -> npt.NDAr
     return q
 
 
+FIT_LAGS = 7
+"""Your correlation is fitted to pairs of logged days 1 to this many calendar days apart (a week
+holds pairs for anyone who logs twice a week)."""
+
+FAR_LAGS = range(15, 29)
+"""Pairs of logged days this far apart (two to four weeks) are taken as unrelated: how much
+they differ is how much two days differ when one says nothing about the other."""
+
+MAX_CORRELATION = 0.95
+_PHI_GRID = np.linspace(0.0, MAX_CORRELATION, 20)  # steps of 0.05, refined by a parabola
+
+
+def _trailing_sum(x: npt.NDArray[np.float64], length: int) -> npt.NDArray[np.float64]:
+    """Sum over the last `length` rows ending at each row (fewer at the start), per column."""
+    total = np.cumsum(x, axis=0)
+    if length < len(x):
+        total[length:] -= total[:-length].copy()
+    return total
+
+
+def measured_correlation(
+    values: pd.DataFrame, thresholds: Thresholds
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Your own lag-1 day-to-day correlation per day, and the pairs of days it rests on.
+
+    From the logged days of the usual level's window (so only days before the judged weeks),
+    the three signs together (how much your days run in spells). For pairs of logged days k
+    calendar days apart, g_k is half their mean squared difference (the variogram); pairs
+    FAR_LAGS apart give g_far, and 1 - g_k / g_far estimates the correlation at lag k. A
+    differences-based estimate: a slow creep or one step in the window barely moves it, where
+    deviations from the window's median would read a trend as a long spell. The phi whose
+    phi**k fits lags 1..FIT_LAGS best (least squares weighted by pairs; phi on a grid from 0
+    to 0.95 in steps of 0.05, refined by a parabola) is the estimate; NaN where no pair was
+    logged or the days never varied. Shape (days, signs), equal across signs; pairs are per
+    sign.
+    """
+    t = thresholds
+    x = values.to_numpy(dtype="float64", na_value=np.nan)
+    flags = (~np.isnan(x)).astype("float64")
+    filled = np.nan_to_num(x)
+    window = t.baseline_window_days
+
+    def variogram(k: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Summed half squared differences and pairs at lag k, all signs, per window end."""
+        both = np.zeros_like(flags)
+        both[k:] = flags[k:] * flags[:-k]  # indexed by the later day of the pair
+        half_square = np.zeros_like(flags)
+        half_square[k:] = both[k:] * (filled[k:] - filled[:-k]) ** 2 / 2
+        length = max(window - k, 1)
+        return (
+            _trailing_sum(half_square.sum(axis=1), length),
+            _trailing_sum(both.sum(axis=1), length),
+        )
+
+    far_sum = np.zeros(len(x))
+    far_pairs = np.zeros(len(x))
+    for k in FAR_LAGS:
+        total, pairs = variogram(k)
+        far_sum += total
+        far_pairs += pairs
+    with np.errstate(invalid="ignore", divide="ignore"):
+        far = far_sum / far_pairs
+    # Least squares over the grid: sum over k of n_k (r_k - phi**k)**2, less the part that
+    # does not depend on phi, accumulated lag by lag.
+    loss = np.zeros((len(_PHI_GRID), len(x)))
+    pairs_fitted = np.zeros(len(x))
+    for k in range(1, FIT_LAGS + 1):
+        total, pairs = variogram(k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r_k = 1 - (total / pairs) / far
+        weighted = np.where((pairs > 0) & np.isfinite(r_k), pairs * r_k, 0.0)
+        power = _PHI_GRID[:, None] ** k
+        loss += power * (power * pairs - 2 * weighted)
+        pairs_fitted += pairs
+    # The grid's best point, refined by the parabola through it and its neighbours.
+    best = np.clip(np.argmin(loss, axis=0), 1, len(_PHI_GRID) - 2)
+    below, at, above = (np.take_along_axis(loss, (best + d)[None], axis=0)[0] for d in (-1, 0, 1))
+    curvature = above - 2 * at + below
+    step = _PHI_GRID[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        offset = np.where(curvature > 0, (below - above) / (2 * curvature), 0.0)
+    phi = np.clip(_PHI_GRID[best] + step * np.clip(offset, -1, 1), 0.0, MAX_CORRELATION)
+    pairs = pairs_fitted / x.shape[1]
+    # Days that never varied say nothing about how alike neighbours are.
+    phi = np.where((pairs > 0) & (far > 0), phi, np.nan)
+    shape = (len(x), x.shape[1])
+    phi = shift_days(np.broadcast_to(phi[:, None], shape), t.baseline_exclude_days)
+    pairs = shift_days(np.broadcast_to(pairs[:, None], shape), t.baseline_exclude_days)
+    return phi, np.nan_to_num(pairs)
+
+
+def day_correlation(
+    values: pd.DataFrame, source: npt.NDArray[np.str_], thresholds: Thresholds
+) -> npt.NDArray[np.float64]:
+    """The lag-1 correlation the standard errors use, per day and sign (References.correlation).
+
+    Your measured correlation (`measured_correlation`) pooled with the assumed
+    `day_correlation` as if that were `correlation_prior_pairs` pairs of days, plus
+    `correlation_margin`, at least `min_day_correlation` and at most the assumed one: a
+    measurement from a few months errs either way, and erring low would raise false alarms,
+    so it may lower the assumed correlation for days that vary independently but never raise
+    it. The assumed one alone while the usual level is not personal (a short history).
+    """
+    t = thresholds
+    measured, pairs = measured_correlation(values, t)
+    prior = t.correlation_prior_pairs
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pooled = (np.nan_to_num(measured) * pairs + t.day_correlation * prior) / (pairs + prior)
+    pooled = np.where(np.isnan(measured) | (pairs + prior <= 0), t.day_correlation, pooled)
+    chosen = np.clip(pooled + t.correlation_margin, t.min_day_correlation, t.day_correlation)
+    return np.asarray(np.where(source == PERSONAL, chosen, t.day_correlation), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class References:
     """The levels a day is compared with, per calendar day (rows) and sign (columns)."""
@@ -200,7 +320,7 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     t = thresholds
     usual, spread, source = baseline_arrays(values, t)
     logged = values.notna().to_numpy()
-    phi = np.full(values.shape, t.day_correlation)
+    phi = day_correlation(values, source, t)
     n_all = np.cumsum(logged, axis=0).astype("float64")
 
     # Which windows the usual level came from, and how many days and pairs it rests on.

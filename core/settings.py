@@ -89,7 +89,30 @@ class Thresholds:
         0.7,
         "How much one day's ratings are assumed to resemble the next day's (0 = not at all): "
         "moods run in spells, so ten logged days know less than ten separate ones. The high "
-        "end of what diary studies report keeps false alarms rare for everyone.",
+        "end of what diary studies report keeps false alarms rare for everyone; once your "
+        "usual level is personal, your own measured correlation may lower it, never raise it.",
+        minimum=0,
+        maximum=0.95,
+    )
+    correlation_prior_pairs: float = setting(
+        30.0,
+        "How much your own day-to-day correlation counts: it is measured from pairs of days "
+        "up to a week apart in the months behind your usual level, and pooled with the assumed "
+        "one as if that were this many pairs, so a part-time history moves it less.",
+        minimum=0,
+        maximum=100000,
+    )
+    correlation_margin: float = setting(
+        0.2,
+        "Added to your measured day-to-day correlation before it is used: a few months of "
+        "days measure it to about a tenth either way, and erring low would raise false alarms.",
+        minimum=0,
+        maximum=0.95,
+    )
+    min_day_correlation: float = setting(
+        0.4,
+        "The lowest day-to-day correlation ever used, however independent your days look: "
+        "more than a measurement from a few months can rule out.",
         minimum=0,
         maximum=0.95,
     )
@@ -130,6 +153,14 @@ class Thresholds:
         "two cannot make four weeks look high.",
         minimum=0,
         maximum=6,
+    )
+    left_out_days: int = setting(
+        7,
+        "Chronic also needs the rise to last with any this-many days in a row left out of its "
+        "window (still at least the smallest rise on average, clearly): one terrible week "
+        "cannot make four weeks chronic. 0 turns this off.",
+        minimum=0,
+        maximum=60,
     )
     min_raised_days_watch: int = setting(
         3,
@@ -314,6 +345,16 @@ class Thresholds:
             raise SettingsError(
                 "The chronic window must be longer than the watch window "
                 f"({self.chronic_window_days} days is not more than {self.watch_window_days})."
+            )
+        if self.left_out_days >= self.chronic_window_days:
+            raise SettingsError(
+                "The days left out of the chronic window must be fewer than the window holds "
+                f"({self.left_out_days} left out, window {self.chronic_window_days} days)."
+            )
+        if self.min_day_correlation > self.day_correlation:
+            raise SettingsError(
+                "The lowest day correlation used cannot be above the assumed one "
+                f"({self.min_day_correlation:g} is above {self.day_correlation:g})."
             )
         if self.baseline_min_days > self.baseline_window_days:
             raise SettingsError(

@@ -25,18 +25,25 @@ The rules rest on the evidence in a window, not on a vote of single days. For on
 * **A window's evidence.** Over the logged days of a window, the average distance above the
   comparison level, each day clipped to `day_clip_spreads` [2.5] spreads either side, is the
   *rise*; its standard error allows for the number of logged days, their calendar positions
-  and an assumed day-to-day correlation `day_correlation` [0.7] (core.baseline.pair_weight),
-  plus the uncertainty of the comparison level itself. *Evidence* = rise / standard error.
+  and the day-to-day correlation (core.baseline.pair_weight), plus the uncertainty of the
+  comparison level itself. *Evidence* = rise / standard error. The correlation is your own,
+  measured from the months behind your usual level (core.baseline.day_correlation), plus a
+  margin, at least `min_day_correlation` [0.4] and never above the assumed `day_correlation`
+  [0.7], which alone applies while the usual level is provisional.
   A logged day is *raised* when it is at least `day_margin_points` [0.5] above the level.
 * **watch** (window: the last `watch_window_days` [14]): the rise is at least `rise_points` [1],
-  the evidence at least `watch_evidence` [2.5], at least half the logged days raised and at
+  the evidence at least `watch_evidence` [2], at least half the logged days raised and at
   least `min_raised_days_watch` [3] of them.
 * **chronic** (window: the last `chronic_window_days` [28], in two parts: the watch window and
   the weeks before it): the whole window's rise is at least `rise_points` with evidence at least
   `chronic_evidence` [3], at least `min_raised_days_chronic` [4] raised days, and *each part*
   raised on at least half its logged days (the earlier part must hold a logged day; the recent
-  part may be empty, e.g. during leave: nothing says it got better). So the elevation has
-  persisted about four weeks, and one terrible week cannot fill both parts alone.
+  part may be empty, e.g. during leave: nothing says it got better), each part's evidence at
+  least `part_evidence` [2.5]; and the rise outlasts its worst week: with any
+  `left_out_days` [7] days in a row left out, the other days still average at least
+  `rise_points` with evidence at least `part_evidence`. So the elevation has persisted about
+  four weeks, and one terrible week cannot fill both parts alone, nor carry a window that is
+  otherwise only slightly raised.
   Chronic implies watch.
 
 Days without sessions count for nothing. A day rated below the comparison level lowers the rise,
@@ -262,6 +269,7 @@ class _Window:
     evidence: Array
     logged: Array
     raised: Array
+    pairs: Array  # the pair weight of the window's logged days (core.baseline.pair_weight)
 
 
 def _evidence(
@@ -283,7 +291,56 @@ def _evidence(
             spread**2 * pairs / logged**2 + np.where(np.isnan(level_se), 0.0, level_se) ** 2
         )
         evidence = rise / error
-    return _Window(rise, evidence, logged, _window_sum(raised.astype("float64"), window))
+    raised_days = _window_sum(raised.astype("float64"), window)
+    return _Window(rise, evidence, logged, raised_days, pairs)
+
+
+def _outlasts_worst_block(
+    deviation: Array, whole: _Window, scale: Array, level_se: Array, t: Thresholds
+) -> Array:
+    """Whether the chronic window's rise holds with its worst `left_out_days` in a row left out.
+
+    The worst block is the one whose leaving out lowers the rest's average most against
+    `rise_points` (the largest S - rise * n, with S and n its summed deviation and logged
+    days). The rest must hold a logged day, average at least `rise_points` and stand
+    `part_evidence` standard errors clear, its pair weight taken as the window's per day.
+    """
+    block, window = t.left_out_days, t.chronic_window_days
+    judged = ~np.isnan(deviation)
+    block_logged = _window_sum(judged.astype("float64"), block)
+    block_sum = _window_sum(np.nan_to_num(deviation), block)
+    # Blocks ending in the window's last `positions` days lie inside it.
+    worst_sum, worst_logged = _running_worst(
+        block_sum, block_logged, t.rise_points, window - block + 1
+    )
+    rest = whole.logged - worst_logged
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (whole.rise * whole.logged - worst_sum) / rest
+        per_day = whole.pairs / whole.logged
+        error = np.sqrt(
+            scale**2 * per_day / rest + np.where(np.isnan(level_se), 0.0, level_se) ** 2
+        )
+        return np.asarray(
+            (rest > 0) & (mean >= t.rise_points - 1e-9) & (mean >= t.part_evidence * error)
+        )
+
+
+def _running_worst(total: Array, logged: Array, rise: float, width: int) -> tuple[Array, Array]:
+    """Of the last `width` rows ending at each row, the one with the largest total - rise * logged.
+
+    Returns that row's total and logged days (doubling: after each step the pair holds the
+    worst of the last `span` rows).
+    """
+    total, logged = total.copy(), logged.copy()
+    span = 1
+    while span < width:
+        step = min(span, width - span)
+        earlier_total, earlier_logged = total[:-step].copy(), logged[:-step].copy()
+        worse = earlier_total - rise * earlier_logged > total[step:] - rise * logged[step:]
+        total[step:] = np.where(worse, earlier_total, total[step:])
+        logged[step:] = np.where(worse, earlier_logged, logged[step:])
+        span += step
+    return total, logged
 
 
 def _most(raised: Array, logged: Array) -> Array:
@@ -322,6 +379,12 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         # The weeks before the watch window must show the rise on their own too.
         early = _evidence(deviation, raised, scale, level_ses[name], c - w, ref.correlation)
         early_evidence = shift_days(early.evidence, w)
+        # And the rise must outlast its worst week: one terrible week cannot carry four.
+        outlasts = (
+            _outlasts_worst_block(deviation, whole, scale, level_ses[name], t)
+            if t.left_out_days > 0
+            else np.ones(v.shape, dtype=bool)
+        )
         early_logged = whole.logged - watch.logged
         early_raised = whole.raised - watch.raised
         with np.errstate(invalid="ignore"):
@@ -340,6 +403,7 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
                 & ((watch.logged == 0) | (watch.evidence >= t.part_evidence))
                 & _most(early_raised, early_logged)
                 & _most(watch.raised, watch.logged)
+                & outlasts
             )
         ranks.append(np.where(rule_chronic, 2, np.where(rule_watch, 1, 0)))
         windows.append((watch, whole))
@@ -606,6 +670,12 @@ def how_levels_work(thresholds: Thresholds) -> str:
     """The rules in plain words (Markdown), reading the settings they describe."""
     t = thresholds
     watch, chronic = _period(t.watch_window_days), _about(t.chronic_window_days)
+    worst = (
+        f", in each half of it on its own, and still with the worst {_period(t.left_out_days)} "
+        "left out"
+        if t.left_out_days
+        else " and in each half of it on its own"
+    )
     return (
         "Each sign's recent days are compared with three levels: **your usual level** (your "
         "median over about six months, leaving out the weeks being judged), **your earlier "
@@ -617,13 +687,15 @@ def how_levels_work(thresholds: Thresholds) -> str:
         "levels, clearly enough that it is unlikely to be an ordinary up and down, and on at "
         f"least half of the days you logged (and at least {t.min_raised_days_watch}). "
         f"**Chronic** means the rise has lasted {chronic}: clear over the whole "
-        "time and in each half of it on its own, so one terrible week or a short bad spell "
-        "is never enough.\n\n"
+        f"time{worst}, so one terrible week or a short bad spell is never enough.\n\n"
         "How clear is clear enough depends on how many days you logged and how they fall: "
         "moods run in spells, so ten days in a row say less than ten days spread over a "
-        "month. Days without sessions never count either way, and someone who logs two days "
-        "a week is judged on those days. Each sentence says which level it compared with. "
-        "You can change every number on the Settings page."
+        "month. How much your days run in spells is measured from your own months behind "
+        "your usual level: if your days vary more independently than most people's, the same "
+        "rise is clear sooner; if they run in long spells, the caution stays. Days without "
+        "sessions never count either way, and someone who logs two days a week is judged on "
+        "those days. Each sentence says which level it compared with. You can change every "
+        "number on the Settings page."
     )
 
 

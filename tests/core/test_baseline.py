@@ -12,7 +12,9 @@ from core.baseline import (
     PROVISIONAL,
     UPPER_IQR_TO_SD,
     baseline_arrays,
+    day_correlation,
     lag_counts,
+    measured_correlation,
     pair_weight,
     references,
     shift_days,
@@ -164,3 +166,54 @@ def test_shift_days_moves_the_day_axis_and_fills_nan(
     before = np.moveaxis(x, axis, 0)
     assert np.isnan(moved[:days]).all()
     np.testing.assert_array_equal(moved[days:], before[: max(len(before) - days, 0)])
+
+
+def ar1(phi: float, days: int, seed: int, signs: int = 3) -> pd.DataFrame:
+    """Day values with lag-1 correlation `phi` on calendar days, weekdays logged only."""
+    rng = np.random.default_rng(seed)
+    effect = np.zeros((days, signs))
+    state = rng.normal(size=signs)
+    for i in range(days):
+        state = phi * state + np.sqrt(1 - phi**2) * rng.normal(size=signs)
+        effect[i] = state
+    index = pd.date_range("2025-01-06", periods=days, name="day")  # a Monday
+    effect[np.asarray(index.day_of_week) >= 5] = np.nan
+    return pd.DataFrame(4.0 + effect, index=index)
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.3, 0.7, 0.9])
+def test_the_measured_correlation_finds_how_alike_neighbouring_days_are(phi: float) -> None:
+    results = [measured_correlation(ar1(phi, 400, seed=seed), T) for seed in range(6)]
+    # Six people's months: right on average, each within a few hundredths to a tenth.
+    assert np.mean([measured[-1, 0] for measured, _ in results]) == pytest.approx(phi, abs=0.07)
+    measured, pairs = results[0]
+    assert (measured[-1] == measured[-1, 0]).all()  # one correlation for the three signs
+    assert pairs[-1, 0] > 300
+
+
+def test_a_slow_creep_does_not_pass_for_days_that_run_in_spells() -> None:
+    values = ar1(0.3, 400, seed=2)
+    creeping = values + np.linspace(0.0, 4.0, len(values))[:, None]
+    steady, _ = measured_correlation(values, T)
+    crept, _ = measured_correlation(creeping, T)
+    assert crept[-1, 0] == pytest.approx(steady[-1, 0], abs=0.05)
+
+
+def test_the_measured_correlation_uses_only_days_before_the_judged_weeks() -> None:
+    values = ar1(0.3, 400, seed=3)
+    changed = values.copy()
+    changed.iloc[-T.baseline_exclude_days :] = 9.0
+    before, after = measured_correlation(values, T)[0], measured_correlation(changed, T)[0]
+    assert np.array_equal(before, after, equal_nan=True)
+
+
+def test_the_correlation_used_is_lowered_by_independent_days_never_raised() -> None:
+    independent = ar1(0.0, 400, seed=4)
+    spells = ar1(0.95, 400, seed=4)
+    source = np.full(independent.shape, PERSONAL)
+    low = day_correlation(independent, source, T)[-1, 0]
+    assert T.min_day_correlation <= low < T.day_correlation
+    assert day_correlation(spells, source, T)[-1, 0] == T.day_correlation
+    # While the usual level is provisional, the assumed correlation alone.
+    short = np.full(independent.shape, PROVISIONAL)
+    assert (day_correlation(independent, short, T) == T.day_correlation).all()

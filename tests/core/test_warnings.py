@@ -118,8 +118,9 @@ CHRONIC_CASES = [
         "chronic",
     ),
     (
+        # Clearly: with its worst week left out, one week must still show the rise on its own.
         "elevated, then on leave for the last two weeks: nothing says it got better",
-        {d: [7] for d in weekdays(28) if d <= TODAY - timedelta(days=14)},
+        {d: [8] for d in weekdays(28) if d <= TODAY - timedelta(days=14)},
         "chronic",
     ),
 ]
@@ -230,6 +231,20 @@ def test_one_terrible_week_after_calm_months_is_watch_not_chronic() -> None:
     fatigue = days[days["sign"] == "fatigue"]
     assert "watch" in set(fatigue["level"])
     assert "chronic" not in set(fatigue["level"])
+
+
+def test_a_terrible_week_cannot_carry_four_weeks_that_are_only_slightly_raised() -> None:
+    # Months of day averages 2, 2.5 and 3 in turn (usual level 2.5), then four weeks at 3.25,
+    # slightly raised, with a week of 9s across the two halves of the chronic window: the
+    # window averages more than a point above the usual level only because of that week.
+    calm = {d: [[2], [2, 3], [3]][i % 3] for i, d in enumerate(weekdays(200))}
+    recent = {d: [3, 3, 3, 4] for d in weekdays(28)}
+    week = {d: [9] for d in days_back(17) if d.weekday() < 5 and d <= TODAY - timedelta(days=10)}
+    frame = history({**calm, **recent, **week})
+    assert fatigue_level(frame, t=Thresholds(left_out_days=0)) == "chronic"
+    assert fatigue_level(frame) == "watch"
+    four_weeks = history({**calm, **{d: [4] for d in weekdays(28)}})
+    assert fatigue_level(four_weeks) == "chronic"
 
 
 def test_one_extreme_day_never_raises_a_watch() -> None:
