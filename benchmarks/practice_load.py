@@ -60,7 +60,14 @@ from benchmarks.load_figures import (
     percentile,
     ratio_line,
 )
-from benchmarks.practice_stack import PracticeStack, practice_stack, tree_rss_mib
+from benchmarks.practice_stack import (
+    PracticeStack,
+    Scheduling,
+    chromium_pids,
+    descendants,
+    practice_stack,
+    tree_rss_mib,
+)
 from benchmarks.run import machine
 from core.synthetic import History, make_sessions
 from data.repository import insert_frame
@@ -74,6 +81,7 @@ SINGLE_ROUNDS = 15
 SAVE_EVERY_S = (20.0, 30.0)
 SIGN_INS_AT_ONCE = 4  # sign-ins and first page loads, a few at a time
 RSS_EVERY_S = 5.0
+SCHED_EVERY_S = 0.5
 SIGNS = ("Dread", "Detachment", "Fatigue")
 CONTEXT: dict[str, Any] = {
     "viewport": {"width": 1300, "height": 1000},
@@ -115,6 +123,15 @@ class Observed:
     errors: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
     requests: int = 0
+    phase: str = "sign-in"  # sign-in (setup, at the test provider), single, warm-up, load
+    setup_errors: list[str] = field(default_factory=list)
+
+    def error(self, message: str) -> None:
+        """Record an error of the current phase; sign-in's are setup, listed apart."""
+        if self.phase == "sign-in":
+            self.setup_errors.append(message)
+        else:
+            self.errors.append(f"[{self.phase}] {message}")
 
     def watch(self, context: BrowserContext, who: str) -> None:
         """Record 5xx answers, foreign requests, page errors and console errors of `context`."""
@@ -127,14 +144,14 @@ class Observed:
 
         def on_response(response: Any) -> None:
             if response.status >= 500:
-                self.errors.append(f"{who}: HTTP {response.status} {response.url}")
+                self.error(f"{who}: HTTP {response.status} {response.url}")
 
         def on_page(page: Page) -> None:
-            page.on("pageerror", lambda error: self.errors.append(f"{who}: page error {error}"))
+            page.on("pageerror", lambda error: self.error(f"{who}: page error {error}"))
             page.on(
                 "console",
                 lambda message: (
-                    self.errors.append(
+                    self.error(
                         f"{who}: console error {message.text[:300]} "
                         f"at {message.location.get('url', '?')}"
                     )
@@ -191,7 +208,10 @@ class Person:
         context = await browser.new_context(storage_state=self.state, **CONTEXT)
         self.observed.watch(context, self.subject)
         self.page = await context.new_page()
-        await self.page.goto(f"{self.stack.url}/log")
+        # The address a person bookmarks; the front door sends it on to /log. (Opening /log
+        # directly makes Streamlit's frontend first probe /log/_stcore/health and host-config,
+        # two 404s in the console that are Streamlit's, not Tightrope's.)
+        await self.page.goto(self.stack.url)
         await self.page.get_by_role("button", name="Save session").wait_for(timeout=TIMEOUT_MS)
         await self.page.wait_for_selector(IDLE, timeout=TIMEOUT_MS)
         if warm_up:
@@ -203,7 +223,7 @@ class Person:
         shown = self.page.locator(ERROR_ON_PAGE)
         if await shown.count():
             text = (await shown.first.inner_text())[:300]
-            self.observed.errors.append(f"{self.subject}: error on the page after {step}: {text}")
+            self.observed.error(f"{self.subject}: error on the page after {step}: {text}")
 
     async def _tab_to(self, name: str) -> None:
         assert self.page is not None
@@ -271,11 +291,11 @@ class Person:
             if seconds is not None:
                 self.events.append((name, began, seconds))
         except Exception as error:  # recorded as an error of the run; the person goes on
-            self.observed.errors.append(f"{self.subject}: {name} failed: {error!s:.300}")
+            self.observed.error(f"{self.subject}: {name} failed: {error!s:.300}")
             log.warning("%s: %s failed: %s", self.subject, name, error)
             assert self.page is not None
             try:
-                await self.page.goto(f"{self.stack.url}/log")
+                await self.page.goto(self.stack.url)
                 await self.page.get_by_role("button", name="Save session").wait_for(
                     timeout=TIMEOUT_MS
                 )
@@ -321,11 +341,19 @@ async def _load_loop(person: Person, deadline: float) -> None:
         await asyncio.sleep(max(start + interval - time.monotonic(), 0))
 
 
-async def _sample_rss(pid: int, samples: list[float], stop: asyncio.Event) -> None:
+async def _sample(
+    pid: int, samples: list[float], server: Scheduling, browser: Scheduling, stop: asyncio.Event
+) -> None:
+    """RSS every RSS_EVERY_S; the server's and Chromium's thread counters twice a second."""
+    last_rss = 0.0
     while not stop.is_set():
-        samples.append(tree_rss_mib(pid))
+        if time.monotonic() - last_rss >= RSS_EVERY_S:
+            samples.append(tree_rss_mib(pid))
+            last_rss = time.monotonic()
+        server.sample(descendants(pid))
+        browser.sample(chromium_pids())
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), RSS_EVERY_S)
+            await asyncio.wait_for(stop.wait(), SCHED_EVERY_S)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -366,6 +394,7 @@ async def run(
 
             # 1. Single user: one session, save then Review, in turns (one untimed warm-up round).
             alone = people[0]
+            observed.phase = "single"
             await alone.open(browser)
             for round_number in range(rounds + 1):
                 await alone.step("save", timed=round_number > 0)
@@ -379,17 +408,26 @@ async def run(
 
             # 2. N people at once, each after the same untimed warm-up round as the single user
             # (a new context fetches and compiles Plotly's bundle on its first Review).
+            observed.phase = "warm-up"
             await _limited([p.open(browser, warm_up=True) for p in people[1:]], SIGN_INS_AT_ONCE)
             await asyncio.sleep(3)
             rss_opened = tree_rss_mib(stack.pid)
             samples: list[float] = []
             stop = asyncio.Event()
-            sampler = asyncio.create_task(_sample_rss(stack.pid, samples, stop))
+            server_sched = Scheduling.begin(descendants(stack.pid))
+            browser_sched = Scheduling.begin(chromium_pids())
+            sampler = asyncio.create_task(
+                _sample(stack.pid, samples, server_sched, browser_sched, stop)
+            )
             load_at_start = os.getloadavg()
+            observed.phase = "load"
             cpu_before, wall_before = _cpu_seconds(stack.pid), time.monotonic()
             deadline = time.monotonic() + minutes * 60
             await asyncio.gather(*(_load_loop(p, deadline) for p in people))
             cpu_used, wall = _cpu_seconds(stack.pid) - cpu_before, time.monotonic() - wall_before
+            load_at_end = os.getloadavg()
+            server_sched.sample(descendants(stack.pid))
+            browser_sched.sample(chromium_pids())
             await asyncio.sleep(3)
             rss_many = tree_rss_mib(stack.pid)
             stop.set()
@@ -410,9 +448,13 @@ async def run(
             "rss_many": rss_many,
             "rss_samples": samples,
             "load_average_at_load_start": load_at_start,
+            "load_average_at_load_end": load_at_end,
             "server_cpu_s": cpu_used,
+            "server_threads_cpu_and_queue_s": server_sched.seconds(),
+            "chromium_cpu_and_queue_s": browser_sched.seconds(),
             "load_wall_s": wall,
             "errors": observed.errors,
+            "setup_errors": observed.setup_errors,
             "foreign": sorted(set(observed.foreign)),
             "requests": observed.requests,
             "attempted": {p.subject: p.attempted for p in people},
@@ -524,12 +566,25 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{args.sessions} sessions for {args.minutes:g} min; load average at the load's start "
         + " / ".join(f"{x:.1f}" for x in result["load_average_at_load_start"])
         + f"; server CPU {result['server_cpu_s']:.0f} s in {result['load_wall_s']:.0f} s "
-        f"of load ({result['server_cpu_s'] / result['load_wall_s']:.2f} CPUs)\n"
+        f"of load ({result['server_cpu_s'] / result['load_wall_s']:.2f} CPUs), load average at "
+        "its end " + " / ".join(f"{x:.1f}" for x in result["load_average_at_load_end"])
     )
+    wall = result["load_wall_s"]
+    for name, (ran, waited) in (
+        ("server threads", result["server_threads_cpu_and_queue_s"]),
+        ("Chromium", result["chromium_cpu_and_queue_s"]),
+    ):
+        print(
+            f"{name}: {ran / wall:.2f} CPUs on a CPU, {waited / wall:.2f} threads' worth "
+            f"waiting for one (run queue), over the load"
+        )
+    print()
     print(markdown(verdict(result)))
     errors = Counter(result["errors"])
     for message, times in errors.most_common(20):
         print(f"- error ×{times}: {message}")
+    for message in sorted(set(result["setup_errors"])):
+        print(f"- during sign-in (setup, at the test provider; not counted): {message}")
     for url in result["foreign"][:20]:
         print(f"- foreign request: {url}")
     if result["server_tracebacks"]:

@@ -169,3 +169,76 @@ def tree_rss_mib(pid: int) -> float:
             if line.startswith("VmRSS:"):
                 total += int(line.split()[1]) / 1024
     return total
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def chromium_pids() -> list[int]:
+    """The Chromium processes this process started (through Playwright's driver)."""
+    return [pid for pid in descendants(os.getpid()) if "chrom" in _comm(pid)]
+
+
+@dataclass
+class Scheduling:
+    """CPU time and run-queue waiting of a set of processes, thread by thread, from samples of
+    /proc/PID/task/TID/schedstat (ns on a CPU, ns runnable but waiting for one). A thread that
+    ends between two samples loses at most its last interval."""
+
+    seen: dict[int, tuple[int, int]]
+    start: dict[int, tuple[int, int]]
+
+    @classmethod
+    def begin(cls, pids: list[int]) -> Scheduling:
+        """Start counting from now."""
+        now = _schedstat(pids)
+        return cls(seen=dict(now), start=dict(now))
+
+    def sample(self, pids: list[int]) -> None:
+        """Record the current counters of every thread of `pids`."""
+        self.seen.update(_schedstat(pids))
+
+    def seconds(self) -> tuple[float, float]:
+        """CPU seconds and run-queue seconds since `begin`."""
+        ran = sum(v[0] - self.start.get(t, (0, 0))[0] for t, v in self.seen.items())
+        waited = sum(v[1] - self.start.get(t, (0, 0))[1] for t, v in self.seen.items())
+        return ran / 1e9, waited / 1e9
+
+
+def _schedstat(pids: list[int]) -> dict[int, tuple[int, int]]:
+    found: dict[int, tuple[int, int]] = {}
+    for pid in pids:
+        try:
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                on_cpu, on_queue, _ = (task / "schedstat").read_text().split()
+            except (OSError, ValueError):
+                continue
+            found[int(task.name)] = (int(on_cpu), int(on_queue))
+    return found
