@@ -110,6 +110,20 @@ ARM_REVIEW_TIMER = """([link]) => {
   }, {capture: true});
   requestAnimationFrame(onFrame);
 }"""
+# Counts the script runs the page sees start (Streamlit's root turns to "running"), so a step's
+# runs on the server can be told from its time: window.__tightropeRuns.
+COUNT_RUNS = """(() => {
+  window.__tightropeRuns = 0;
+  let last = null;
+  new MutationObserver(() => {
+    const app = document.querySelector("[data-testid='stApp']");
+    const state = app && app.getAttribute("data-test-script-state");
+    if (state === "running" && last !== "running") window.__tightropeRuns += 1;
+    last = state;
+  }).observe(document, {subtree: true, attributes: true, childList: true,
+                        attributeFilter: ["data-test-script-state"]});
+})();"""
+RUNS = "() => window.__tightropeRuns || 0"
 REVIEW_SHOWN = "() => window.__tightropeReview && window.__tightropeReview.shown !== null"
 
 
@@ -179,6 +193,7 @@ class Person:
     attempted: int = 0
     confirmed: int = 0
     events: list[tuple[str, float, float]] = field(default_factory=list)  # kind, start, seconds
+    runs: dict[str, list[int]] = field(default_factory=lambda: {"save": [], "review": []})
 
     async def sign_in(self, browser: Browser) -> None:
         """Sign in at the provider's form in a fresh context and keep its cookies."""
@@ -203,6 +218,7 @@ class Person:
         """Open the Log page, signed in, in a context of its own (a new Streamlit session);
         `warm_up`: then save once and open Review once, untimed."""
         context = await browser.new_context(storage_state=self.state, **CONTEXT)
+        await context.add_init_script(COUNT_RUNS)
         self.observed.watch(context, self.subject)
         self.page = await context.new_page()
         # The address a person bookmarks; the front door sends it on to /log. (Opening /log
@@ -270,6 +286,8 @@ class Person:
     async def step(self, name: str, timed: bool) -> None:
         """One save or one Review visit; an exception is an error of the run, then back to Log."""
         began = time.monotonic()
+        assert self.page is not None
+        runs_before = int(await self.page.evaluate(RUNS))
         try:
             if name == "save":
                 seconds = await self.save()
@@ -281,6 +299,7 @@ class Person:
                     self.reviews.append(seconds)
             if seconds is not None:
                 self.events.append((name, began, seconds))
+                self.runs[name].append(int(await self.page.evaluate(RUNS)) - runs_before)
         except Exception as error:  # recorded as an error of the run; the person goes on
             self.observed.error(f"{self.subject}: {name} failed: {error!s:.300}")
             log.warning("%s: %s failed: %s", self.subject, name, error)
@@ -458,6 +477,9 @@ async def run(
             "confirmed": confirmed,
             "server_tracebacks": server_log.count("Traceback"),
             "events": {p.subject: p.events for p in people},
+            "script_runs_per_step": {
+                kind: [n for p in people for n in p.runs[kind]] for kind in ("save", "review")
+            },
         }
     )
     return result
@@ -566,6 +588,12 @@ def main(argv: list[str] | None = None) -> int:
         "its end " + " / ".join(f"{x:.1f}" for x in result["load_average_at_load_end"])
     )
     wall = result["load_wall_s"]
+    for kind, counts in result["script_runs_per_step"].items():
+        if counts:
+            print(
+                f"script runs the page saw per {kind} (with all it brings): median "
+                f"{percentile(counts, 50):g}, {min(counts)}–{max(counts)}"
+            )
     single_steps = len(result["single_saves"]) + len(result["single_reviews"])
     load_steps = len(result["load_saves"]) + len(result["load_reviews"])
     print(
