@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 PORT ?=
 SERVE_FLAGS := $(if $(strip $(PORT)),--port $(strip $(PORT)))
 
-.PHONY: run demo test e2e lint typecheck bench clean
+.PHONY: run demo test e2e lint typecheck bench bench-load clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# The practice server under load (issue 16): PostgreSQL, the local provider, 20 browser sessions
+# for 3 minutes. Not part of `make bench` or `make test`. `make bench-load LOAD_ARGS="--minutes 1"`.
+LOAD_ARGS ?=
+bench-load: $(STAMP)
+	$(BIN)/python -m benchmarks.practice_load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

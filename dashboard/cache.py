@@ -159,32 +159,43 @@ def cached_assessment(key: CacheKey) -> Assessment:
 # Figures are kept as objects (cache_resource), not pickled: building Plotly figures is most of a
 # Review page run (about 0.2 s of CPU for ten years), and unpickling one validates it all again.
 # st.plotly_chart copies a figure (to_dict) before sending it, so sharing one is safe.
+# The days come from the caller's assessment (a leading underscore: not part of the cache key,
+# which already names them): looking the assessment up again here rebuilt it whenever other
+# people's Review runs had pushed it out of its two entries meanwhile, which on a practice server
+# with 20 people reviewing at once happened within one run (BENCHMARKS.md, "Practice server under
+# load").
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
-def _review_trend(key: CacheKey, sign: str, start: date | None) -> go.Figure:
+def _review_trend(key: CacheKey, sign: str, start: date | None, _days: pd.DataFrame) -> go.Figure:
     from dashboard.figures.signs import trend_figure
 
-    days = _assessment(key).days
     cut = key.thresholds.absolute_threshold
     # No legend: the Review page's caption names every line (the packet's charts keep theirs).
-    return trend_figure(days, sign, absolute_threshold=cut, start=start, legend=False)
+    return trend_figure(_days, sign, absolute_threshold=cut, start=start, legend=False)
 
 
-def cached_review_trend(key: CacheKey, *, sign: str, start: date | None) -> go.Figure:
-    """The Review trend chart of one sign from `start` (everything when None), once per key."""
-    return _review_trend(key, sign, start)
+def cached_review_trend(
+    key: CacheKey, *, sign: str, start: date | None, assessment: Assessment | None = None
+) -> go.Figure:
+    """The Review trend chart of one sign from `start` (everything when None), once per key.
+
+    `assessment`: the key's own, when the caller holds it already (the Review page does).
+    """
+    days = (assessment if assessment is not None else _assessment(key)).days
+    return _review_trend(key, sign, start, days)
 
 
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
-def _review_calendar(key: CacheKey, sign: str) -> go.Figure:
+def _review_calendar(key: CacheKey, sign: str, _assessment_of_key: Assessment) -> go.Figure:
     from dashboard.figures.signs import calendar_figure
 
-    assessment = _assessment(key)
-    return calendar_figure(assessment.days, sign, end=assessment.as_of)
+    return calendar_figure(_assessment_of_key.days, sign, end=_assessment_of_key.as_of)
 
 
-def cached_review_calendar(key: CacheKey, *, sign: str) -> go.Figure:
-    """The Review calendar heatmap of one sign, once per key."""
-    return _review_calendar(key, sign)
+def cached_review_calendar(
+    key: CacheKey, *, sign: str, assessment: Assessment | None = None
+) -> go.Figure:
+    """The Review calendar heatmap of one sign, once per key (`assessment`: the key's own)."""
+    return _review_calendar(key, sign, assessment if assessment is not None else _assessment(key))
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)

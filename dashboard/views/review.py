@@ -49,7 +49,7 @@ def _charts(key: CacheKey, assessment: Assessment) -> None:
     days = PERIODS[period]
     start = None if days is None else Period.ending(assessment.as_of, days).start
     # Built once per key, sign and period (dashboard.cache): figures are most of a run.
-    trend = cached_review_trend(key, sign=sign, start=start)
+    trend = cached_review_trend(key, sign=sign, start=start, assessment=assessment)
     st.plotly_chart(trend, width="stretch", key=f"review_trend_{sign}", config=CHART_CONFIG)
 
     # Drawn on request: it sits below the fold, and a second Plotly chart on arrival kept the
@@ -62,7 +62,7 @@ def _charts(key: CacheKey, assessment: Assessment) -> None:
     st.session_state[YEAR_OPEN] = shown
     if shown:
         st.plotly_chart(
-            cached_review_calendar(key, sign=sign),
+            cached_review_calendar(key, sign=sign, assessment=assessment),
             width="stretch",
             key=f"review_calendar_{sign}",
             config=CHART_CONFIG,

@@ -237,3 +237,19 @@ def test_no_page_declares_a_cache_of_its_own() -> None:
             continue
         text = page.read_text(encoding="utf-8")
         assert "st.cache_data" not in text and "st.cache_resource" not in text, page
+
+
+def test_a_review_chart_never_rebuilds_an_assessment_others_pushed_out(
+    engine: Engine, builds: Counter[str]
+) -> None:
+    # A practice server: while one person's Review run draws its chart, two other people's runs
+    # fill the assessment cache's entries. The chart is built from the assessment in hand.
+    seed_demo(engine, TODAY, BERLIN, owner=OWNER)
+    mine = current_key(today=TODAY, zone=BERLIN)
+    assessment = cached_assessment(mine)
+    for days in (1, 2):
+        cached_assessment(replace(mine, today=TODAY + timedelta(days=days)))
+    assert builds["assessment"] == 3
+    cached_review_trend(mine, sign="fatigue", start=None, assessment=assessment)
+    cached_review_calendar(mine, sign="fatigue", assessment=assessment)
+    assert (builds["assessment"], builds["trend"], builds["calendar"]) == (3, 1, 1)
