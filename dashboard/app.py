@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.account import practice_mode, resolve_sign_in, signed_in_identity
 from dashboard.cache import get_engine, reset_engine
 from dashboard.common import md, show_flash
-from dashboard.memory import trim_heap
+from dashboard.memory import freeze_modules, trim_heap
 from dashboard.practice_pages import practice_pages
 from dashboard.signin import (
     AUTH_SECTION,
@@ -25,6 +25,7 @@ from data.practice import is_lead
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 st.set_page_config(page_title="Tightrope", page_icon="🪢", layout="wide")
+freeze_modules()  # at the process's first run, before anyone's data is read (dashboard.memory)
 
 # Page scripts live in views/, not pages/: Streamlit would otherwise also serve every file in a
 # pages/ folder on its own URL, skipping this script (its config and navigation).

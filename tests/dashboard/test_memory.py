@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import platform
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,3 +101,18 @@ def test_every_run_of_the_app_ends_with_a_trim_even_a_stopped_one(
 def test_trim_heap_reports_whether_it_could() -> None:
     on_glibc = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
     assert memory.trim_heap() is on_glibc
+
+
+def test_the_first_run_freezes_the_loaded_modules_once(engine: Engine) -> None:
+    memory.freeze_modules.cache_clear()
+    gc.unfreeze()
+    try:
+        AppTest.from_file(APP, default_timeout=60).run()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # Streamlit's, pandas' and SQLAlchemy's objects at least
+        AppTest.from_file(APP, default_timeout=60).run()
+        # Once per process: a second freeze would add this run's objects (frozen ones may go).
+        assert gc.get_freeze_count() <= frozen
+    finally:
+        gc.unfreeze()
+        memory.freeze_modules.cache_clear()
