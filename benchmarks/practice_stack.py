@@ -1,17 +1,13 @@
 """A practice server without pytest: PostgreSQL (fsync on), the provider, `tightrope run --secrets`.
 
-The same stack as the e2e `practice` fixture (tests/e2e/conftest.py), built from its parts, with
-PostgreSQL durable as on a real server. Used by benchmarks.practice_load.
+The e2e `practice` fixture's stack (tests/e2e/conftest.py serve_practice) on a PostgreSQL server
+of its own that is durable as on a real server, with both database roles' engines. Used by
+benchmarks.practice_load.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import secrets
-import subprocess
-import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,45 +16,41 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from data.db import make_engine
-from data.practice import permit_domain
-from data.schema import ensure_schema
-from tests.e2e.conftest import (
-    LOCAL_HOST,
-    PRACTICE_DOMAIN,
-    START_TIMEOUT_S,
-    free_port,
-    start_provider,
-    stop_app,
-    wait_healthy,
-)
-from tests.factories import write_secrets
-from tests.pg import APP_ROLE, OWNER_ROLE, start_server
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.e2e.conftest import PracticeServer, serve_practice
+from tests.pg import start_server
 
 
 @dataclass(frozen=True)
 class PracticeStack:
-    """The running stack: the app's address and pid, the provider, and both database roles."""
+    """The running server and provider (`server`), and both database roles' engines."""
 
-    url: str
-    pid: int
-    provider: str
-    log: Path
+    server: PracticeServer
     app: Engine  # the dashboard's role, under row-level security
     owner: Engine  # the tables' owner: counts every account's rows
 
+    @property
+    def url(self) -> str:
+        """The app's address."""
+        return self.server.url
+
+    @property
+    def pid(self) -> int:
+        """The app server's process id."""
+        return self.server.pid
+
+    @property
+    def provider(self) -> str:
+        """The identity provider's address."""
+        return self.server.provider
+
+    @property
+    def log(self) -> Path:
+        """The app server's log."""
+        return self.server.log
+
     def set_person(self, subject: str, **claims: object) -> None:
         """Tell the provider who `subject` is (email, email_verified, name) before they sign in."""
-        request = urllib.request.Request(
-            f"{self.provider}/users/{subject}",
-            data=json.dumps(claims).encode(),
-            headers={"Content-Type": "application/json"},
-            method="PUT",
-        )
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            if answer.status != 204:
-                raise RuntimeError(f"the provider answered {answer.status} for {subject}")
+        self.server.set_person(subject, **claims)
 
     def account_of(self, subject: str) -> int:
         """The account id the first sign-in of `subject` created."""
@@ -79,88 +71,24 @@ class PracticeStack:
 
 @contextmanager
 def practice_stack(workdir: Path) -> Iterator[PracticeStack]:
-    """Start PostgreSQL, migrate it as the owner, permit PRACTICE_DOMAIN, start provider and app."""
+    """Start a durable PostgreSQL and serve_practice on it; stop both at the end."""
     postgres = start_server(durable=True)
-    processes: list[subprocess.Popen[bytes]] = []
-    engines: list[Engine] = []
     try:
-        database = postgres.create_database()
-        app_url, owner_url = postgres.url(database, APP_ROLE), postgres.url(database, OWNER_ROLE)
-        app = make_engine(app_url)
-        owner = make_engine(owner_url)
-        engines += [app, owner]
-        ensure_schema(app, migration_url=owner_url)
-        permit_domain(owner, domain=PRACTICE_DOMAIN)
-
-        provider_port, app_port = free_port(), free_port()
-        processes.append(start_provider(provider_port, workdir / "provider.log"))
-        secrets_file = write_secrets(
-            workdir / "secrets.toml",
-            {
-                "redirect_uri": f"http://{LOCAL_HOST}:{app_port}/oauth2callback",
-                "cookie_secret": secrets.token_urlsafe(48),
-                "client_id": "tightrope",
-                "client_secret": secrets.token_urlsafe(24),
-                "server_metadata_url": (
-                    f"http://{LOCAL_HOST}:{provider_port}/.well-known/openid-configuration"
-                ),
-            },
-        )
-        env = {
-            **os.environ,
-            "TIGHTROPE_DATABASE_URL": app_url,
-            "TIGHTROPE_MIGRATION_DATABASE_URL": owner_url,
-            "TZ": "Europe/Berlin",
-            "XDG_DATA_HOME": str(workdir / "xdg-data"),
-            "PYTHONUNBUFFERED": "1",
-        }
-        env.pop("TIGHTROPE_DEMO", None)
-        log = workdir / "streamlit.log"
-        command = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(app_port)]
-        with log.open("wb") as sink:
-            process = subprocess.Popen(
-                [*command, "--secrets", str(secrets_file)],
-                cwd=ROOT,
-                env=env,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        processes.append(process)
-        url = f"http://{LOCAL_HOST}:{app_port}"
-        wait_healthy(url, process, log, START_TIMEOUT_S)
-        yield PracticeStack(
-            url=url,
-            pid=process.pid,
-            provider=f"http://{LOCAL_HOST}:{provider_port}",
-            log=log,
-            app=app,
-            owner=owner,
-        )
+        with serve_practice(postgres, workdir) as server:
+            app, owner = make_engine(server.database_url), make_engine(server.owner_url)
+            try:
+                yield PracticeStack(server, app, owner)
+            finally:
+                app.dispose()
+                owner.dispose()
     finally:
-        for process in reversed(processes):
-            stop_app(process)
-        for engine in engines:
-            engine.dispose()
         postgres.stop()
 
 
 def tree_rss_mib(pid: int) -> float:
     """Resident memory of `pid` and all its descendants in MiB (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            # The command name (field 2) may hold spaces: the parent pid follows its ")".
-            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry.name))
-    total, todo = 0.0, [pid]
-    while todo:
-        current = todo.pop()
-        todo.extend(children.get(current, []))
+    total = 0.0
+    for current in descendants(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
         except OSError:
@@ -178,6 +106,7 @@ def descendants(pid: int) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
+            # The command name (field 2) may hold spaces: the parent pid follows its ")".
             parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue

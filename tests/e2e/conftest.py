@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -288,9 +289,10 @@ PRACTICE_DOMAIN = "practice.test"
 
 @dataclass(frozen=True)
 class PracticeServer:
-    """Tightrope in practice mode for the whole session, and the provider its people sign in at."""
+    """Tightrope in practice mode, and the provider its people sign in at."""
 
     url: str
+    pid: int
     provider: str
     log: Path
     database_url: str = field(repr=False)  # the dashboard's role
@@ -332,16 +334,14 @@ def start_provider(port: int, log: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"the identity provider did not start:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def practice(
-    postgres: PostgresServer, chromium_executable: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[PracticeServer]:
-    """`tightrope run --secrets FILE` on a fresh PostgreSQL database migrated by its owner, with
-    sign-in at a local provider and the practice permitting everyone at PRACTICE_DOMAIN.
+@contextmanager
+def serve_practice(postgres: PostgresServer, folder: Path) -> Iterator[PracticeServer]:
+    """`tightrope run --secrets FILE` on a fresh database of `postgres` migrated by its owner,
+    with sign-in at a local provider and the practice permitting everyone at PRACTICE_DOMAIN.
 
-    The secrets file is written to a temporary folder: the repository's .streamlit stays as it is.
+    The secrets file is written to `folder`: the repository's .streamlit stays as it is. Used by
+    the `practice` fixture and by benchmarks/practice_stack.py.
     """
-    folder = tmp_path_factory.mktemp("practice")
     database = postgres.create_database()
     app_url, owner_url = postgres.url(database, APP_ROLE), postgres.url(database, OWNER_ROLE)
     engine = make_engine(app_url)
@@ -391,6 +391,7 @@ def practice(
         wait_healthy(url, process, log, START_TIMEOUT_S)
         yield PracticeServer(
             url=url,
+            pid=process.pid,
             provider=f"http://{LOCAL_HOST}:{provider_port}",
             log=log,
             database_url=app_url,
@@ -401,6 +402,15 @@ def practice(
         stop_app(process)
         stop_app(provider)
         postgres.drop_database(database)
+
+
+@pytest.fixture(scope="session")
+def practice(
+    postgres: PostgresServer, chromium_executable: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[PracticeServer]:
+    """The practice server of the session's journeys (serve_practice)."""
+    with serve_practice(postgres, tmp_path_factory.mktemp("practice")) as server:
+        yield server
 
 
 @dataclass
