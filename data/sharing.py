@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Final
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, text
+from sqlalchemy import Engine, TextualSelect, delete, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from core.schema import SIGNS
 from core.settings import Thresholds
 from data.db import owner_connection
 from data.frames import ratings_frame
-from data.models import AccessLog, SharedPacket, utcnow
+from data.models import AccessLog, SharedPacket, UTCDateTime, utcnow
 from data.practice import NOT_SIGNED_IN_YET, normal_email, require_postgresql
 from data.settings_store import PREFIX, thresholds_from_rows
 
@@ -92,13 +92,10 @@ class Access:
     at: datetime
 
 
-def _aware(value: datetime) -> datetime:
-    # Stored as naive UTC (data.models.UTCDateTime); the functions return it as stored.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _maybe(value: datetime | None) -> datetime | None:
-    return None if value is None else _aware(value)
+def _times(sql: str, *columns: str) -> TextualSelect:
+    """`sql` with its timestamp `columns` read as data.models.UTCDateTime does a table's:
+    stored as naive UTC, returned aware."""
+    return text(sql).columns(**{column: UTCDateTime() for column in columns})
 
 
 # The therapist's side.
@@ -149,7 +146,8 @@ def grants_given(engine: Engine, *, owner: int) -> list[Grant]:
     """Everyone `owner` shares or shared with: active grants first, newest first."""
     require_postgresql(engine)
     with owner_connection(engine, owner=owner) as connection:
-        rows = connection.execute(text("SELECT * FROM tightrope_grants_given()")).all()
+        query = _times("SELECT * FROM tightrope_grants_given()", "created_at", "revoked_at")
+        rows = connection.execute(query).all()
     return [
         Grant(
             id=row.id,
@@ -158,8 +156,8 @@ def grants_given(engine: Engine, *, owner: int) -> list[Grant]:
             supervisor_email=row.supervisor_email,
             share_levels=row.share_levels,
             share_trends=row.share_trends,
-            created_at=_aware(row.created_at),
-            revoked_at=_maybe(row.revoked_at),
+            created_at=row.created_at,
+            revoked_at=row.revoked_at,
         )
         for row in rows
     ]
@@ -249,11 +247,9 @@ def supervisees(engine: Engine, *, supervisor: int) -> list[Supervisee]:
     """Everyone who shares with `supervisor` now, by name."""
     require_postgresql(engine)
     with owner_connection(engine, owner=supervisor) as connection:
-        rows = connection.execute(text("SELECT * FROM tightrope_supervisees()")).all()
+        rows = connection.execute(_times("SELECT * FROM tightrope_supervisees()", "since")).all()
     found = [
-        Supervisee(
-            row.owner_id, row.display_name, _aware(row.since), row.share_levels, row.share_trends
-        )
+        Supervisee(row.owner_id, row.display_name, row.since, row.share_levels, row.share_trends)
         for row in rows
     ]
     return sorted(found, key=lambda s: (s.display_name.casefold(), s.owner_id))
@@ -286,12 +282,9 @@ def shared_packets(engine: Engine, *, supervisor: int, owner: int) -> list[Packe
     require_postgresql(engine)
     with owner_connection(engine, owner=supervisor) as connection:
         rows = connection.execute(
-            text("SELECT * FROM tightrope_shared_packets(:owner)"), {"owner": owner}
+            _times("SELECT * FROM tightrope_shared_packets(:owner)", "created_at"), {"owner": owner}
         ).all()
-    return [
-        PacketShare(row.id, supervisor, row.format, row.title, _aware(row.created_at))
-        for row in rows
-    ]
+    return [PacketShare(row.id, supervisor, row.format, row.title, row.created_at) for row in rows]
 
 
 def shared_packet_content(engine: Engine, *, supervisor: int, packet: int) -> bytes | None:

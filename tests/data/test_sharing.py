@@ -119,6 +119,7 @@ def test_a_supervisor_reads_ratings_only_while_the_grant_is_active(practice: Pra
     grant = _share(p)
     (seen,) = supervisees(p.app, supervisor=p.sue)
     assert (seen.owner_id, seen.display_name, seen.share_levels) == (p.ann, "Ann", True)
+    assert seen.since.utcoffset() == timedelta(0)
     ratings = shared_ratings(p.app, supervisor=p.sue, owner=p.ann)
     assert len(ratings) == count_sessions(p.app, owner=p.ann) == 6
     assert sorted(ratings["dread"]) == list(range(6))
@@ -214,6 +215,7 @@ def test_each_person_sees_only_their_own_grants(practice: Practice) -> None:
         True,
     )
     assert grants_given(p.app, owner=p.sue) == grants_given(p.app, owner=p.bob) == []
+    assert grant.created_at.utcoffset() == timedelta(0) and grant.revoked_at is None  # aware UTC
 
 
 def test_inviting_again_changes_what_is_shared(practice: Practice) -> None:
@@ -258,6 +260,8 @@ def test_a_shared_packet_is_read_by_its_supervisor_only_while_the_grant_is_activ
     )
     assert [s.title for s in packets_shared(p.app, owner=p.ann)] == ["March"]
     assert [s.id for s in shared_packets(p.app, supervisor=p.sue, owner=p.ann)] == [packet]
+    (shared,) = shared_packets(p.app, supervisor=p.sue, owner=p.ann)
+    assert shared.created_at.utcoffset() == timedelta(0)
     assert shared_packet_content(p.app, supervisor=p.sue, packet=packet) == b"<p>hi</p>"
     assert shared_packet_content(p.app, supervisor=p.bob, packet=packet) is None
     assert shared_packets(p.app, supervisor=p.bob, owner=p.ann) == []
