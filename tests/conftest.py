@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from sqlalchemy import Engine
 
 from data.db import make_engine
@@ -28,6 +29,17 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv(DATABASE_URL_VARIABLE, sqlite_url(tmp_path / "test.sqlite3"))
     monkeypatch.delenv("TIGHTROPE_DEMO", raising=False)  # tracked, so a test that sets it is undone
+
+
+@pytest.fixture
+def empty_caches() -> Iterator[None]:
+    """Streamlit's caches empty before and after the test: they are the server's, shared by
+    every session and test in the process (`pytestmark = pytest.mark.usefixtures(...)`)."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="session")

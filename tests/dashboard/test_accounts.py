@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 
 import dashboard.account
@@ -37,19 +35,13 @@ from data.repository import count_sessions, load_sessions
 from tests.dashboard.views.pages import local_today, open_page
 from tests.factories import OWNER
 
-pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+pytestmark = [
+    pytest.mark.parametrize("backend", ["sqlite", "postgresql"]),
+    pytest.mark.usefixtures("empty_caches"),
+]
 
 A = OWNER
 A_CODE = "C-42"  # a client of the demo history
-
-
-@pytest.fixture(autouse=True)
-def _empty_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -5,14 +5,13 @@ from __future__ import annotations
 import ast
 import importlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 
 from core.settings import Thresholds
@@ -45,13 +44,7 @@ from tests.paths import ROOT
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture(autouse=True)
-def _empty_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 def _assess(engine: Engine) -> Assessment:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-import streamlit as st
 
 import core.practice
 import core.warnings
@@ -21,14 +19,7 @@ from dashboard.cache import (
 )
 from tests.factories import sessions_frame
 
-
-@pytest.fixture(autouse=True)
-def _empty_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 @pytest.fixture

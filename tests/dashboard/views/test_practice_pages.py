@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -33,7 +32,10 @@ from data.sharing import (
 from tests.databases import Databases
 from tests.factories import make_entry
 
-pytestmark = pytest.mark.parametrize("backend", ["postgresql"])
+pytestmark = [
+    pytest.mark.parametrize("backend", ["postgresql"]),
+    pytest.mark.usefixtures("empty_caches"),
+]
 
 CODE = "Zephyr-Q9"
 NOTE = "LAVENDER-ORCHID private words"
@@ -46,15 +48,6 @@ class People:
     app: Engine
     ann: int
     sue: int
-
-
-@pytest.fixture(autouse=True)
-def _empty_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def _person(engine: Engine, name: str) -> int:

@@ -6,11 +6,9 @@ st.user is AppTest's `user` dict, as Streamlit fills it from the identity token'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
@@ -36,13 +34,7 @@ ALICE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _empty_caches() -> Iterator[None]:
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 @pytest.fixture
