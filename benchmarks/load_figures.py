@@ -77,6 +77,47 @@ def ratio_line(name: str, loaded: float, alone: float, limit: float) -> Line:
     return Line(name, f"{value:.2f}×", f"≤ {limit:g}×", value <= limit)
 
 
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def spread(values: Sequence[float]) -> str:
+    """p50, p95, count and range of `values` (seconds), or why there are none."""
+    if not values:
+        return "none in this run (a longer --minutes gives some)"
+    return (
+        f"p50 {_ms(percentile(values, 50))}, p95 {_ms(percentile(values, 95))} "
+        f"({len(values)} runs, {_ms(min(values))}–{_ms(max(values))})"
+    )
+
+
+def latency_lines(
+    what: str, n: int, single: Sequence[float], loaded: Sequence[float], limit: float
+) -> list[Line]:
+    """One kind of step's lines: alone, with `n` people, and the p95 and p50 ratios. Without
+    figures on either side a ratio is "not measured" and its target does not hold."""
+    lines = [
+        Line(f"{what}, 1 user", spread(single)),
+        Line(f"{what}, {n} users at once", spread(loaded)),
+    ]
+    label = what.split(":")[0]
+    if not single or not loaded:
+        missing = "not measured: no figures on one side"
+        lines.append(Line(f"{label} p95, {n} users ÷ 1 user", missing, f"≤ {limit:g}×", False))
+        return lines
+    lines.append(
+        ratio_line(
+            f"{label} p95, {n} users ÷ 1 user",
+            percentile(loaded, 95),
+            percentile(single, 95),
+            limit,
+        )
+    )
+    p50 = percentile(loaded, 50) / percentile(single, 50)
+    lines.append(Line(f"{label} p50, {n} users ÷ 1 user", f"{p50:.2f}×"))
+    return lines
+
+
 def markdown(lines: Sequence[Line]) -> str:
     """The lines as a Markdown table with the target and yes/no per line."""
     out = ["| measure | value | target | holds |", "| --- | --- | --- | --- |"]

@@ -55,10 +55,10 @@ from benchmarks.load_figures import (
     SAVE_LIMIT,
     Line,
     check_rows,
+    latency_lines,
     markdown,
     mib_per_session,
     percentile,
-    ratio_line,
 )
 from benchmarks.practice_stack import (
     PracticeStack,
@@ -485,17 +485,6 @@ async def run(
     return result
 
 
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
-
-
-def _spread(values: list[float]) -> str:
-    return (
-        f"p50 {_ms(percentile(values, 50))}, p95 {_ms(percentile(values, 95))} "
-        f"({len(values)} runs, {_ms(min(values))}–{_ms(max(values))})"
-    )
-
-
 def verdict(result: dict[str, Any]) -> list[Line]:
     """The table's lines from the raw figures."""
     n = result["sessions"]
@@ -506,29 +495,15 @@ def verdict(result: dict[str, Any]) -> list[Line]:
     per_session = mib_per_session(result["rss_one"], result["rss_many"], n)
     errors = result["errors"]
     return [
-        Line("save: click Save → confirmation painted, 1 user", _spread(single_saves)),
-        Line(f"save, {n} users at once", _spread(load_saves)),
-        ratio_line(
-            f"save p95, {n} users ÷ 1 user",
-            percentile(load_saves, 95),
-            percentile(single_saves, 95),
-            SAVE_LIMIT,
+        *latency_lines(
+            "save: click Save → confirmation painted", n, single_saves, load_saves, SAVE_LIMIT
         ),
-        Line(
-            f"save p50, {n} users ÷ 1 user",
-            f"{percentile(load_saves, 50) / percentile(single_saves, 50):.2f}×",
-        ),
-        Line("Review: sidebar click → first chart drawn, 1 user", _spread(single_reviews)),
-        Line(f"Review, {n} users at once", _spread(load_reviews)),
-        ratio_line(
-            f"Review p95, {n} users ÷ 1 user",
-            percentile(load_reviews, 95),
-            percentile(single_reviews, 95),
+        *latency_lines(
+            "Review: sidebar click → first chart drawn",
+            n,
+            single_reviews,
+            load_reviews,
             REVIEW_LIMIT,
-        ),
-        Line(
-            f"Review p50, {n} users ÷ 1 user",
-            f"{percentile(load_reviews, 50) / percentile(single_reviews, 50):.2f}×",
         ),
         Line("server RSS (process and children), 1 session", f"{result['rss_one']:.0f} MiB"),
         Line(

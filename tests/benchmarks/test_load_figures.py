@@ -8,6 +8,7 @@ from benchmarks.load_figures import (
     Line,
     RowCheck,
     check_rows,
+    latency_lines,
     markdown,
     mib_per_session,
     percentile,
@@ -89,3 +90,23 @@ def test_markdown_says_yes_or_no_per_target() -> None:
         "| b | 3 | ≤ 2 | **no** |",
         "| c | x |  |  |",
     ]
+
+
+def test_latency_lines_give_the_spread_and_both_ratios() -> None:
+    lines = latency_lines("save: click → shown", 20, [0.1, 0.2, 0.3], [0.2, 0.4, 0.6], 2.0)
+    assert [line.measure for line in lines] == [
+        "save: click → shown, 1 user",
+        "save: click → shown, 20 users at once",
+        "save p95, 20 users ÷ 1 user",
+        "save p50, 20 users ÷ 1 user",
+    ]
+    assert lines[0].value == "p50 200 ms, p95 290 ms (3 runs, 100 ms–300 ms)"
+    assert (lines[2].value, lines[2].holds) == ("2.00×", True)
+    assert lines[3].value == "2.00×"
+
+
+def test_a_run_too_short_for_a_kind_of_step_says_so_instead_of_failing() -> None:
+    lines = latency_lines("Review: click → chart", 2, [0.5], [], 3.0)
+    assert lines[1].value.startswith("none in this run")
+    (ratio,) = lines[2:]
+    assert ratio.value.startswith("not measured") and ratio.holds is False
