@@ -504,17 +504,15 @@ _PROQOL_BANDS_SOURCE: Final = (
     "ProQOL 5 scoring page 'Your Scores on the ProQOL' (Stamm 2009–2012): 22 or less low, "
     "between 23 and 41 moderate, 42 or more high"
 )
-# Compassion satisfaction's alpha, matched against the scoring page as reproduced at
-# https://fill.io/1-I-am-happy-1-Never-2-Rarely-3-Sometimes-4-Often: "The average score is 50 (SD
-# 10; alpha scale reliability .88). About 25% of people score higher than 57 and about 25% of
-# people score below 43." (the t-score wording of the first printing). The same page's burnout
-# and secondary-traumatic-stress paragraphs, with their alphas .75 and .81, could not be read in
-# the search; those two are as recalled and marked unchecked.
+# The three alphas, matched against the scoring page's paragraphs. Compassion satisfaction's as
+# reproduced at https://fill.io/1-I-am-happy-1-Never-2-Rarely-3-Sometimes-4-Often: "The average
+# score is 50 (SD 10; alpha scale reliability .88)" (the t-score wording of the first printing).
+# Burnout's and secondary traumatic stress's (30 Nov 2026) in a public reproduction of the same
+# page's three paragraphs with the form's credit line "© B. Hudnall Stamm, 2009-2012", found in
+# the index of public GitHub code by its exact text: the burnout paragraph ends "(Alpha scale
+# reliability 0.75)", the secondary-traumatic-stress one "(Alpha scale reliability 0.81)", the
+# compassion-satisfaction one "(Alpha scale reliability 0.88)", agreeing with the copy above.
 _PROQOL_ALPHA_SOURCE: Final = "ProQOL 5 scoring page (Stamm 2009–2012), alpha scale reliability"
-_PROQOL_ALPHA_UNCHECKED: Final = (
-    "the reliability its reliable change uses is as recalled from the ProQOL 5 scoring page, "
-    "not yet checked against its text"
-)
 # The raw-score SDs, matched against the review's abstract (https://insights.ovid.com/pubmed?
 # PMID=28383935): "A review of 30 studies (total sample size of 5,612) was conducted ... The mean
 # (standard deviation) level of CS, CF, and BO were 37.7 (6.5), 16.7 (5.7), and 22.8 (5.4),
@@ -581,7 +579,6 @@ PROQOL: Final = Instrument(
                 sd_source=_PROQOL_SD_SOURCE,
                 reliability_source=_PROQOL_ALPHA_SOURCE,
                 sample="30 published studies of helpers",
-                unchecked=_PROQOL_ALPHA_UNCHECKED,
             ),
         ),
         _proqol_scale(
@@ -595,7 +592,6 @@ PROQOL: Final = Instrument(
                 sd_source=_PROQOL_SD_SOURCE,
                 reliability_source=_PROQOL_ALPHA_SOURCE,
                 sample="30 published studies of helpers",
-                unchecked=_PROQOL_ALPHA_UNCHECKED,
             ),
         ),
     ),
@@ -620,8 +616,8 @@ Fatigue Version 5 (ProQOL), https://proqol.org, and Stamm (2010), The Concise Pr
 2nd Ed. Compassion satisfaction: items 3, 6, 12, 16, 18, 20, 22, 24, 27, 30; burnout: items 1,
 4, 8, 10, 15, 17, 19, 21, 26, 29, with 1, 4, 15, 17 and 29 reversed; secondary traumatic stress:
 items 2, 5, 7, 9, 11, 13, 14, 23, 25, 28. Bands (scoring page, matched): 22 or less low, 23–41
-moderate, 42 or more high. Alphas: .88 for compassion satisfaction (scoring page, matched); .75
-for burnout and .81 for secondary traumatic stress as recalled, NOT checked (`unchecked`).
+moderate, 42 or more high. Alphas (scoring page, matched): .88 compassion satisfaction, .75
+burnout, .81 secondary traumatic stress.
 Raw-score SDs from the 2018 normative benchmarks review (PubMed 28383935, abstract matched),
 since the form reports SDs only on its earlier t-score scale. The credit line `PROQOL_CREDIT`
 is the form's own; with `PROQOL_OWNER` (the current owner's condition: credit CVT, link
