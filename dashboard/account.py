@@ -10,7 +10,9 @@ themselves; outside a Streamlit run (the `tightrope` commands) it is the local a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -24,6 +26,9 @@ from data.models import LOCAL_ACCOUNT_ID
 # entry also names the identity it was resolved for, so a session whose signed-in person changed
 # is resolved afresh instead of keeping the account of the one before.
 ACCOUNT_STATE = "tightrope_signed_in"
+# The identity (issuer, subject) of a session that a sign-out in another of the person's tabs
+# ended: it stays signed out (and the sign-in page says why) while st.user still names it.
+SIGNED_OUT_STATE = "tightrope_signed_out_elsewhere"
 
 
 class NotSignedIn(RuntimeError):
@@ -48,15 +53,55 @@ class Identity:
 
 @dataclass(frozen=True)
 class SignedIn:
-    """A session's sign-in: whose identity, and the practice's account for it (None: refused)."""
+    """A session's sign-in: whose identity, the practice's account for it (None: refused), and
+    when it was resolved (this process's monotonic clock)."""
 
     issuer: str
     subject: str
     account: int | None
+    at: float = field(default_factory=time.monotonic, compare=False)
 
     def is_for(self, identity: Identity) -> bool:
         """Whether this was resolved for `identity`."""
         return (self.issuer, self.subject) == (identity.issuer, identity.subject)
+
+
+class SignOuts:
+    """When each identity last signed out on this server.
+
+    st.logout ends only the session of the tab it is clicked in (it clears the identity cookie
+    and starts that tab afresh); Streamlit leaves the person's other open tabs signed in until
+    they reload. So every sign-out is written down here, per identity (issuer and subject, never
+    an address), and a session resolved before its identity's last sign-out counts as signed out
+    at its next run. One entry per person who ever signed out, in this process: a practice runs
+    one server process (README, "Running Tightrope for a practice").
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._at: dict[tuple[str, str], float] = {}
+
+    def record(self, issuer: str, subject: str) -> None:
+        """`issuer`/`subject` signed out now."""
+        with self._lock:
+            self._at[(issuer, subject)] = time.monotonic()
+
+    def ended(self, signed_in: SignedIn) -> bool:
+        """Whether its identity signed out (anywhere) after `signed_in` was resolved."""
+        with self._lock:
+            last = self._at.get((signed_in.issuer, signed_in.subject))
+        return last is not None and last >= signed_in.at
+
+
+SIGN_OUTS = SignOuts()
+
+
+def sign_out() -> None:
+    """End this person's sign-in in every tab of theirs, then this session's (st.logout)."""
+    known = st.session_state.get(ACCOUNT_STATE)
+    if isinstance(known, SignedIn):
+        SIGN_OUTS.record(known.issuer, known.subject)
+    st.logout()
 
 
 def practice_mode() -> bool:
@@ -118,7 +163,14 @@ def resolve_sign_in(engine: Engine) -> SignedIn | None:
         return None
     known = st.session_state.get(ACCOUNT_STATE)
     if isinstance(known, SignedIn) and known.is_for(identity):
+        if SIGN_OUTS.ended(known):
+            # Signed out in another tab: this tab's st.user is stale until it reloads.
+            st.session_state.pop(ACCOUNT_STATE, None)
+            st.session_state[SIGNED_OUT_STATE] = (identity.issuer, identity.subject)
+            return None
         return known
+    if st.session_state.get(SIGNED_OUT_STATE) == (identity.issuer, identity.subject):
+        return None  # still the stale identity of a tab signed out elsewhere
     # The practice permits e-mail addresses (an invitation, or an allowed domain): an address
     # the provider says it has not verified, or none at all, is refused without asking.
     email = identity.verified_email
@@ -146,6 +198,7 @@ def current_account() -> int:
         or identity is None
         or not known.is_for(identity)
         or known.account is None
+        or SIGN_OUTS.ended(known)
     ):
         raise NotSignedIn("no permitted sign-in in this session")
     return known.account

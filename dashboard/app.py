@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from dashboard.account import practice_mode, resolve_sign_in, signed_in_identity
+from dashboard.account import practice_mode, resolve_sign_in, sign_out, signed_in_identity
 from dashboard.cache import get_engine, reset_engine
 from dashboard.common import md, show_flash
 from dashboard.memory import freeze_modules, trim_heap
@@ -98,7 +98,7 @@ def _practice_pages() -> list[st.Page]:
     if identity is not None:
         st.sidebar.caption(md(f"Signed in as {identity.email or identity.display_name}"))
     if st.sidebar.button("Sign out", key="sign_out"):
-        st.logout()
+        sign_out()
     # Sharing, People you supervise and, for a clinical lead (read on every run: the
     # administrator may change it at any time), the Practice view.
     lead = is_lead(engine, account=signed_in.account)

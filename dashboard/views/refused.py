@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.account import sign_out
+
 REFUSAL = (
     "This practice has not given this account access. "
     "Ask your practice's administrator to invite you."
@@ -15,4 +17,4 @@ REFUSAL = (
 st.title("No access")
 st.write(REFUSAL)
 if st.button("Sign out", key="sign_out_refused"):
-    st.logout()
+    sign_out()

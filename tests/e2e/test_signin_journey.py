@@ -90,6 +90,10 @@ def test_signing_out_ends_access(practice: PracticeServer, people: People) -> No
     page = people.new_page()
     sign_in(page, practice, "carol", f"carol@{PRACTICE_DOMAIN}")
     page.get_by_role("button", name="Save session").wait_for(timeout=TIMEOUT)
+    # A second tab of the same browser, signed in by the same cookie.
+    other = page.context.new_page()
+    other.on("request", lambda request: people.requests.urls.append(request.url))
+    open_page(other, f"{practice.url}/log", ready="Save session")
     page.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").click()
     # The provider ends its session too (its end-session page), then sends the browser back.
     page.wait_for_url(f"{practice.provider}/oauth2/end_session**", timeout=TIMEOUT)
@@ -101,6 +105,13 @@ def test_signing_out_ends_access(practice: PracticeServer, people: People) -> No
         expect(page.get_by_role("button", name="Save session")).to_have_count(0)
     page.reload()
     page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT)
+    # The other tab, never reloaded: its next run (a click in its sidebar) is signed out too.
+    other.get_by_test_id("stSidebarNav").get_by_role("link", name="Review").click()
+    other.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT)
+    expect(other.get_by_test_id("stMain")).to_contain_text("signed out in another tab")
+    expect(other.get_by_test_id("stMain").get_by_test_id("stPlotlyChart")).to_have_count(0)
+    sidebar = other.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("button", name="Sign out")).to_have_count(0)
 
 
 def test_no_secret_and_no_address_reaches_the_server_log(

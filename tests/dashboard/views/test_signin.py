@@ -148,6 +148,39 @@ def test_a_permitted_person_sees_their_own_journal_and_can_sign_out(
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
+def test_signing_out_in_one_tab_signs_the_person_s_other_tabs_out(
+    db_url: str, asked: list[Identity]
+) -> None:
+    first, second = practice_app(ALICE), practice_app(ALICE)  # two tabs, one person
+    # Someone else (refused here: only Alice is permitted) in another browser.
+    bob = practice_app({**ALICE, "sub": "bob-1", "name": "Bob", "email": "bob@practice.example"})
+    assert first.session_state[ACCOUNT_STATE].account is not None
+    assert second.session_state[ACCOUNT_STATE].account is not None
+    first.sidebar.button(key="sign_out").click().run()
+    assert first.user["is_logged_in"] is False
+    # The other tab's st.user still names Alice (Streamlit keeps it until a reload), but its
+    # next run shows the sign-in page, says why, and serves nothing of her journal.
+    second.switch_page("views/data.py")
+    second.run()
+    assert not second.exception, second.exception
+    assert [b.label for b in second.button] == ["Sign in"]
+    assert not second.metric and not second.sidebar.button
+    assert "signed out in another tab" in " ".join(i.value for i in second.info)
+    assert ACCOUNT_STATE not in second.session_state
+    second.run()  # and stays so
+    assert [b.label for b in second.button] == ["Sign in"]
+    # Someone else's session is untouched: resolved once, still his.
+    bob.run()
+    assert bob.session_state[ACCOUNT_STATE].subject == "bob-1"
+    assert [b.label for b in bob.button] == ["Sign out"]
+    assert [i.subject for i in asked].count("bob-1") == 1
+    # Signing in again (a new session after the provider) works as before.
+    again = practice_app(ALICE)
+    assert again.session_state[ACCOUNT_STATE].account is not None
+    assert [b.label for b in again.sidebar.button] == ["Sign out"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
 def test_a_session_whose_person_changed_is_resolved_afresh(
     db_url: str, engine: Engine, asked: list[Identity]
 ) -> None:
