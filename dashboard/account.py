@@ -3,9 +3,10 @@
 Personal mode (no `[auth]` section in Streamlit's secrets) has one account, the local one
 (migration 0004 creates it and gives it every existing row), and nobody signs in. Practice mode
 (an `[auth]` section: dashboard.signin) resolves the signed-in person's account here, once per
-browser session, through data.practice.sign_in: the practice permits their e-mail address or its
-domain, or nobody's rows are served. Pages, caches and commands never decide the account
-themselves; outside a Streamlit run (the `tightrope` commands) it is the local account.
+browser session and again every RECHECK_SECONDS, through data.practice.sign_in: the practice
+permits their e-mail address or its domain, or nobody's rows are served. Pages, caches and
+commands never decide the account themselves; outside a Streamlit run (the `tightrope`
+commands) it is the local account.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -26,6 +27,9 @@ from data.models import LOCAL_ACCOUNT_ID
 # entry also names the identity it was resolved for, so a session whose signed-in person changed
 # is resolved afresh instead of keeping the account of the one before.
 ACCOUNT_STATE = "tightrope_signed_in"
+# How long a session's sign-in stands before the practice is asked again, so a permit withdrawn
+# by the administrator (`tightrope practice withdraw`) ends open sessions within this time.
+RECHECK_SECONDS: Final = 300.0
 # The identity (issuer, subject) of a session that a sign-out in another of the person's tabs
 # ended: it stays signed out (and the sign-in page says why) while st.user still names it.
 SIGNED_OUT_STATE = "tightrope_signed_out_elsewhere"
@@ -53,13 +57,14 @@ class Identity:
 
 @dataclass(frozen=True)
 class SignedIn:
-    """A session's sign-in: whose identity, the practice's account for it (None: refused), and
-    when it was resolved (this process's monotonic clock)."""
+    """A session's sign-in: whose identity, the practice's account for it (None: refused), when
+    the session signed in and when the practice was last asked (this process's monotonic clock)."""
 
     issuer: str
     subject: str
     account: int | None
     at: float = field(default_factory=time.monotonic, compare=False)
+    checked: float = field(default_factory=time.monotonic, compare=False)
 
     def is_for(self, identity: Identity) -> bool:
         """Whether this was resolved for `identity`."""
@@ -162,14 +167,17 @@ def resolve_sign_in(engine: Engine) -> SignedIn | None:
         st.session_state.pop(ACCOUNT_STATE, None)
         return None
     known = st.session_state.get(ACCOUNT_STATE)
+    since = time.monotonic()
     if isinstance(known, SignedIn) and known.is_for(identity):
         if SIGN_OUTS.ended(known):
             # Signed out in another tab: this tab's st.user is stale until it reloads.
             st.session_state.pop(ACCOUNT_STATE, None)
             st.session_state[SIGNED_OUT_STATE] = (identity.issuer, identity.subject)
             return None
-        return known
-    if st.session_state.get(SIGNED_OUT_STATE) == (identity.issuer, identity.subject):
+        if since - known.checked < RECHECK_SECONDS:
+            return known
+        since = known.at  # asked again below; the session signed in when it did
+    elif st.session_state.get(SIGNED_OUT_STATE) == (identity.issuer, identity.subject):
         return None  # still the stale identity of a tab signed out elsewhere
     # The practice permits e-mail addresses (an invitation, or an allowed domain): an address
     # the provider says it has not verified, or none at all, is refused without asking.
@@ -178,6 +186,7 @@ def resolve_sign_in(engine: Engine) -> SignedIn | None:
         issuer=identity.issuer,
         subject=identity.subject,
         account=None if email is None else permitted_account(engine, identity, email),
+        at=since,
     )
     st.session_state[ACCOUNT_STATE] = signed_in
     return signed_in

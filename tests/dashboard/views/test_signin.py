@@ -17,7 +17,7 @@ from dashboard.account import ACCOUNT_STATE, Identity, SignedIn
 from dashboard.views.refused import REFUSAL
 from data.accounts import account_for
 from data.db import make_engine
-from data.practice import permit_domain
+from data.practice import permit_domain, withdraw_permit
 from data.repository import add_session
 from tests.databases import Databases
 from tests.factories import COOKIE_SECRET, OWNER, auth_section, make_entry
@@ -207,6 +207,27 @@ def test_the_practice_s_own_permits_decide(db_url: str, databases: Databases) ->
     outsider = practice_app({**ALICE, "sub": "eve", "email": "eve@elsewhere.example"})
     assert outsider.session_state[ACCOUNT_STATE].account is None
     assert [m.value for m in outsider.markdown if REFUSAL in m.value]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_withdrawn_permit_ends_an_open_session_at_the_next_check(
+    db_url: str, databases: Databases, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = make_engine(databases.owner_url(db_url))  # the administrator's role
+    permit_domain(owner, domain="practice.example")
+    at = practice_app(ALICE)
+    assert at.session_state[ACCOUNT_STATE].account is not None
+    withdraw_permit(owner, value="practice.example")
+    owner.dispose()
+    at.run()  # within RECHECK_SECONDS the session's sign-in stands
+    assert [b.label for b in at.sidebar.button] == ["Sign out"]
+    monkeypatch.setattr(dashboard.account, "RECHECK_SECONDS", 0.0)
+    at.switch_page("views/data.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert [m.value for m in at.markdown if REFUSAL in m.value]
+    assert not at.metric  # nothing of her journal
+    assert at.session_state[ACCOUNT_STATE].account is None
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
