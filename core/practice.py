@@ -68,6 +68,18 @@ def level_counts(
     return counts
 
 
+def weeks_after(counts: pd.DataFrame, changed: date | None) -> pd.DataFrame:
+    """The weeks of `counts` that ended after `changed`, the day someone last joined or left.
+
+    A week counted before a change and again after it differs by exactly the person who joined
+    or left: a lead comparing the two views could read that person's level in every such week.
+    So no week ending on or before that day is shown (on the day itself, none at all).
+    """
+    if changed is None:
+        return counts
+    return counts[counts[WEEK_END] > changed].reset_index(drop=True)
+
+
 def this_week(counts: pd.DataFrame) -> dict[Level, int]:
     """The counts of the newest week, by level (all zero for an empty table)."""
     if counts.empty:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final, Literal
 
 import pandas as pd
@@ -36,6 +36,9 @@ OPT_IN: Table = PracticeOptIn.__table__  # type: ignore[attr-defined]
 
 LEAD: Final = "lead"
 MIN_GROUP_KEY: Final = "min_group"
+MEMBERS_CHANGED_KEY: Final = "members_changed"
+"""When someone last opted in to or out of the practice view (written by migration 0009's
+trigger, in UTC)."""
 MIN_GROUP_DEFAULT: Final = 5
 """The fewest opted-in therapists the practice view shows counts for (Viva Insights, Lattice: 5)."""
 MIN_GROUP_FLOOR: Final = 3
@@ -151,6 +154,23 @@ def min_group(engine: Engine) -> int:
     except ValueError:
         log.warning("the stored practice setting %s is not a number; using 5", MIN_GROUP_KEY)
         return MIN_GROUP_DEFAULT
+
+
+def members_changed(engine: Engine) -> datetime | None:
+    """When someone last joined or left the practice view (aware UTC), or None: never."""
+    require_postgresql(engine)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(CONFIG.c.value).where(CONFIG.c.key == MEMBERS_CHANGED_KEY)
+        ).scalar_one_or_none()
+    if stored is None:
+        return None
+    try:
+        return datetime.fromisoformat(stored).astimezone(UTC)
+    except ValueError:
+        # Unreadable: treat it as now, so no week from before an unknown change is shown.
+        log.warning("the stored practice setting %s is not a time", MEMBERS_CHANGED_KEY)
+        return utcnow()
 
 
 # The administrator's functions (the engine of the role that owns the tables).

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from core.levels import Level
-from core.practice import COUNT_COLUMNS, level_counts, member_levels, this_week
+from core.practice import COUNT_COLUMNS, level_counts, member_levels, this_week, weeks_after
 from core.schema import empty_sessions
 from core.settings import Thresholds
 from core.warnings import assess
@@ -71,3 +71,13 @@ def test_no_members_count_nothing() -> None:
     counts = level_counts([], today=TODAY, tz=TZ)
     assert len(counts) == 13 and counts[["none", "watch", "chronic"]].sum().sum() == 0
     assert this_week(counts.iloc[0:0]) == {Level.NONE: 0, Level.WATCH: 0, Level.CHRONIC: 0}
+
+
+def test_only_weeks_ending_after_the_last_change_of_members_are_kept() -> None:
+    today = date(2026, 11, 30)
+    counts = level_counts([], today=today, tz="Europe/Copenhagen")
+    assert weeks_after(counts, None).equals(counts)
+    assert weeks_after(counts, today).empty  # changed today: nothing until tomorrow
+    kept = weeks_after(counts, today - timedelta(days=8))
+    assert list(kept["week_end"]) == [today - timedelta(days=7), today]
+    assert len(weeks_after(counts, today - timedelta(days=7 * 13))) == 13

@@ -18,6 +18,7 @@ from data.maintenance import delete_all_data
 from data.practice import (
     NOT_SIGNED_IN_YET,
     PracticeError,
+    members_changed,
     opted_in_since,
     permit_domain,
     practice_ratings,
@@ -381,6 +382,30 @@ def test_opting_in_is_ones_own_choice(practice: Practice) -> None:
                 {"ann": p.ann},
             )
     assert opted_in_since(p.app, owner=p.ann) is not None
+
+
+def test_every_change_of_who_takes_part_is_timed_and_nothing_else(practice: Practice) -> None:
+    p = practice
+    assert members_changed(p.app) is None
+    before = datetime.now(UTC)
+    set_opt_in(p.app, owner=p.ann, opted_in=True)
+    joined = members_changed(p.app)
+    assert joined is not None and before - timedelta(seconds=5) <= joined <= datetime.now(UTC)
+    set_opt_in(p.app, owner=p.ann, opted_in=True)  # already in: no change
+    set_opt_in(p.app, owner=p.bob, opted_in=False)  # never in: no change
+    assert members_changed(p.app) == joined
+    set_opt_in(p.app, owner=p.ann, opted_in=False)
+    left = members_changed(p.app)
+    assert left is not None and left > joined
+    set_opt_in(p.app, owner=p.sue, opted_in=True)
+    delete_all_data(p.app, owner=p.sue)  # delete-all takes the opt-in: a change too
+    changed = members_changed(p.app)
+    assert changed is not None and changed > left
+    # The dashboard's role cannot set the time itself (it may only read the practice's settings).
+    with owner_connection(p.app, owner=p.bob) as connection, pytest.raises(DBAPIError):
+        connection.execute(
+            text("UPDATE practice_config SET value = '2000-01-01' WHERE key = 'members_changed'")
+        )
 
 
 def test_delete_all_takes_what_was_shared_with_it(practice: Practice) -> None:

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
 from data.db import make_engine
 from data.practice import (
+    MEMBERS_CHANGED_KEY,
     opted_in_since,
     permit_domain,
     set_lead,
@@ -84,6 +85,15 @@ def people(databases: Databases, db_url: str, engine: Engine) -> Iterator[People
     _journal(engine, ann)
     yield People(owner, engine, ann, sue)
     owner.dispose()
+
+
+def members_changed_at(owner: Engine, when: datetime) -> None:
+    """Pretend the last opt-in or opt-out was at `when` (as migration 0009's trigger writes it)."""
+    with owner.begin() as connection:
+        connection.execute(
+            text("UPDATE practice_config SET value = :when WHERE key = :key"),
+            {"when": when.isoformat(), "key": MEMBERS_CHANGED_KEY},
+        )
 
 
 def open_view(page: str, account: int) -> AppTest:
@@ -223,6 +233,7 @@ def test_the_practice_view_counts_from_the_minimum_group(people: People) -> None
     others = [_person(people.app, name) for name in ("bob", "cat")]
     for person in (people.ann, *others):
         set_opt_in(people.app, owner=person, opted_in=True)
+    members_changed_at(people.owner, NOW - timedelta(days=200))  # they joined long ago
     at = open_view("practice", people.sue)
     assert "3 therapists take part" in _texts(at)
     assert sum(int(metric.value) for metric in at.metric) == 3
@@ -234,6 +245,31 @@ def test_the_practice_view_counts_from_the_minimum_group(people: People) -> None
     set_opt_in(people.app, owner=others[0], opted_in=False)  # one leaves: below the minimum
     at.run()
     assert "Nothing to show yet" in _texts(at)
+
+
+def test_no_week_counted_before_someone_joined_or_left_is_shown(people: People) -> None:
+    # Counts of one week seen before and after a change differ by the person who joined or left.
+    set_lead(people.owner, email="sue@practice.example", lead=True)
+    set_min_group(people.owner, size=3)
+    others = [_person(people.app, name) for name in ("bob", "cat", "dan")]
+    for person in (people.ann, *others):
+        set_opt_in(people.app, owner=person, opted_in=True)
+    at = open_view("practice", people.sue)  # dan joined today
+    assert "come back tomorrow" in _texts(at)
+    assert not at.metric and not at.get("plotly_chart") and not at.dataframe
+    members_changed_at(people.owner, NOW - timedelta(days=200))
+    at.run()
+    assert len(at.dataframe[0].value) == 13
+    set_opt_in(people.app, owner=others[2], opted_in=False)  # dan leaves: today again
+    at.run()
+    assert "come back tomorrow" in _texts(at) and not at.dataframe
+    set_opt_in(people.app, owner=others[2], opted_in=False)  # leaving again changes nothing
+    members_changed_at(people.owner, NOW - timedelta(days=17))
+    at.run()
+    table = at.dataframe[0].value
+    assert len(table) == 3  # this week and the two that ended since the change
+    assert "are not shown: someone joined or left" in _texts(at)
+    assert sum(int(metric.value) for metric in at.metric) == 3
 
 
 @pytest.mark.parametrize(
