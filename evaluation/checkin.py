@@ -11,11 +11,12 @@ Two ways to make the check-in's work-related score:
 - **related**: a monotone function of the four-week mean of fatigue before the check-in
   (`SLOPE` CBI points per rating point around a typical 35) plus noise, clipped to 0–100 and
   rounded to a score seven CBI items can give (multiples of 25/7). The noise is
-  `noise_sems` standard errors of measurement of the work-related scale (SD 17.7, alpha .87:
-  SEM 6.4 points); the default, one SEM, is the questionnaire's own error alone. More noise
-  stands for everything the CBI sees that the fatigue rating does not, and weakens the link.
-- **independent**: a draw around the PUMA mean and SD (35, 17.7), clipped and rounded the same
-  way, unrelated to any session.
+  `noise_sems` standard errors of measurement of the work-related scale (its reference SD 19
+  and alpha .88: SEM 6.6 points); the default, one SEM, is the questionnaire's own error
+  alone. More noise stands for everything the CBI sees that the fatigue rating does not, and
+  weakens the link.
+- **independent**: a draw around a typical 35 with the scale's reference SD (19), clipped and
+  rounded the same way, unrelated to any session.
 
 `calibration(...)` counts, over seeds, how often the tracking claims a relation (its interval
 excludes 0 and its permutation p < 0.05) and how often the bootstrap interval covers 0. Used by
@@ -44,7 +45,7 @@ SPELLS_PER_YEAR = 6
 SPELL_SD = 1.2
 SLOPE = 10.0  # CBI points per rating point
 NOISE_SEMS = 1.0
-TYPICAL = 35.0  # near the PUMA means of the CBI scales
+TYPICAL = 35.0  # within the published samples' means of the CBI scales (33-45)
 SIGN = "fatigue"
 SCALE = "work"
 

@@ -170,22 +170,27 @@ CBI_ITEM_TABLE: Final = Source(
     "https://pmc.ncbi.nlm.nih.gov/articles/PMC9358756/table/emp212797-tbl-0001",
 )
 
-# What could be checked (search of stored public pages, 30 Nov 2026): the paper's abstract
-# (https://www.researchgate.net/publication/247511197, and the first page of the copy at
-# https://studylib.net/doc/27173837/kristensen2005) says "the PUMA study (Project on Burnout,
-# Motivation and Job Satisfaction; N=1914 at baseline)" and "All three scales were found to have
-# very high internal reliability". The table with each scale's mean, SD and Cronbach's alpha is
-# further into the paper and could not be read, nor the authors' normative document (NFA), nor
-# the PUMA baseline paper (Borritz et al. 2006, Scand J Public Health 34:49-58). The six numbers
-# below are therefore the table as recalled, not checked; they are said to be so wherever shown.
-_CBI_TABLE_NOTE: Final = (
-    "Kristensen et al. (2005), PUMA baseline (N = 1,914 human-service employees, as the "
-    "abstract says), table of the three scales; value as recalled, NOT checked against the "
-    "paper's table (only its abstract and first page could be read; docs/CHECKIN.md)"
+CBI_REFERENCE: Final = Source(
+    "Wolfshohl, J.A., Bradley, K., Bell, C., et al. (2019). Association between empathy and "
+    "burnout among emergency medicine physicians. Journal of Clinical Medicine Research, 11(7), "
+    "532–538, Table 2: the English CBI in 68 US emergency physicians (residents and attendings).",
+    "https://doi.org/10.14740/jocmr3878",
 )
-_CBI_UNCHECKED: Final = (
-    "values as recalled from Kristensen et al. (2005), not yet checked against its table"
+
+# The reference values of the three scales: a published table that could be read and matched
+# (30 Nov 2026, https://www.jocmr.org/tables/jocmr3878t.htm, Table 2 "Descriptive Analysis of
+# the JSE and CBI Scores"): "Mean (SD) ... 45 (17) 43 (19) 33 (19)" and "Cronbach's α ... 0.89
+# 0.88 0.90" for CBI personal-related, work-related and patient-related (the client-related
+# scale worded with "patients"); Table 1 counts 12 + 12 + 11 + 14 + 19 = 68 physicians. The
+# development study's own table (Kristensen et al. 2005, PUMA baseline, N = 1,914) could not be
+# read here, only its abstract, so its values are not used. A second readable sample agrees on
+# the spread: Serbian preschool teachers (Piperac et al. 2021, IJERPH 18(13):6805, abstract):
+# personal 41.3 ± 18.7, work 41.2 ± 15.9, client 34.7 ± 22.0, alphas .906, .765, .901.
+_CBI_REFERENCE_NOTE: Final = (
+    "Wolfshohl et al. (2019), J Clin Med Res 11(7):532–538, Table 2 (English CBI, 68 US "
+    "emergency physicians): matched against the published table"
 )
+_CBI_SAMPLE: Final = "68 US emergency physicians, Wolfshohl et al. 2019"
 
 CBI_FREQUENCY: Final = AnswerFormat(
     "frequency",
@@ -280,13 +285,12 @@ CBI: Final = Instrument(
             high=100,
             direction=Direction.HIGHER_IS_WORSE,
             reference=Reference(
-                sd=16.9,
-                reliability=0.87,
-                mean=35.9,
-                sd_source=_CBI_TABLE_NOTE,
-                reliability_source=_CBI_TABLE_NOTE,
-                sample="PUMA study baseline, Danish human-service employees",
-                unchecked=_CBI_UNCHECKED,
+                sd=17.0,
+                reliability=0.89,
+                mean=45.0,
+                sd_source=_CBI_REFERENCE_NOTE,
+                reliability_source=_CBI_REFERENCE_NOTE,
+                sample=_CBI_SAMPLE,
             ),
         ),
         Scale(
@@ -298,13 +302,12 @@ CBI: Final = Instrument(
             high=100,
             direction=Direction.HIGHER_IS_WORSE,
             reference=Reference(
-                sd=17.7,
-                reliability=0.87,
-                mean=33.0,
-                sd_source=_CBI_TABLE_NOTE,
-                reliability_source=_CBI_TABLE_NOTE,
-                sample="PUMA study baseline, Danish human-service employees",
-                unchecked=_CBI_UNCHECKED,
+                sd=19.0,
+                reliability=0.88,
+                mean=43.0,
+                sd_source=_CBI_REFERENCE_NOTE,
+                reliability_source=_CBI_REFERENCE_NOTE,
+                sample=_CBI_SAMPLE,
             ),
         ),
         Scale(
@@ -316,13 +319,12 @@ CBI: Final = Instrument(
             high=100,
             direction=Direction.HIGHER_IS_WORSE,
             reference=Reference(
-                sd=17.6,
-                reliability=0.85,
-                mean=30.9,
-                sd_source=_CBI_TABLE_NOTE,
-                reliability_source=_CBI_TABLE_NOTE,
-                sample="PUMA study baseline, Danish human-service employees",
-                unchecked=_CBI_UNCHECKED,
+                sd=19.0,
+                reliability=0.90,
+                mean=33.0,
+                sd_source=_CBI_REFERENCE_NOTE,
+                reliability_source=_CBI_REFERENCE_NOTE,
+                sample=_CBI_SAMPLE,
             ),
         ),
     ),
@@ -336,11 +338,10 @@ CBI: Final = Instrument(
         "sources consulted, so Tightrope credits the authors wherever items or scores appear."
     ),
     cutoff_note=(
-        "The CBI has no official cut-off: its authors publish reference values instead (the "
-        "PUMA study's means and SDs), and call fixed cut-points problematic. Scores are shown "
-        "beside those values, never as bands."
+        "The CBI has no official cut-off. Scores are shown beside the mean and SD of a published "
+        "sample, never as bands."
     ),
-    sources=(CBI_PAPER, CBI_PUMA_SHEET, CBI_PUMA_COPY, CBI_ITEM_TABLE),
+    sources=(CBI_PAPER, CBI_PUMA_SHEET, CBI_PUMA_COPY, CBI_ITEM_TABLE, CBI_REFERENCE),
 )
 """The Copenhagen Burnout Inventory: 19 items, three scales scored 0–100 as the mean of items.
 
@@ -354,7 +355,8 @@ copenhagen-burnout-inventory-cbi). Personal burnout: six "how often" items; work
 To a high degree = 75, Sometimes/Somewhat = 50, Seldom/To a low degree = 25, Never or almost
 never/To a very low degree = 0; a scale is the mean of its items. The sheet treats a respondent
 as a non-responder below three answered personal items and below four work-related ones;
-Tightrope asks every item, so a check-in is scored only when complete.
+Tightrope asks every item, so a check-in is scored only when complete. Reference values (mean,
+SD, alpha of each scale) from Wolfshohl et al. (2019), Table 2, matched (`CBI_REFERENCE`).
 """
 
 

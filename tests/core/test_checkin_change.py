@@ -30,10 +30,10 @@ def test_the_arithmetic_on_a_hand_computed_case() -> None:
 
 
 def test_a_cbi_work_related_rise_of_25_points_is_reliably_worse() -> None:
-    # Work-related burnout: SD 17.7, alpha .87 -> S_diff = sqrt(2) * 17.7 * sqrt(.13) = 9.0253.
+    # Work-related burnout: SD 19, alpha .88 -> S_diff = sqrt(2) * 19 * sqrt(.12) = 9.3081.
     change = judge_change(CBI.scale("work"), 25, 50)
-    assert change.rci == pytest.approx(25 / (math.sqrt(2) * 17.7 * math.sqrt(0.13)))
-    assert change.rci == pytest.approx(2.770, abs=1e-3)
+    assert change.rci == pytest.approx(25 / (math.sqrt(2) * 19 * math.sqrt(0.12)))
+    assert change.rci == pytest.approx(2.686, abs=1e-3)
     assert change.verdict is Verdict.WORSE
     assert judge_change(CBI.scale("work"), 50, 25).verdict is Verdict.BETTER
 
@@ -63,7 +63,7 @@ def test_exactly_at_the_critical_value_is_not_yet_reliable() -> None:
     step = smallest_reliable_difference(scale)
     assert judge_change(scale, 30, 30 + step).verdict is Verdict.NONE
     assert judge_change(scale, 30, 30 + step + 0.01).verdict is Verdict.WORSE
-    assert step == pytest.approx(RC_CRITICAL * math.sqrt(2) * 16.9 * math.sqrt(0.13))
+    assert step == pytest.approx(RC_CRITICAL * math.sqrt(2) * 17 * math.sqrt(0.11))
 
 
 def test_the_sentences_say_the_verdict_in_words() -> None:
