@@ -202,6 +202,18 @@ def test_insert_frame_is_idempotent(engine: Engine) -> None:
     assert list(stored["dread"]) == list(frame["dread"])
 
 
+def test_load_sessions_gives_back_the_stored_frame(engine: Engine) -> None:
+    frame = sessions_frame(days=28, seed=3)
+    frame.loc[::5, "note"] = "a note"
+    frame.loc[::7, "reflection_themes"] = "a theme"
+    insert_frame(engine, owner=OWNER, frame=frame)
+    stored = load_sessions(engine, owner=OWNER)
+    assert stored["id"].notna().all()
+    expected = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored.drop(columns="id"), expected.drop(columns="id"))
+    assert stored.dtypes.equals(frame.dtypes)
+
+
 def test_reading_in_chunks_gives_the_same_frame(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
