@@ -246,3 +246,19 @@ def test_a_review_chart_never_rebuilds_an_assessment_others_pushed_out(
     cached_review_trend(mine, sign="fatigue", start=None, assessment=assessment)
     cached_review_calendar(mine, sign="fatigue", assessment=assessment)
     assert (builds["assessment"], builds["trend"], builds["calendar"]) == (3, 1, 1)
+
+
+def test_the_digest_the_caches_hash_a_key_by_changes_with_every_part() -> None:
+    key = current_key(today=TODAY, zone=BERLIN)
+    assert replace(key).digest == key.digest  # an equal key, its digest worked out afresh
+    changed = {
+        "database": "sqlite:///elsewhere.sqlite3",
+        "version": replace(key.version, count=key.version.count + 1),
+        "thresholds": replace(key.thresholds, absolute_threshold=5.5),
+        "today": TODAY + timedelta(days=1),
+        "zone": "America/New_York",
+        "account": key.account + 1,
+    }
+    assert set(changed) == {part.name for part in fields(CacheKey)}
+    for part, value in changed.items():
+        assert replace(key, **{part: value}).digest != key.digest, part
