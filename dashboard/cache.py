@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -80,7 +81,7 @@ class CacheKey:
 # Streamlit hashes a dataclass argument through dataclasses.asdict, every threshold included:
 # ~2 ms per cached call, and a Review run makes several. The key's digest is worked out once
 # per key instead (a run builds one key with current_key and passes it to every cache).
-BY_DIGEST: Final = {CacheKey: lambda key: key.digest}
+BY_DIGEST: Final[dict[str | type[Any], Callable[[Any], Any]]] = {CacheKey: lambda key: key.digest}
 
 
 @st.cache_resource(show_spinner=False)

@@ -251,7 +251,7 @@ def test_a_review_chart_never_rebuilds_an_assessment_others_pushed_out(
 def test_the_digest_the_caches_hash_a_key_by_changes_with_every_part() -> None:
     key = current_key(today=TODAY, zone=BERLIN)
     assert replace(key).digest == key.digest  # an equal key, its digest worked out afresh
-    changed = {
+    changed: dict[str, Any] = {
         "database": "sqlite:///elsewhere.sqlite3",
         "version": replace(key.version, count=key.version.count + 1),
         "thresholds": replace(key.thresholds, absolute_threshold=5.5),
