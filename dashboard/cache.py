@@ -32,7 +32,7 @@ from dashboard.memory import release_free_memory
 from data.damage import check_readable
 from data.db import make_engine
 from data.environment import load_environment, local_timezone
-from data.repository import DataVersion, data_version, load_sessions
+from data.repository import DataVersion, data_version, load_ratings, load_sessions
 from data.schema import ensure_schema
 from data.settings_store import load_thresholds
 
@@ -160,7 +160,9 @@ def cached_sessions(key: CacheKey) -> pd.DataFrame:
 def _assessment(key: CacheKey) -> Assessment:
     from core.warnings import assess
 
-    sessions = cached_sessions(key)
+    # The ratings alone, read for this analysis and not kept: the Review page shows no client
+    # code, tag or note, and reading and caching every entry whole cost more than assessing it.
+    sessions = load_ratings(engine_of(key), owner=key.account)
     assessment = assess(sessions, today=key.today, tz=key.tz, thresholds=key.thresholds)
     del sessions
     release_free_memory()  # a cache miss: the analysis' temporary frames are garbage now

@@ -31,8 +31,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from core.schema import SESSION_COLUMNS, SESSION_DTYPES, as_sessions, empty_sessions
+from core.schema import SESSION_COLUMNS, SESSION_DTYPES, SIGNS, as_sessions, empty_sessions
 from data.db import owner_connection, scope_to_owner, session_scope
+from data.frames import ratings_frame
 from data.models import (
     DataRevision,
     Scenario,
@@ -273,6 +274,24 @@ def _frame(
 def load_sessions(engine: Engine, *, owner: int) -> pd.DataFrame:
     """Every entry of `owner`, oldest first, as a session frame."""
     return _frame(engine, owner)
+
+
+def load_ratings(engine: Engine, *, owner: int) -> pd.DataFrame:
+    """Every entry of `owner`, oldest first, as a session frame of start times and ratings
+    alone: client codes, tags, reflections and notes empty (what core.warnings.assess reads)."""
+    # Not load_sessions: turning every note and reflection into a string column was most of
+    # reading a year for the Review page, which shows none of them.
+    query = (
+        select(ENTRY.c.started_at, *(ENTRY.c[sign] for sign in SIGNS))
+        .where(ENTRY.c.owner_id == owner)
+        .order_by(ENTRY.c.started_at, ENTRY.c.id)
+    )
+    with owner_connection(engine, owner=owner) as connection:
+        rows = connection.execute(query).all()
+    if not rows:
+        return empty_sessions()
+    started, *ratings = zip(*rows, strict=True)
+    return ratings_frame(started, dict(zip(SIGNS, ratings, strict=True)))
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,7 @@ def test_a_save_gives_a_fresh_assessment(engine: Engine) -> None:
 TODAY = date(2026, 11, 26)
 BUILDERS = {
     "sessions": ("dashboard.cache", "load_sessions"),
+    "ratings": ("dashboard.cache", "load_ratings"),
     "assessment": ("core.warnings", "assess"),
     "trend": ("dashboard.figures.signs", "trend_figure"),
     "calendar": ("dashboard.figures.signs", "calendar_figure"),
