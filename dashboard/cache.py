@@ -32,7 +32,16 @@ from dashboard.memory import release_free_memory
 from data.damage import check_readable
 from data.db import make_engine
 from data.environment import load_environment, local_timezone
-from data.repository import DataVersion, data_version, load_ratings, load_sessions
+from data.repository import (
+    DataVersion,
+    RecentEntry,
+    data_version,
+    load_ratings,
+    load_sessions,
+    recent_client_codes,
+    recent_sessions,
+    scenario_names,
+)
 from data.schema import ensure_schema
 from data.settings_store import load_thresholds
 
@@ -52,6 +61,9 @@ CACHE_ENTRIES = 2
 FIGURE_CACHE_ENTRIES = 12
 # The Patterns page's seven figures for the current report and one earlier one.
 PATTERN_FIGURE_ENTRIES = 64
+# The Log page's lists of everyone working at once (a few KiB each): fewer, and on a practice
+# server people's saves would push each other's out and every run would read them again.
+LOG_LIST_ENTRIES = 64
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,7 @@ def clear_all() -> None:
     """Drop every cached product (after an import, restore or delete, to free their memory)."""
     st.cache_data.clear()
     for cached in (
+        _log_lists,
         _assessment,
         _review_trend,
         _review_calendar,
@@ -151,6 +164,33 @@ def clear_all() -> None:
 def cached_sessions(key: CacheKey) -> pd.DataFrame:
     """Every entry of the key's account as a session frame, read once per key."""
     return load_sessions(engine_of(key), owner=key.account)
+
+
+@dataclass(frozen=True)
+class LogLists:
+    """What the Log page offers and lists: recent client codes, the tags, the latest entries."""
+
+    codes: tuple[str, ...]
+    tags: tuple[str, ...]
+    recent: tuple[RecentEntry, ...]
+
+
+# Read once per key, not on every run of the Log page's form: picking a code, moving a slider
+# and Save each rerun it, and nothing it lists changes until the key's data version does (a save,
+# edit or delete here, in another tab or by an import). Immutable, so shared (cache_resource).
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=LOG_LIST_ENTRIES)
+def _log_lists(key: CacheKey) -> LogLists:
+    engine = engine_of(key)
+    return LogLists(
+        codes=tuple(recent_client_codes(engine, owner=key.account)),
+        tags=tuple(scenario_names(engine, owner=key.account)),
+        recent=tuple(recent_sessions(engine, owner=key.account, limit=10)),
+    )
+
+
+def cached_log_lists(key: CacheKey) -> LogLists:
+    """The Log page's recent client codes, tags and ten latest entries, once per key."""
+    return _log_lists(key)
 
 
 # cache_resource, not cache_data: one shared object instead of unpickling a ten-year assessment
