@@ -30,12 +30,12 @@ from core.settings import Thresholds
 from dashboard.account import current_account
 from dashboard.memory import release_free_memory
 from data.damage import check_readable
-from data.db import make_engine
+from data.db import make_engine, owner_connection
 from data.environment import load_environment, local_timezone
 from data.repository import (
     DataVersion,
     RecentEntry,
-    data_version,
+    data_version_in,
     load_ratings,
     load_sessions,
     recent_client_codes,
@@ -43,7 +43,7 @@ from data.repository import (
     scenario_names,
 )
 from data.schema import ensure_schema
-from data.settings_store import load_thresholds
+from data.settings_store import thresholds_in
 
 if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them
     from core.checkin.record import CheckinRecord
@@ -133,10 +133,14 @@ def current_key(
     engine = _engine_for(url)
     zone = zone or local_timezone()
     owner = current_account() if account is None else account
+    # One transaction for both reads: this runs on every run of every page, the Log form's too.
+    with owner_connection(engine, owner=owner) as connection:
+        version = data_version_in(connection, owner=owner)
+        thresholds = thresholds_in(connection, owner=owner)
     return CacheKey(
         database=url,
-        version=data_version(engine, owner=owner),
-        thresholds=load_thresholds(engine, owner=owner),
+        version=version,
+        thresholds=thresholds,
         today=today or datetime.now(zone).date(),
         zone=zone.key,
         account=owner,

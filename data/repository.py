@@ -411,6 +411,12 @@ def count_sessions_between(engine: Engine, *, owner: int, start: datetime, end: 
 
 def data_version(engine: Engine, *, owner: int) -> DataVersion:
     """A cheap fingerprint of `owner`'s entries, for caching analytics between saves."""
+    with owner_connection(engine, owner=owner) as connection:
+        return data_version_in(connection, owner=owner)
+
+
+def data_version_in(connection: Connection, *, owner: int) -> DataVersion:
+    """data_version within a transaction already scoped to `owner` (data.db)."""
     # The token is rewritten by triggers on every insert, update and delete of the owner's
     # entries (migrations 0003, 0004), whichever code path wrote; count and max id are a second
     # guard, e.g. after a restore.
@@ -418,9 +424,8 @@ def data_version(engine: Engine, *, owner: int) -> DataVersion:
         ENTRY.c.owner_id == owner
     )
     token_query = select(REVISION.c.token).where(REVISION.c.owner_id == owner)
-    with owner_connection(engine, owner=owner) as connection:
-        token = connection.execute(token_query).scalar_one_or_none()
-        count, max_id = connection.execute(query).one()
+    token = connection.execute(token_query).scalar_one_or_none()
+    count, max_id = connection.execute(query).one()
     return DataVersion(str(token), int(count), int(max_id))
 
 
