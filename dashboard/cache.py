@@ -11,9 +11,13 @@ test_cache.py checks both).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -26,11 +30,20 @@ from core.settings import Thresholds
 from dashboard.account import current_account
 from dashboard.memory import release_free_memory
 from data.damage import check_readable
-from data.db import make_engine
+from data.db import make_engine, owner_connection
 from data.environment import load_environment, local_timezone
-from data.repository import DataVersion, data_version, load_sessions
+from data.repository import (
+    DataVersion,
+    RecentEntry,
+    data_version_in,
+    load_ratings,
+    load_sessions,
+    recent_client_codes,
+    recent_sessions,
+    scenario_names,
+)
 from data.schema import ensure_schema
-from data.settings_store import load_thresholds
+from data.settings_store import thresholds_in
 
 if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them
     from core.checkin.record import CheckinRecord
@@ -48,6 +61,9 @@ CACHE_ENTRIES = 2
 FIGURE_CACHE_ENTRIES = 12
 # The Patterns page's seven figures for the current report and one earlier one.
 PATTERN_FIGURE_ENTRIES = 64
+# The Log page's lists of everyone working at once (a few KiB each): fewer, and on a practice
+# server people's saves would push each other's out and every run would read them again.
+LOG_LIST_ENTRIES = 64
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,19 @@ class CacheKey:
     def tz(self) -> ZoneInfo:
         """The timezone local days are counted in."""
         return ZoneInfo(self.zone)
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of every part of the key, what the caches hash it by (BY_DIGEST)."""
+        # Pickled, not repr'd: a part left out of its repr (the database URL) still counts.
+        parts = tuple(getattr(self, part.name) for part in fields(self))
+        return hashlib.sha256(pickle.dumps(parts)).hexdigest()
+
+
+# Streamlit hashes a dataclass argument through dataclasses.asdict, every threshold included:
+# ~2 ms per cached call, and a Review run makes several. The key's digest is worked out once
+# per key instead (a run builds one key with current_key and passes it to every cache).
+BY_DIGEST: Final[dict[str | type[Any], Callable[[Any], Any]]] = {CacheKey: lambda key: key.digest}
 
 
 @st.cache_resource(show_spinner=False)
@@ -104,10 +133,14 @@ def current_key(
     engine = _engine_for(url)
     zone = zone or local_timezone()
     owner = current_account() if account is None else account
+    # One transaction for both reads: this runs on every run of every page, the Log form's too.
+    with owner_connection(engine, owner=owner) as connection:
+        version = data_version_in(connection, owner=owner)
+        thresholds = thresholds_in(connection, owner=owner)
     return CacheKey(
         database=url,
-        version=data_version(engine, owner=owner),
-        thresholds=load_thresholds(engine, owner=owner),
+        version=version,
+        thresholds=thresholds,
         today=today or datetime.now(zone).date(),
         zone=zone.key,
         account=owner,
@@ -118,6 +151,7 @@ def clear_all() -> None:
     """Drop every cached product (after an import, restore or delete, to free their memory)."""
     st.cache_data.clear()
     for cached in (
+        _log_lists,
         _assessment,
         _review_trend,
         _review_calendar,
@@ -130,20 +164,49 @@ def clear_all() -> None:
         cached.clear()
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_data(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=CACHE_ENTRIES)
 def cached_sessions(key: CacheKey) -> pd.DataFrame:
     """Every entry of the key's account as a session frame, read once per key."""
     return load_sessions(engine_of(key), owner=key.account)
 
 
+@dataclass(frozen=True)
+class LogLists:
+    """What the Log page offers and lists: recent client codes, the tags, the latest entries."""
+
+    codes: tuple[str, ...]
+    tags: tuple[str, ...]
+    recent: tuple[RecentEntry, ...]
+
+
+# Read once per key, not on every run of the Log page's form: picking a code, moving a slider
+# and Save each rerun it, and nothing it lists changes until the key's data version does (a save,
+# edit or delete here, in another tab or by an import). Immutable, so shared (cache_resource).
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=LOG_LIST_ENTRIES)
+def _log_lists(key: CacheKey) -> LogLists:
+    engine = engine_of(key)
+    return LogLists(
+        codes=tuple(recent_client_codes(engine, owner=key.account)),
+        tags=tuple(scenario_names(engine, owner=key.account)),
+        recent=tuple(recent_sessions(engine, owner=key.account, limit=10)),
+    )
+
+
+def cached_log_lists(key: CacheKey) -> LogLists:
+    """The Log page's recent client codes, tags and ten latest entries, once per key."""
+    return _log_lists(key)
+
+
 # cache_resource, not cache_data: one shared object instead of unpickling a ten-year assessment
 # (about 1.2 MB of frames) on every Review run. Callers get shallow copies (cached_assessment):
 # with pandas' copy-on-write a change to a copy never reaches the cached frames.
-@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=CACHE_ENTRIES)
 def _assessment(key: CacheKey) -> Assessment:
     from core.warnings import assess
 
-    sessions = cached_sessions(key)
+    # The ratings alone, read for this analysis and not kept: the Review page shows no client
+    # code, tag or note, and reading and caching every entry whole cost more than assessing it.
+    sessions = load_ratings(engine_of(key), owner=key.account)
     assessment = assess(sessions, today=key.today, tz=key.tz, thresholds=key.thresholds)
     del sessions
     release_free_memory()  # a cache miss: the analysis' temporary frames are garbage now
@@ -164,7 +227,7 @@ def cached_assessment(key: CacheKey) -> Assessment:
 # people's Review runs had pushed it out of its two entries meanwhile, which on a practice server
 # with 20 people reviewing at once happened within one run (BENCHMARKS.md, "Practice server under
 # load").
-@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=FIGURE_CACHE_ENTRIES)
 def _review_trend(key: CacheKey, sign: str, start: date | None, _days: pd.DataFrame) -> go.Figure:
     from dashboard.figures.signs import trend_figure
 
@@ -184,7 +247,7 @@ def cached_review_trend(
     return _review_trend(key, sign, start, days)
 
 
-@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=FIGURE_CACHE_ENTRIES)
 def _review_calendar(key: CacheKey, sign: str, _assessment_of_key: Assessment) -> go.Figure:
     from dashboard.figures.signs import calendar_figure
 
@@ -198,7 +261,7 @@ def cached_review_calendar(
     return _review_calendar(key, sign, assessment if assessment is not None else _assessment(key))
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_data(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=CACHE_ENTRIES)
 def cached_patterns(key: CacheKey, *, since: date | None) -> PatternReport:
     """core.patterns.find_patterns on the entries since `since` (all when None), once per key."""
     # Imported here: only this page needs the pattern analysis (and scipy.special with it).
@@ -216,7 +279,7 @@ def cached_patterns(key: CacheKey, *, since: date | None) -> PatternReport:
 # Kept as objects: Plotly spends tens of milliseconds validating each figure, and a click on
 # the heatmap's sign or the client list would otherwise rebuild all seven. The key and period
 # say which report a figure belongs to; the report itself is not hashed (leading underscore).
-@st.cache_resource(show_spinner=False, max_entries=PATTERN_FIGURE_ENTRIES)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=PATTERN_FIGURE_ENTRIES)
 def _pattern_figure(
     key: CacheKey, since: date | None, name: str, arg: str, _report: PatternReport
 ) -> go.Figure:
@@ -245,7 +308,7 @@ def cached_pattern_figure(
 # every run shares the one copy instead of unpickling a fresh one; two entries cover a toggle.
 # Bytes, not str: the download button hands these very bytes to Streamlit's media store, which
 # keys them by content, so a rerun stores nothing new.
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=2)
 def _packet(key: CacheKey, options: PacketOptions, previous_id: int | None) -> tuple[bool, bytes]:
     from dashboard.packet.context import load_packet
     from dashboard.packet.render import render_packet
@@ -276,7 +339,7 @@ def cached_packet(
 
 # Check-ins: the key's data version changes with every saved or deleted check-in too (triggers
 # on the checkin table, migration 0006), so a save is seen at once.
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_data(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=CACHE_ENTRIES)
 def cached_checkins(key: CacheKey) -> list[CheckinRecord]:
     """Every check-in of the key's account (day, instrument, scores), oldest first."""
     from data.checkins import list_checkins
@@ -284,7 +347,7 @@ def cached_checkins(key: CacheKey) -> list[CheckinRecord]:
     return list_checkins(engine_of(key), owner=key.account)
 
 
-@st.cache_resource(show_spinner=False, max_entries=FIGURE_CACHE_ENTRIES)
+@st.cache_resource(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=FIGURE_CACHE_ENTRIES)
 def _checkin_figure(key: CacheKey, instrument: str) -> go.Figure:
     from core.checkin.instruments import INSTRUMENTS
     from dashboard.figures.checkins import scores_figure
@@ -297,7 +360,7 @@ def cached_checkin_figure(key: CacheKey, *, instrument: str) -> go.Figure:
     return _checkin_figure(key, instrument)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_data(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=CACHE_ENTRIES)
 def cached_checkin_tracking(key: CacheKey) -> Tracking:
     """core.checkin.tracking.track_checkins: the session ratings against the CBI check-ins."""
     from core.checkin.tracking import track_checkins
@@ -307,7 +370,7 @@ def cached_checkin_tracking(key: CacheKey) -> Tracking:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES)
+@st.cache_data(show_spinner=False, hash_funcs=BY_DIGEST, max_entries=CACHE_ENTRIES)
 def cached_flagged_clients(key: CacheKey) -> list[CheckinClients]:
     """core.checkin.tracking.flagged_clients: per CBI check-in, the clients the Patterns page
     flagged and saw in the four weeks before it."""
@@ -337,8 +400,6 @@ class SharedKey:
 
 def content_digest(frames: list[pd.DataFrame], settings: list[Thresholds]) -> str:
     """A digest of ratings frames and their settings, the same whatever their order."""
-    import hashlib
-
     parts = sorted(
         hashlib.sha256(
             pd.util.hash_pandas_object(frame[["started_at", *SIGNS]], index=False)

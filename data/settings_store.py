@@ -13,7 +13,7 @@ import logging
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlmodel import col
 
 from core.settings import SettingsError, Thresholds, check_value
@@ -35,9 +35,14 @@ def _mine(owner: int) -> Any:
 
 def load_thresholds(engine: Engine, *, owner: int) -> Thresholds:
     """`owner`'s stored thresholds; anything missing or invalid takes its default."""
-    query = select(col(Setting.key), col(Setting.value)).where(_mine(owner))
     with owner_connection(engine, owner=owner) as connection:
-        rows = connection.execute(query).all()
+        return thresholds_in(connection, owner=owner)
+
+
+def thresholds_in(connection: Connection, *, owner: int) -> Thresholds:
+    """load_thresholds within a transaction already scoped to `owner` (data.db)."""
+    query = select(col(Setting.key), col(Setting.value)).where(_mine(owner))
+    rows = connection.execute(query).all()
     return thresholds_from_rows([(key, raw) for key, raw in rows])
 
 

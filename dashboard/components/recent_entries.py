@@ -9,7 +9,7 @@ from core.schema import SIGNS
 from dashboard.account import current_account
 from dashboard.common import leave_flash, local_time, tz
 from dashboard.components.log_form import EDIT, NEW, TEXT_FIELDS, code_span
-from data.repository import RecentEntry, delete_session, get_session, recent_sessions
+from data.repository import RecentEntry, delete_session, get_session
 
 EDITING = "editing"  # the id of the entry in the edit form, or None
 CONFIRM_DELETE = "confirm_delete"  # the id whose deletion is being asked about, or None
@@ -71,10 +71,10 @@ def _delete(engine: Engine, entry_id: int) -> None:
         st.session_state[EDITING] = None
 
 
-def recent_entries(engine: Engine) -> None:
-    """The last ten entries as one compact list, and one picker with Edit and Delete."""
+def recent_entries(engine: Engine, rows: list[RecentEntry]) -> None:
+    """The last entries, `rows` (newest first), as one compact list, and one picker with Edit
+    and Delete."""
     st.subheader("Recent entries")
-    rows = recent_sessions(engine, owner=current_account(), limit=10)
     if not rows:
         st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
         return

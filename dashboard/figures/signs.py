@@ -23,26 +23,40 @@ from dashboard.figures.style import (
     LEVEL_SWATCHES,
     SIGN_COLOURS,
     base_layout,
+    layout_settings,
 )
+
+# The margins and legend of the trend, calendar and level charts.
+_TREND_MARGIN: dict[str, int] = {"l": 40, "r": 16, "t": 40, "b": 40}
+# Below the plot: above it, the legend collides with the title on narrow screens.
+_TREND_LEGEND: dict[str, Any] = {
+    "orientation": "h",
+    "yanchor": "top",
+    "y": -0.12,
+    "xanchor": "left",
+    "x": 0,
+}
 
 
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return base_layout(
-        fig,
-        title,
-        height,
-        margin={"l": 40, "r": 16, "t": 40, "b": 40},
-        # Below the plot: above it, the legend collides with the title on narrow screens.
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-        hovermode="x unified",
+        fig, title, height, margin=_TREND_MARGIN, legend=_TREND_LEGEND, hovermode="x unified"
     )
 
 
 def _series(
     x: pd.Series, y: pd.Series, name: str, *, mode: str = "lines", **style: Any
-) -> go.Scatter:
+) -> dict[str, Any]:
     """One series of the trend chart, its hover the value to the tenth."""
-    return go.Scatter(x=x, y=y, name=name, mode=mode, hovertemplate="%{y:.1f}", **style)
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "name": name,
+        "mode": mode,
+        "hovertemplate": "%{y:.1f}",
+        **style,
+    }
 
 
 def _word(level: str) -> str:
@@ -105,83 +119,123 @@ def trend_figure(
     and the days at watch (amber) or chronic (red) shaded; `legend=False` when a caption says
     what each line means."""
     rows = sign_days(days, sign, start)
-    fig = go.Figure()
     title = f"{sign.capitalize()}: day values and rolling averages"
+    # Built as one dict, validated once by go.Figure: the same figure through add_vrect,
+    # add_hline and update_layout took ~40 ms a Review run (a year of entries), nearly all of it
+    # plotly checking each update (tests/dashboard/figures/test_signs.py compares the two).
+    layout = layout_settings(
+        title, height, margin=_TREND_MARGIN, legend=_TREND_LEGEND, hovermode="x unified"
+    )
     if rows.empty:
-        fig.add_annotation(
-            text="No entries in this period",
-            showarrow=False,
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-        )
-        return _layout(fig, title, height)
-    colour = SIGN_COLOURS.get(sign, "#444")
-    for first, after, level in level_spans(rows):
-        fig.add_vrect(
-            x0=first, x1=after, fillcolor=LEVEL_SHADES[Level(level)], line_width=0, layer="below"
-        )
-    # Legend entries for the shading (a shape has none).
-    for level, swatch in LEVEL_SWATCHES.items() if legend else ():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=level.word,
-                marker=dict(size=12, symbol="square", color=swatch),
-                hoverinfo="skip",
-            )
-        )
-    logged = rows[rows["value"].notna()]
-    when = rows["day"]
-    fig.add_traces(
-        [
-            _series(
-                logged["day"],
-                logged["value"],
-                "day value",
-                mode="markers",
-                marker=dict(size=5, color=colour, opacity=0.45),
-            ),
-            _series(
-                when,
-                rows["rolling_7d"],
-                "7-day average",
-                line=dict(color=colour, width=2),
-                connectgaps=False,
-            ),
-            _series(
-                when,
-                rows["rolling_28d"],
-                "28-day average",
-                line=dict(color=colour, width=3, dash="dot"),
-            ),
-            _series(
-                when,
-                rows["baseline"],
-                "your usual level",
-                line=dict(color="#555", width=1.5, dash="dash", shape="hv"),
-            ),
+        layout["annotations"] = [
+            {
+                "text": "No entries in this period",
+                "showarrow": False,
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+            }
         ]
-    )
-    fig.add_hline(
-        y=absolute_threshold,
-        line=dict(color="#b3261e", width=1, dash="dashdot"),
-        annotation_text=f"threshold {absolute_threshold:g}",
-        annotation_position="top left",
-        annotation_font_size=11,
-    )
-    fig.update_yaxes(
-        range=[RATING_MIN - 0.3, RATING_MAX + 0.3], title=None, gridcolor="#eee", dtick=2
-    )
-    fig.update_xaxes(gridcolor="#f3f3f3", type="date")
-    fig = _layout(fig, title, height)
+        return go.Figure({"layout": layout})
     if not legend:
         # In Chromium a six-entry legend costs about as much drawing as the lines themselves
         # (BENCHMARKS.md, Review page); without it the plot also keeps the legend's band.
-        fig.update_layout(showlegend=False, margin=dict(b=30))
+        layout["showlegend"] = False
+        layout["margin"] = {**_TREND_MARGIN, "b": 30}
+    colour = SIGN_COLOURS.get(sign, "#444")
+    shading = [
+        {
+            "type": "rect",
+            "x0": first,
+            "x1": after,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "fillcolor": LEVEL_SHADES[Level(level)],
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for first, after, level in level_spans(rows)
+    ]
+    # Legend entries for the shading (a shape has none).
+    swatches = [
+        {
+            "type": "scatter",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "name": level.word,
+            "marker": {"size": 12, "symbol": "square", "color": swatch},
+            "hoverinfo": "skip",
+        }
+        for level, swatch in (LEVEL_SWATCHES.items() if legend else ())
+    ]
+    logged = rows[rows["value"].notna()]
+    when = rows["day"]
+    lines = [
+        _series(
+            logged["day"],
+            logged["value"],
+            "day value",
+            mode="markers",
+            marker={"size": 5, "color": colour, "opacity": 0.45},
+        ),
+        _series(
+            when,
+            rows["rolling_7d"],
+            "7-day average",
+            line={"color": colour, "width": 2},
+            connectgaps=False,
+        ),
+        _series(
+            when,
+            rows["rolling_28d"],
+            "28-day average",
+            line={"color": colour, "width": 3, "dash": "dot"},
+        ),
+        _series(
+            when,
+            rows["baseline"],
+            "your usual level",
+            line={"color": "#555", "width": 1.5, "dash": "dash", "shape": "hv"},
+        ),
+    ]
+    threshold = {
+        "type": "line",
+        "x0": 0,
+        "x1": 1,
+        "xref": "x domain",
+        "y0": absolute_threshold,
+        "y1": absolute_threshold,
+        "yref": "y",
+        "line": {"color": "#b3261e", "width": 1, "dash": "dashdot"},
+    }
+    layout["shapes"] = [*shading, threshold]
+    layout["annotations"] = [
+        {
+            "text": f"threshold {absolute_threshold:g}",
+            "showarrow": False,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "x domain",
+            "y": absolute_threshold,
+            "yanchor": "bottom",
+            "yref": "y",
+            "font": {"size": 11},
+        }
+    ]
+    layout["yaxis"] = {
+        "range": [RATING_MIN - 0.3, RATING_MAX + 0.3],
+        "gridcolor": "#eee",
+        "dtick": 2,
+    }
+    layout["xaxis"] = {"gridcolor": "#f3f3f3", "type": "date"}
+    fig = go.Figure({"data": [*swatches, *lines], "layout": layout})
+    # No y-axis title; an update, not the dict, which leaves out an empty one (the JSON says
+    # "title": {} as it always has).
+    fig.layout.yaxis.update(title=None)
     return fig
 
 

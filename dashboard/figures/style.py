@@ -61,6 +61,24 @@ CHART_CONFIG: Final = {"displayModeBar": False, "displaylogo": False}
 buttons cover the chart's title, and dragging still zooms (a double click zooms back out)."""
 
 
+def layout_settings(
+    title: str, height: int, *, margin: dict[str, int], **extra: Any
+) -> dict[str, Any]:
+    """The layout `base_layout` gives a figure, as a dict for building a figure in one go."""
+    # Font and background in the layout itself: Streamlit's chart theme overrides what a
+    # template says about them on the page.
+    return {
+        "template": TEMPLATE,
+        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "height": height,
+        "margin": margin,
+        "font": FONT,
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        **extra,
+    }
+
+
 def base_layout(
     fig: go.Figure, title: str, height: int, *, margin: dict[str, int], **extra: Any
 ) -> go.Figure:
@@ -68,15 +86,7 @@ def base_layout(
     `extra` layout settings."""
     # Assigned, not passed to update_layout, which would merge it into the process's default.
     fig.layout.template = TEMPLATE
-    # Font and background in the layout itself: Streamlit's chart theme overrides what a
-    # template says about them on the page.
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
-        height=height,
-        margin=margin,
-        font=FONT,
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        **extra,
-    )
+    settings = layout_settings(title, height, margin=margin, **extra)
+    del settings["template"]
+    fig.update_layout(settings)
     return fig

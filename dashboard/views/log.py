@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.schema import BUILTIN_SCENARIOS
 from dashboard.account import current_account
-from dashboard.cache import current_key, get_engine
+from dashboard.cache import cached_log_lists, current_key, get_engine
 from dashboard.common import leave_flash
 from dashboard.components import log_form
 from dashboard.components.checkin_scores import due_line
@@ -18,8 +18,6 @@ from data.repository import (
     DuplicateEntryError,
     EntryError,
     add_session,
-    recent_client_codes,
-    scenario_names,
     update_session,
 )
 
@@ -71,8 +69,9 @@ def _log_body() -> None:
     # First in the fragment, so its place never moves: it runs on arrival and after each save
     # (a new count), not when a message or a tick box appears above it.
     log_form.focus_client_code()
-    codes = recent_client_codes(engine, owner=current_account())
-    tags = scenario_names(engine, owner=current_account()) or list(BUILTIN_SCENARIOS)
+    lists = cached_log_lists(current_key())
+    codes = list(lists.codes)
+    tags = list(lists.tags) or list(BUILTIN_SCENARIOS)
     # The date and time pickers only on request: most entries are made right after the session
     # and take the time of saving. Pickers filled when the page opened went stale while it stayed
     # open between sessions, so an entry could carry the time of the previous save.
@@ -104,7 +103,7 @@ def _log_body() -> None:
                 on_click=lambda: st.session_state.update({EDITING: None}),
                 key="edit_cancel",
             )
-    recent_entries(engine)
+    recent_entries(engine, list(lists.recent))
 
 
 log_form.ensure_defaults(NEW)

@@ -24,6 +24,7 @@ from dashboard.cache import (
     cached_checkin_tracking,
     cached_checkins,
     cached_flagged_clients,
+    cached_log_lists,
     cached_packet,
     cached_pattern_figure,
     cached_patterns,
@@ -61,6 +62,18 @@ def test_a_change_to_the_returned_frames_never_reaches_the_cache(engine: Engine)
     assert (again.weeks["this_week"] != 99.0).all()
 
 
+def test_the_log_lists_show_a_save_at_once(engine: Engine) -> None:
+    earlier = datetime.now(UTC) - timedelta(hours=2)
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-1", started_at=earlier))
+    before = cached_log_lists(current_key())
+    assert cached_log_lists(current_key()) is before  # nothing saved: read once
+    add_session(engine, owner=OWNER, entry=make_entry(client_code="C-2", scenarios=["new tag"]))
+    after = cached_log_lists(current_key())
+    assert after.codes[0] == "C-2" and after.recent[0].client_code == "C-2"
+    assert "new tag" in after.tags and "new tag" not in before.tags
+    assert [row.client_code for row in after.recent] == ["C-2", "C-1"]
+
+
 def test_a_save_gives_a_fresh_assessment(engine: Engine) -> None:
     add_session(
         engine,
@@ -79,6 +92,8 @@ def test_a_save_gives_a_fresh_assessment(engine: Engine) -> None:
 TODAY = date(2026, 11, 26)
 BUILDERS = {
     "sessions": ("dashboard.cache", "load_sessions"),
+    "ratings": ("dashboard.cache", "load_ratings"),
+    "log lists": ("dashboard.cache", "recent_sessions"),
     "assessment": ("core.warnings", "assess"),
     "trend": ("dashboard.figures.signs", "trend_figure"),
     "calendar": ("dashboard.figures.signs", "calendar_figure"),
@@ -112,6 +127,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 def _build_everything(key: CacheKey) -> None:
+    cached_log_lists(key)
     cached_assessment(key)
     cached_review_trend(key, sign="fatigue", start=None)
     cached_review_calendar(key, sign="fatigue")
@@ -246,3 +262,19 @@ def test_a_review_chart_never_rebuilds_an_assessment_others_pushed_out(
     cached_review_trend(mine, sign="fatigue", start=None, assessment=assessment)
     cached_review_calendar(mine, sign="fatigue", assessment=assessment)
     assert (builds["assessment"], builds["trend"], builds["calendar"]) == (3, 1, 1)
+
+
+def test_the_digest_the_caches_hash_a_key_by_changes_with_every_part() -> None:
+    key = current_key(today=TODAY, zone=BERLIN)
+    assert replace(key).digest == key.digest  # an equal key, its digest worked out afresh
+    changed: dict[str, Any] = {
+        "database": "sqlite:///elsewhere.sqlite3",
+        "version": replace(key.version, count=key.version.count + 1),
+        "thresholds": replace(key.thresholds, absolute_threshold=5.5),
+        "today": TODAY + timedelta(days=1),
+        "zone": "America/New_York",
+        "account": key.account + 1,
+    }
+    assert set(changed) == {part.name for part in fields(CacheKey)}
+    for part, value in changed.items():
+        assert replace(key, **{part: value}).digest != key.digest, part

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from core.schema import SESSION_DTYPES
+from core.schema import SESSION_DTYPES, SIGNS, empty_sessions
 from data import repository
 from data.db import owner_connection
 from data.models import SessionUpdate
@@ -23,6 +23,7 @@ from data.repository import (
     delete_session,
     get_session,
     insert_frame,
+    load_ratings,
     load_sessions,
     recent_client_codes,
     recent_sessions,
@@ -200,6 +201,32 @@ def test_insert_frame_is_idempotent(engine: Engine) -> None:
     stored = load_sessions(engine, owner=OWNER)
     assert len(stored) == len(frame)
     assert list(stored["dread"]) == list(frame["dread"])
+
+
+def test_load_sessions_gives_back_the_stored_frame(engine: Engine) -> None:
+    frame = sessions_frame(days=28, seed=3)
+    frame.loc[::5, "note"] = "a note"
+    frame.loc[::7, "reflection_themes"] = "a theme"
+    insert_frame(engine, owner=OWNER, frame=frame)
+    stored = load_sessions(engine, owner=OWNER)
+    assert stored["id"].notna().all()
+    expected = frame.sort_values("started_at", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(stored.drop(columns="id"), expected.drop(columns="id"))
+    assert stored.dtypes.equals(frame.dtypes)
+
+
+def test_load_ratings_gives_the_start_times_and_ratings_alone(engine: Engine) -> None:
+    assert load_ratings(engine, owner=OWNER).equals(empty_sessions())
+    frame = sessions_frame(days=28, seed=3)
+    frame.loc[::5, "note"] = "a note"
+    insert_frame(engine, owner=OWNER, frame=frame)
+    whole = load_sessions(engine, owner=OWNER)
+    ratings = load_ratings(engine, owner=OWNER)
+    kept = ["started_at", *SIGNS]
+    pd.testing.assert_frame_equal(ratings[kept], whole[kept])
+    assert ratings.dtypes.equals(whole.dtypes)
+    assert (ratings["client_code"] == "").all() and (ratings["note"] == "").all()
+    assert ratings["scenarios"].map(len).sum() == 0 < whole["scenarios"].map(len).sum()
 
 
 def test_reading_in_chunks_gives_the_same_frame(
