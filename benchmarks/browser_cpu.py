@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -92,6 +95,36 @@ class Meter:
         page.wait_for_timeout(QUIET_MS)
         after = self._read()
         return {name: (after[name] - before[name]) * 1000 for name in after}
+
+
+class Throttle:
+    """Keeps a process on a CPU only `share` of each 100 ms (SIGSTOP / SIGCONT), as a server
+    does that gets a fifth of a CPU under load: its runs take longer, and the page waits."""
+
+    PERIOD_S = 0.1
+
+    def __init__(self, pid: int, share: float) -> None:
+        self.pid, self.share = pid, share
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            os.kill(self.pid, signal.SIGCONT)
+            time.sleep(self.PERIOD_S * self.share)
+            os.kill(self.pid, signal.SIGSTOP)
+            time.sleep(self.PERIOD_S * (1 - self.share))
+        os.kill(self.pid, signal.SIGCONT)
+
+    def __enter__(self) -> Throttle:
+        if self.share < 1:
+            self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join()
 
 
 def _cpu(pids: list[int]) -> float:
@@ -176,7 +209,7 @@ def _top_functions(profile: dict[str, Any], count: int = 12) -> str:
     return "; ".join(f"{name} {ms:.0f} ms" for name, ms in top)
 
 
-def run(rounds: int, profile: Path | None) -> dict[str, dict[str, list[float]]]:
+def run(rounds: int, profile: Path | None, share: float = 1.0) -> dict[str, dict[str, list[float]]]:
     """Measure `rounds` rounds after one warm-up round; every part's counters, per round."""
     found: dict[str, dict[str, list[float]]] = {part: {} for part in PARTS}
     with tempfile.TemporaryDirectory(prefix="tightrope-cpu-") as folder, ExitStack() as stack:
@@ -212,7 +245,8 @@ def run(rounds: int, profile: Path | None) -> dict[str, dict[str, list[float]]]:
         server_before = _cpu_seconds(server.pid)
         for _ in range(rounds):
             for part in PARTS:
-                growth = meter.measure(getattr(steps, part), page)
+                with Throttle(server.pid, share):
+                    growth = meter.measure(getattr(steps, part), page)
                 for name, value in growth.items():
                     found[part].setdefault(name, []).append(value)
         server_cpu = (_cpu_seconds(server.pid) - server_before) * 1000 / rounds
@@ -254,10 +288,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--profile", type=Path, default=None, help="write CDP CPU profiles here")
+    parser.add_argument(
+        "--server-share",
+        type=float,
+        default=1.0,
+        help="keep the server on a CPU only this share of the time while measuring (0.2: as under"
+        " the load run's contention)",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the raw figures here")
     args = parser.parse_args()
     started = time.monotonic()
-    found = run(args.rounds, args.profile)
+    found = run(args.rounds, args.profile, args.server_share)
     print(table(found))
     print(f"({args.rounds} rounds, {time.monotonic() - started:.0f} s)")
     if args.json is not None:
