@@ -12,8 +12,8 @@ STALE_SNAP: Final = (
 )
 """While a run is on its way, Streamlit fades every element it will replace to a third of its
 opacity: half a second after the run starts, over one second. A fade is a new frame for each
-element at each of the screen's refreshes, and under load (runs of seconds, twenty people on one
-machine) those frames took about a fifth of a tab's CPU for a round of save and Review
+element at each of the screen's refreshes: with runs of about two seconds, as under load, the
+fades took about an eighth of a tab's CPU for a round of save and Review
 (benchmarks/browser_cpu.py --server-share, BENCHMARKS.md). With no duration the elements still
 turn pale at the same half second, in one step: the page says it is updating as before."""
 
