@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.account import practice_mode, resolve_sign_in, sign_out, signed_in_identity
 from dashboard.cache import get_engine, reset_engine
 from dashboard.common import md, show_flash
+from dashboard.components.page_style import page_style
 from dashboard.memory import freeze_modules, trim_heap
 from dashboard.practice_pages import practice_pages
 from dashboard.signin import (
@@ -114,6 +115,7 @@ def _damage() -> DamagedDatabaseError | None:
     return None
 
 
+page_style()
 navigation = st.navigation(_practice_pages() if practice_mode() else _pages(_damage()))
 if os.environ.get("TIGHTROPE_DEMO") == "1":
     st.sidebar.info("Demo data: made-up sessions, not your journal.")

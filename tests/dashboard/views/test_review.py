@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.levels import Level
 from core.schema import GUIDE_ACTIONS
 from core.warnings import assess
+from dashboard.components.page_style import STYLE
 from dashboard.components.review_summary import TRENDS_CAPTION
 from dashboard.figures.signs import most_pressing
 from data.environment import local_timezone
@@ -42,7 +43,7 @@ def test_a_few_days_show_the_thin_data_note(engine: Engine) -> None:
 
 def summary(at: AppTest) -> str:
     """The HTML of the page's one summary block (status, tiles, each sign in words)."""
-    (block,) = at.html
+    (block,) = (b for b in at.html if b.value != STYLE)  # not the page-wide style
     return str(block.value)
 
 
