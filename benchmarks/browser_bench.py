@@ -54,21 +54,30 @@ PAGE_SETTLED = """() => {
 # every 500 ms) and the delivery of its result, which the rest of the rerun's work slows down.
 ARM_SAVE_TIMER = """([button, text]) => {
   const timer = (window.__tightropeSave = {clicked: null, shown: null});
+  const present = () => [...document.querySelectorAll("[data-testid='stAlert']")].some(
+    (alert) => alert.textContent.includes(text));
   const shown = () => [...document.querySelectorAll("[data-testid='stAlert']")].some(
     (alert) => alert.textContent.includes(text) && alert.getBoundingClientRect().height > 0);
   const onFrame = () => {
     // performance.now(), not the frame's timestamp: that is taken at the frame's vsync, which can
     // be earlier than the task that put the confirmation in.
-    if (timer.clicked !== null && shown()) { timer.shown = performance.now(); return; }
+    if (shown()) { timer.shown = performance.now(); return; }
     requestAnimationFrame(onFrame);
   };
+  // Frames are watched only once the confirmation is in the page: checking every frame from the
+  // click on cost each waiting tab CPU that, under load, the server and the other tabs lacked.
+  const observer = new MutationObserver(() => {
+    if (timer.clicked === null || !present()) return;
+    observer.disconnect();
+    requestAnimationFrame(onFrame);
+  });
+  observer.observe(document.body, {subtree: true, childList: true, characterData: true});
   document.addEventListener("click", (event) => {
     const target = event.target.closest && event.target.closest("button");
     if (target && target.textContent.trim() === button && timer.clicked === null) {
       timer.clicked = performance.now();
     }
   }, {capture: true});
-  requestAnimationFrame(onFrame);
 }"""
 SAVE_SHOWN = "() => window.__tightropeSave && window.__tightropeSave.shown !== null"
 

@@ -99,16 +99,22 @@ ARM_REVIEW_TIMER = """([link]) => {
   const drawn = () => !!document.querySelector(
     "[data-testid='stMain'] [data-testid='stPlotlyChart'] .main-svg");
   const onFrame = () => {
-    if (timer.clicked !== null && drawn()) { timer.shown = performance.now(); return; }
+    if (drawn()) { timer.shown = performance.now(); return; }
     requestAnimationFrame(onFrame);
   };
+  // As ARM_SAVE_TIMER: the next frame is taken once the chart is in the page, not every frame.
+  const observer = new MutationObserver(() => {
+    if (timer.clicked === null || !drawn()) return;
+    observer.disconnect();
+    requestAnimationFrame(onFrame);
+  });
+  observer.observe(document.body, {subtree: true, childList: true});
   document.addEventListener("click", (event) => {
     const target = event.target.closest && event.target.closest("a");
     if (target && target.textContent.includes(link) && timer.clicked === null) {
       timer.clicked = performance.now();
     }
   }, {capture: true});
-  requestAnimationFrame(onFrame);
 }"""
 # Counts the script runs the page sees start (Streamlit's root turns to "running"), so a step's
 # runs on the server can be told from its time: window.__tightropeRuns.
