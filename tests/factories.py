@@ -6,12 +6,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from core.synthetic import History, make_sessions
 from data.models import LOCAL_ACCOUNT_ID, SessionCreate
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 OWNER = LOCAL_ACCOUNT_ID
 """Whose rows the tests write and read: the local account, as in personal mode."""
@@ -136,3 +139,22 @@ def write_secrets(path: Path, section: dict[str, str] | None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+PRACTICE_ISSUER = "https://id.practice.example"
+"""The identity provider of the practice in the PostgreSQL tests (it permits practice.example)."""
+
+
+def practice_person(engine: Engine, name: str) -> int:
+    """`name`'s account at their first sign-in as name@practice.example (the domain permitted)."""
+    from data.practice import sign_in
+
+    found = sign_in(
+        engine,
+        issuer=PRACTICE_ISSUER,
+        subject=name,
+        display_name=name.capitalize(),
+        email=f"{name}@practice.example",
+    )
+    assert found is not None
+    return found

@@ -266,6 +266,27 @@ def _ids(items: tuple[Item, ...], scale: str) -> tuple[str, ...]:
     return tuple(i.id for i in items if i.scale == scale)
 
 
+def _cbi_scale(key: str, title: str, *, mean: float, sd: float, reliability: float) -> Scale:
+    """A CBI scale: the mean of its items, 0–100, higher is worse, with its reference values."""
+    return Scale(
+        key=key,
+        title=title,
+        items=_ids(_CBI_ITEMS, key),
+        scoring=Scoring.MEAN,
+        low=0,
+        high=100,
+        direction=Direction.HIGHER_IS_WORSE,
+        reference=Reference(
+            sd=sd,
+            reliability=reliability,
+            mean=mean,
+            sd_source=_CBI_REFERENCE_NOTE,
+            reliability_source=_CBI_REFERENCE_NOTE,
+            sample=_CBI_SAMPLE,
+        ),
+    )
+
+
 CBI: Final = Instrument(
     key="cbi",
     name="Copenhagen Burnout Inventory",
@@ -276,57 +297,9 @@ CBI: Final = Instrument(
     formats=(CBI_FREQUENCY, CBI_DEGREE),
     items=_CBI_ITEMS,
     scales=(
-        Scale(
-            key="personal",
-            title="Personal burnout",
-            items=_ids(_CBI_ITEMS, "personal"),
-            scoring=Scoring.MEAN,
-            low=0,
-            high=100,
-            direction=Direction.HIGHER_IS_WORSE,
-            reference=Reference(
-                sd=17.0,
-                reliability=0.89,
-                mean=45.0,
-                sd_source=_CBI_REFERENCE_NOTE,
-                reliability_source=_CBI_REFERENCE_NOTE,
-                sample=_CBI_SAMPLE,
-            ),
-        ),
-        Scale(
-            key="work",
-            title="Work-related burnout",
-            items=_ids(_CBI_ITEMS, "work"),
-            scoring=Scoring.MEAN,
-            low=0,
-            high=100,
-            direction=Direction.HIGHER_IS_WORSE,
-            reference=Reference(
-                sd=19.0,
-                reliability=0.88,
-                mean=43.0,
-                sd_source=_CBI_REFERENCE_NOTE,
-                reliability_source=_CBI_REFERENCE_NOTE,
-                sample=_CBI_SAMPLE,
-            ),
-        ),
-        Scale(
-            key="client",
-            title="Client-related burnout",
-            items=_ids(_CBI_ITEMS, "client"),
-            scoring=Scoring.MEAN,
-            low=0,
-            high=100,
-            direction=Direction.HIGHER_IS_WORSE,
-            reference=Reference(
-                sd=19.0,
-                reliability=0.90,
-                mean=33.0,
-                sd_source=_CBI_REFERENCE_NOTE,
-                reliability_source=_CBI_REFERENCE_NOTE,
-                sample=_CBI_SAMPLE,
-            ),
-        ),
+        _cbi_scale("personal", "Personal burnout", mean=45, sd=17, reliability=0.89),
+        _cbi_scale("work", "Work-related burnout", mean=43, sd=19, reliability=0.88),
+        _cbi_scale("client", "Client-related burnout", mean=33, sd=19, reliability=0.90),
     ),
     credit=(
         "Copenhagen Burnout Inventory (CBI): Kristensen, Borritz, Villadsen & Christensen (2005), "

@@ -25,7 +25,6 @@ from data.practice import (
     set_lead,
     set_min_group,
     set_opt_in,
-    sign_in,
 )
 from data.repository import add_session, count_sessions
 from data.settings_store import save_thresholds
@@ -46,7 +45,7 @@ from data.sharing import (
     unshare_packet,
 )
 from tests.databases import Databases
-from tests.factories import make_entry
+from tests.factories import make_entry, practice_person
 
 pytestmark = pytest.mark.backends("postgresql")
 
@@ -69,18 +68,6 @@ class Practice:
     bob: int
 
 
-def _person(practice_app: Engine, name: str) -> int:
-    found = sign_in(
-        practice_app,
-        issuer="https://id.practice.example",
-        subject=name,
-        display_name=name.capitalize(),
-        email=f"{name}@practice.example",
-    )
-    assert found is not None
-    return found
-
-
 def _journal(engine: Engine, owner: int, entries: int = 6) -> None:
     for i in range(entries):
         add_session(
@@ -101,7 +88,7 @@ def _journal(engine: Engine, owner: int, entries: int = 6) -> None:
 def practice(databases: Databases, db_url: str, engine: Engine) -> Iterator[Practice]:
     owner = make_engine(databases.owner_url(db_url))
     permit_domain(owner, domain="practice.example")
-    ann, sue, bob = (_person(engine, name) for name in ("ann", "sue", "bob"))
+    ann, sue, bob = (practice_person(engine, name) for name in ("ann", "sue", "bob"))
     _journal(engine, ann)
     yield Practice(engine, owner, ann, sue, bob)
     owner.dispose()
@@ -322,7 +309,7 @@ def test_no_client_code_tag_or_text_ever_comes_back(practice: Practice) -> None:
 
 
 def _members(p: Practice, count: int) -> list[int]:
-    people = [_person(p.app, f"member{i}") for i in range(count)]
+    people = [practice_person(p.app, f"member{i}") for i in range(count)]
     for person in people:
         _journal(p.app, person, entries=3)
         set_opt_in(p.app, owner=person, opted_in=True)

@@ -177,6 +177,19 @@ class RunningApp:
     log: Path
 
 
+def spawn_logged(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """Start `command` from the repository in a session of its own, its output into `log`."""
+    with log.open("wb") as sink:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def start_app(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], RunningApp]:
     """Start `streamlit run dashboard/app.py` with the secure flags on a free port."""
     port = free_port()
@@ -190,15 +203,7 @@ def start_app(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes]
     }
     env.pop("TIGHTROPE_DEMO", None)
     log = workdir / "streamlit.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            streamlit_command(port),
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = spawn_logged(streamlit_command(port), env, log)
     url = f"http://{LOCAL_HOST}:{port}"
     try:
         wait_healthy(url, process, log, START_TIMEOUT_S)
@@ -313,14 +318,8 @@ class PracticeServer:
 
 def start_provider(port: int, log: Path) -> subprocess.Popen[bytes]:
     """tests/e2e/identity_provider.py on 127.0.0.1:`port`, answering its discovery document."""
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.e2e.identity_provider", str(port)],
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    command = [sys.executable, "-m", "tests.e2e.identity_provider", str(port)]
+    process = spawn_logged(command, dict(os.environ), log)
     discovery = f"http://{LOCAL_HOST}:{port}/.well-known/openid-configuration"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline and process.poll() is None:
@@ -377,15 +376,7 @@ def serve_practice(postgres: PostgresServer, folder: Path) -> Iterator[PracticeS
     env.pop("TIGHTROPE_DEMO", None)
     log = folder / "streamlit.log"
     command = [sys.executable, "-m", "dashboard.cli", "run", "--port", str(app_port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, "--secrets", str(secrets_file)],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = spawn_logged([*command, "--secrets", str(secrets_file)], env, log)
     url = f"http://{LOCAL_HOST}:{app_port}"
     try:
         wait_healthy(url, process, log, START_TIMEOUT_S)

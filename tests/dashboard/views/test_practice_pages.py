@@ -19,7 +19,6 @@ from data.practice import (
     set_lead,
     set_min_group,
     set_opt_in,
-    sign_in,
 )
 from data.repository import add_session
 from data.sharing import (
@@ -31,7 +30,7 @@ from data.sharing import (
     shared_ratings,
 )
 from tests.databases import Databases
-from tests.factories import make_entry
+from tests.factories import make_entry, practice_person
 
 pytestmark = [
     pytest.mark.parametrize("backend", ["postgresql"]),
@@ -49,18 +48,6 @@ class People:
     app: Engine
     ann: int
     sue: int
-
-
-def _person(engine: Engine, name: str) -> int:
-    found = sign_in(
-        engine,
-        issuer="https://id.practice.example",
-        subject=name,
-        display_name=name.capitalize(),
-        email=f"{name}@practice.example",
-    )
-    assert found is not None
-    return found
 
 
 def _journal(engine: Engine, owner: int, days: int = 30) -> None:
@@ -81,7 +68,7 @@ def _journal(engine: Engine, owner: int, days: int = 30) -> None:
 def people(databases: Databases, db_url: str, engine: Engine) -> Iterator[People]:
     owner = make_engine(databases.owner_url(db_url))
     permit_domain(owner, domain="practice.example")
-    ann, sue = _person(engine, "ann"), _person(engine, "sue")
+    ann, sue = practice_person(engine, "ann"), practice_person(engine, "sue")
     _journal(engine, ann)
     yield People(owner, engine, ann, sue)
     owner.dispose()
@@ -94,6 +81,17 @@ def members_changed_at(owner: Engine, when: datetime) -> None:
             text("UPDATE practice_config SET value = :when WHERE key = :key"),
             {"when": when.isoformat(), "key": MEMBERS_CHANGED_KEY},
         )
+
+
+def ann_shares_with_sue(people: People, *, levels: bool = True, trends: bool = True) -> int:
+    """Ann invites Sue as her supervisor, sharing what is asked; the grant's id."""
+    return invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="sue@practice.example",
+        share_levels=levels,
+        share_trends=trends,
+    )
 
 
 def open_view(page: str, account: int) -> AppTest:
@@ -135,13 +133,7 @@ def test_the_therapist_invites_a_supervisor_and_stops_sharing(people: People) ->
 
 
 def test_the_access_log_lists_the_supervisors_looks(people: People) -> None:
-    invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="sue@practice.example",
-        share_levels=True,
-        share_trends=True,
-    )
+    ann_shares_with_sue(people)
     at = open_view("sharing", people.ann)
     assert "Nobody has looked at anything you share" in _texts(at)
     shared_ratings(people.app, supervisor=people.sue, owner=people.ann)
@@ -162,13 +154,7 @@ def test_the_therapist_opts_in_and_out_of_the_practice_view(people: People) -> N
 
 
 def test_the_therapist_shares_a_de_identified_packet(people: People) -> None:
-    invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="sue@practice.example",
-        share_levels=True,
-        share_trends=True,
-    )
+    ann_shares_with_sue(people)
     at = open_view("sharing", people.ann)
     at.button(key="share_packet").click().run()
     assert not at.exception
@@ -185,13 +171,7 @@ def test_the_supervisor_sees_levels_and_trends_and_loses_them_on_revocation(
 ) -> None:
     at = open_view("supervisees", people.sue)
     assert "Nobody shares with you yet" in _texts(at)
-    grant = invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="sue@practice.example",
-        share_levels=True,
-        share_trends=True,
-    )
+    grant = ann_shares_with_sue(people)
     at = open_view("supervisees", people.sue)
     texts = _texts(at)
     assert "**Fatigue:" in texts and "Ann reads" in texts
@@ -205,13 +185,7 @@ def test_the_supervisor_sees_levels_and_trends_and_loses_them_on_revocation(
 
 
 def test_a_supervisor_sees_no_chart_unless_trends_are_shared(people: People) -> None:
-    invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="sue@practice.example",
-        share_levels=True,
-        share_trends=False,
-    )
+    ann_shares_with_sue(people, trends=False)
     at = open_view("supervisees", people.sue)
     assert "**Fatigue:" in _texts(at)
     assert not at.get("plotly_chart")
@@ -230,7 +204,7 @@ def test_the_practice_view_refuses_a_non_lead_and_waits_for_the_minimum(people: 
 def test_the_practice_view_counts_from_the_minimum_group(people: People) -> None:
     set_lead(people.owner, email="sue@practice.example", lead=True)
     set_min_group(people.owner, size=3)
-    others = [_person(people.app, name) for name in ("bob", "cat")]
+    others = [practice_person(people.app, name) for name in ("bob", "cat")]
     for person in (people.ann, *others):
         set_opt_in(people.app, owner=person, opted_in=True)
     members_changed_at(people.owner, NOW - timedelta(days=200))  # they joined long ago
@@ -251,7 +225,7 @@ def test_no_week_counted_before_someone_joined_or_left_is_shown(people: People) 
     # Counts of one week seen before and after a change differ by the person who joined or left.
     set_lead(people.owner, email="sue@practice.example", lead=True)
     set_min_group(people.owner, size=3)
-    others = [_person(people.app, name) for name in ("bob", "cat", "dan")]
+    others = [practice_person(people.app, name) for name in ("bob", "cat", "dan")]
     for person in (people.ann, *others):
         set_opt_in(people.app, owner=person, opted_in=True)
     at = open_view("practice", people.sue)  # dan joined today
@@ -293,13 +267,7 @@ def test_the_pages_for_the_navigation_run_for_their_account(
 
 
 def test_a_packet_taken_back_disappears_for_the_supervisor(people: People) -> None:
-    invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="sue@practice.example",
-        share_levels=False,
-        share_trends=True,
-    )
+    ann_shares_with_sue(people, levels=False)
     share_packet(
         people.app,
         owner=people.ann,
