@@ -1,0 +1,158 @@
+"""The oracle detector of evaluation/frontier.py with its knowledge replaced by estimates.
+
+The frontier's detector knows each person's level, spread and day-to-day correlation and runs
+on Gaussian twins. Here the same likelihood-ratio detector, guarded against one raised week,
+runs on the grid's own day values (evaluation.histories: clipped to 0-10, rounded, client
+effects and all) and knows only what it can estimate from the first six months of each sign
+(`FIT_DAYS`): the median as the level, the standard deviation of day values as the spread, and
+the lag-1 correlation from logged days one calendar day apart (or the k-th root of the
+correlation at the shortest lag with enough pairs). It judges the second half of the year only,
+so its false-alarm allowance is the issue's 5% a year pro rata (`PLUGIN_FALSE_ALARMS`).
+
+How far this falls short of the frontier is what estimating the parameters from one's own data
+costs; how far it stands above the warning levels is what the rule's design could still gain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from core.schema import SIGNS
+from evaluation.detection import EPISODE_DAY, EPISODE_DAYS, RISE_DAY
+from evaluation.frontier import (
+    COLUMNS,
+    CREEP,
+    DETECTORS,
+    FALSE_ALARMS,
+    JUDGE_FROM,
+    STEP_20,
+    STEP_25,
+    WEEK,
+    WEEK_POINTS,
+    Detector,
+    Frontier,
+    Twin,
+    filter_innovations,
+    likelihood_path,
+    onset_responses,
+    planted_creep,
+    planted_step,
+    week_path,
+    week_shape,
+)
+from evaluation.histories import DAYS, Cell, day_frame, latent
+
+Array = npt.NDArray[np.float64]
+
+FIT_DAYS = 182  # the parameters come from the first six months; the rest of the year is judged
+PLUGIN_FALSE_ALARMS = FALSE_ALARMS * (DAYS - FIT_DAYS) / (DAYS - JUDGE_FROM)
+MIN_PAIRS = 10
+
+
+def correlation(values: Array, logged: npt.NDArray[np.bool_]) -> float:
+    """Lag-1 correlation on calendar days, from the shortest lag with MIN_PAIRS logged pairs."""
+    for lag in range(1, 8):
+        both = logged[:-lag] & logged[lag:]
+        if both.sum() >= MIN_PAIRS:
+            r = float(np.corrcoef(values[:-lag][both], values[lag:][both])[0, 1])
+            return float(np.clip(np.sign(r) * abs(r) ** (1 / lag), 0.05, 0.95))
+    return 0.7
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """One sign's estimated model and its detectors' onset responses."""
+
+    twin: Twin
+    level: float
+    responses: dict[str, Array]
+
+    @classmethod
+    def of(cls, values: Array, logged: npt.NDArray[np.bool_]) -> Fitted:
+        """Fit level, spread and correlation on the first FIT_DAYS days of `values`."""
+        early = logged.copy()
+        early[FIT_DAYS:] = False
+        fit = values[early]
+        twin = Twin(
+            logged,
+            np.where(logged, 0.0, np.inf),
+            max(float(np.std(fit, ddof=1)), 0.3),
+            correlation(np.where(early, values, 0.0), early),
+        )
+        responses = {d.name: onset_responses(twin, d.shape) for d in DETECTORS}
+        responses[WEEK] = onset_responses(twin, week_shape)
+        return cls(twin, float(np.median(fit)), responses)
+
+    def path(self, detector: Detector, values: Array) -> Array:
+        """(days,): the guarded statistic of `detector` on every day (judged from FIT_DAYS)."""
+        centred = np.where(self.twin.logged, values - self.level, 0.0)
+        innovation, variances = filter_innovations(self.twin, centred[:, None])
+        ratio = likelihood_path(self.responses[detector.name], innovation[:, 0], variances)
+        return ratio - week_path(self.responses[WEEK], innovation[:, 0], variances)
+
+
+def _values(
+    cell: Cell, seed: int, shift: Array | None = None
+) -> tuple[Array, npt.NDArray[np.bool_]]:
+    frame = day_frame(latent(cell, seed), shift)
+    values = frame[list(SIGNS)].to_numpy(dtype=float)
+    return np.nan_to_num(values), ~np.isnan(values[:, 0])
+
+
+def _peaks(cell: Cell, seed: int) -> dict[str, float]:
+    """Each detector's largest statistic over the judged days and every sign of a control year."""
+    values, logged = _values(cell, seed)
+    fits = [Fitted.of(values[:, j], logged) for j in range(len(SIGNS))]
+    return {
+        d.name: max(float(f.path(d, values[:, j])[FIT_DAYS:].max()) for j, f in enumerate(fits))
+        for d in DETECTORS
+    }
+
+
+def plugin_frontier(cell: Cell, seeds: Iterable[int], calibration: int = 200) -> Frontier:
+    """The guarded detector with estimated parameters on the grid's histories of `cell`."""
+    peaks = [_peaks(cell, 10_000 + seed) for seed in range(calibration)]
+    limit = {
+        d.name: float(np.quantile([p[d.name] for p in peaks], 1 - PLUGIN_FALSE_ALARMS))
+        for d in DETECTORS
+    }
+    counts = dict.fromkeys((key for key, _ in COLUMNS), 0)
+    seeds = list(seeds)
+    for seed in seeds:
+        sign = seed % len(SIGNS)
+
+        def alarms(detector: Detector, shift: Array, days: slice, signs: Iterable[int]) -> bool:
+            values, logged = _values(cell, seed, shift)  # noqa: B023 (used at once)
+            return any(
+                bool(
+                    (
+                        Fitted.of(values[:, j], logged).path(detector, values[:, j])[days]
+                        >= limit[detector.name]
+                    ).any()
+                )
+                for j in signs
+            )
+
+        judged = slice(FIT_DAYS, DAYS)
+        end = EPISODE_DAY + EPISODE_DAYS
+        rise = planted_step(RISE_DAY, 2.5, (sign,))
+        week_day = int(np.random.default_rng(seed).integers(120, DAYS - 40))
+        everyone = range(len(SIGNS))
+        counts["control"] += alarms(STEP_25, np.zeros((DAYS, len(SIGNS))), judged, everyone)
+        counts["rise_42"] += alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 42), (sign,))
+        counts["rise_56"] += alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 56), (sign,))
+        counts["rise2_56"] += alarms(
+            STEP_20, planted_step(RISE_DAY, 2.0, (sign,)), slice(RISE_DAY, RISE_DAY + 56), (sign,)
+        )
+        counts["episode"] += alarms(
+            STEP_25, planted_step(EPISODE_DAY, 2.5, (sign,), end), slice(EPISODE_DAY, end), (sign,)
+        )
+        counts["creep"] += alarms(CREEP, planted_creep(sign), slice(DAYS - 1, DAYS), (sign,))
+        counts["week"] += alarms(
+            STEP_25, planted_step(week_day, WEEK_POINTS, everyone, week_day + 7), judged, everyone
+        )
+    return Frontier(cell, len(seeds), {key: value / len(seeds) for key, value in counts.items()})

@@ -1,0 +1,96 @@
+"""Print what an oracle detector reaches on Gaussian twins of the grid's histories, cell by cell.
+
+Usage: .venv/bin/python -m scripts.detection_frontier [--seeds 200] [--calibration 400]
+       [--guarded] [--min-age DAYS] [--plugin] [--cells 0,3] [--jobs 2]
+The detector and its twins are described in evaluation/frontier.py: it knows the person's level,
+spread and correlation and the change it looks for, and its thresholds are set on separate
+control twins so that 5% of in-control years alarm (`--guarded`: against one raised week too;
+`--plugin`: the guarded detector with its parameters estimated, evaluation/plugin.py). Prints
+a Markdown table: the README's "What the days allow".
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from evaluation.frontier import COLUMNS, Frontier, cell_frontier
+from evaluation.histories import GRID, Cell
+from evaluation.plugin import plugin_frontier
+
+
+def _run(job: tuple[Cell, int, int, int, int, bool, bool]) -> Frontier:
+    cell, first, count, calibration, min_age, guarded, plugin = job
+    if plugin:
+        return plugin_frontier(cell, range(first, first + count), calibration)
+    return cell_frontier(cell, range(first, first + count), calibration, min_age, guarded)
+
+
+def table(results: list[Frontier]) -> str:
+    """The frontier as a Markdown table, one row per cell, rates in percent."""
+    head = "| cell | " + " | ".join(label for _, label in COLUMNS) + " |"
+    rule = "| --- |" + " ---: |" * len(COLUMNS)
+    rows = [
+        f"| {r.cell.name} | "
+        + " | ".join(f"{100 * r.rates[name]:.1f}" for name, _ in COLUMNS)
+        + " |"
+        for r in results
+    ]
+    return "\n".join([head, rule, *rows])
+
+
+def main() -> None:
+    """Run the frontier over the grid and print its table."""
+    parser = argparse.ArgumentParser(description="What an oracle detector reaches, cell by cell.")
+    parser.add_argument("--seeds", type=int, default=200, help="judged twins per cell")
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--calibration", type=int, default=400, help="control twins per cell")
+    parser.add_argument(
+        "--min-age", type=int, default=0, help="count only changes at least this many days old"
+    )
+    parser.add_argument(
+        "--guarded",
+        action="store_true",
+        help="weigh each change against one raised week too, not only against none",
+    )
+    parser.add_argument(
+        "--plugin",
+        action="store_true",
+        help="the guarded detector on the grid's own histories, its parameters estimated",
+    )
+    parser.add_argument("--cells", default="", help="comma-separated cell numbers (default all)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    chosen = [GRID[int(i)] for i in args.cells.split(",")] if args.cells else list(GRID)
+    jobs = [
+        (
+            cell,
+            args.first_seed,
+            args.seeds,
+            args.calibration,
+            args.min_age,
+            args.guarded,
+            args.plugin,
+        )
+        for cell in chosen
+    ]
+    began = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(_run, jobs))
+    seconds = time.perf_counter() - began
+    if args.plugin:
+        print("Estimated parameters (evaluation/plugin.py), guarded, judged from day 182")
+    print(
+        f"{args.seeds} twins a cell (seeds {args.first_seed}–{args.first_seed + args.seeds - 1}), "
+        f"thresholds set on {args.calibration} control twins; changes at least {args.min_age} "
+        f"days old{'; guarded against one raised week' if args.guarded else ''}; "
+        f"{seconds:.0f} s on {args.jobs} processes"
+    )
+    print()
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
