@@ -1,7 +1,7 @@
 """Print what an oracle detector reaches on Gaussian twins of the grid's histories, cell by cell.
 
 Usage: .venv/bin/python -m scripts.detection_frontier [--seeds 200] [--calibration 400]
-       [--guarded] [--min-age DAYS] [--plugin] [--cells 0,3] [--jobs 2]
+       [--guarded] [--min-age DAYS] [--plugin [--combined]] [--cells 0,3] [--jobs 2]
 The detector and its twins are described in evaluation/frontier.py: it knows the person's level,
 spread and correlation and the change it looks for, and its thresholds are set on separate
 control twins so that 5% of in-control years alarm (`--guarded`: against one raised week too;
@@ -21,10 +21,10 @@ from evaluation.histories import GRID, Cell
 from evaluation.plugin import plugin_frontier
 
 
-def _run(job: tuple[Cell, int, int, int, int, bool, bool]) -> Frontier:
-    cell, first, count, calibration, min_age, guarded, plugin = job
+def _run(job: tuple[Cell, int, int, int, int, bool, bool, bool]) -> Frontier:
+    cell, first, count, calibration, min_age, guarded, plugin, combined = job
     if plugin:
-        return plugin_frontier(cell, range(first, first + count), calibration)
+        return plugin_frontier(cell, range(first, first + count), calibration, combined)
     return cell_frontier(cell, range(first, first + count), calibration, min_age, guarded)
 
 
@@ -60,6 +60,11 @@ def main() -> None:
         action="store_true",
         help="the guarded detector on the grid's own histories, its parameters estimated",
     )
+    parser.add_argument(
+        "--combined",
+        action="store_true",
+        help="with --plugin: one rule, all three detectors at once with thresholds set together",
+    )
     parser.add_argument("--cells", default="", help="comma-separated cell numbers (default all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
@@ -81,7 +86,10 @@ def main() -> None:
         results = list(pool.map(_run, jobs))
     seconds = time.perf_counter() - began
     if args.plugin:
-        print("Estimated parameters (evaluation/plugin.py), guarded, judged from day 182")
+        print(
+            "Estimated parameters (evaluation/plugin.py), guarded, judged from day 182"
+            + ("; all three detectors as one rule" if args.combined else "")
+        )
     print(
         f"{args.seeds} twins a cell (seeds {args.first_seed}–{args.first_seed + args.seeds - 1}), "
         f"thresholds set on {args.calibration} control twins; changes at least {args.min_age} "
