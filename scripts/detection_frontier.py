@@ -78,6 +78,7 @@ def main() -> None:
             args.min_age,
             args.guarded,
             args.plugin,
+            args.combined,
         )
         for cell in chosen
     ]

@@ -128,3 +128,16 @@ def test_thresholds_set_together_keep_the_alarms_of_any_within_the_allowance() -
     assert 0.045 <= any_alarm <= 0.05
     # Each alone alarms less often than the allowance: the three share it.
     assert all(np.mean(table[:, i] >= cut[i]) < 0.05 for i in range(3))
+
+
+def test_the_script_prints_a_row_per_cell(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scripts import detection_frontier
+
+    argv = ["detection_frontier", "--seeds", "2", "--calibration", "5", "--cells", "0"]
+    monkeypatch.setattr("sys.argv", [*argv, "--jobs", "1", "--plugin", "--combined"])
+    detection_frontier.main()
+    out = capsys.readouterr().out
+    assert "all three detectors as one rule" in out
+    assert out.count("| spread 0.7, r 0.3, 5 d/wk |") == 1
