@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -314,34 +315,63 @@ def cell_frontier(
     `guarded`, every detector weighs its change against one raised week, not only against none.
     """
     limit = limits(cell, calibration, min_age, guarded)
-    judged = slice(JUDGE_FROM, DAYS)
-    counts = dict.fromkeys((key for key, _ in COLUMNS), 0)
-    seeds = list(seeds)
+    outcomes = []
     for seed in seeds:
-        h = history(cell, seed)
-        sign = seed % len(SIGNS)
+        judge = partial(_twin_alarms, history(cell, seed), limit, min_age, guarded)
+        outcomes.append(scenario_alarms(seed, judge, slice(JUDGE_FROM, DAYS)))
+    return summarise(cell, outcomes)
 
-        def alarms(detector: Detector, shift: Array, days: slice, signs: Iterable[int]) -> bool:
-            path = h.path(detector.aged(min_age).guard(guarded), shift, signs)  # noqa: B023 (used at once, in this loop)
-            return bool((path[days] >= limit[detector.name]).any())
 
-        end = EPISODE_DAY + EPISODE_DAYS
-        rise = planted_step(RISE_DAY, 2.5, (sign,))
-        week_day = int(np.random.default_rng(seed).integers(120, DAYS - 40))
-        counts["control"] += alarms(STEP_25, np.zeros((DAYS, len(SIGNS))), judged, SIGN_NUMBERS)
-        counts["rise_42"] += alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 42), (sign,))
-        counts["rise_56"] += alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 56), (sign,))
-        counts["rise2_56"] += alarms(
+def _twin_alarms(
+    h: History,
+    limit: dict[str, float],
+    min_age: int,
+    guarded: bool,
+    detector: Detector,
+    shift: Array,
+    days: slice,
+    signs: Iterable[int],
+) -> bool:
+    path = h.path(detector.aged(min_age).guard(guarded), shift, signs)
+    return bool((path[days] >= limit[detector.name]).any())
+
+
+Alarms = Callable[[Detector, Array, slice, Iterable[int]], bool]
+"""Whether `detector` alarms on any day of `days` on any of `signs` once `shift` is planted."""
+
+
+def scenario_alarms(seed: int, alarms: Alarms, judged: slice) -> dict[str, bool]:
+    """The grid's scenarios on one seed (COLUMNS' keys), each judged by `alarms`.
+
+    A rise from RISE_DAY on one sign (rotating with the seed), an episode of EPISODE_DAYS from
+    EPISODE_DAY, the creep of +3 over the last six months judged on its last day, and one
+    terrible week on every sign, starting where the grid's does; control and the week count
+    alarms on any sign over the `judged` days.
+    """
+    sign = seed % len(SIGNS)
+    end = EPISODE_DAY + EPISODE_DAYS
+    rise = planted_step(RISE_DAY, 2.5, (sign,))
+    week_day = int(np.random.default_rng(seed).integers(120, DAYS - 40))
+    week = planted_step(week_day, WEEK_POINTS, SIGN_NUMBERS, week_day + 7)
+    return {
+        "control": alarms(STEP_25, np.zeros((DAYS, len(SIGNS))), judged, SIGN_NUMBERS),
+        "rise_42": alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 42), (sign,)),
+        "rise_56": alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 56), (sign,)),
+        "rise2_56": alarms(
             STEP_20, planted_step(RISE_DAY, 2.0, (sign,)), slice(RISE_DAY, RISE_DAY + 56), (sign,)
-        )
-        counts["episode"] += alarms(
+        ),
+        "episode": alarms(
             STEP_25, planted_step(EPISODE_DAY, 2.5, (sign,), end), slice(EPISODE_DAY, end), (sign,)
-        )
-        counts["creep"] += alarms(CREEP, planted_creep(sign), slice(DAYS - 1, DAYS), (sign,))
-        counts["week"] += alarms(
-            STEP_25,
-            planted_step(week_day, WEEK_POINTS, SIGN_NUMBERS, week_day + 7),
-            judged,
-            SIGN_NUMBERS,
-        )
-    return Frontier(cell, len(seeds), {key: value / len(seeds) for key, value in counts.items()})
+        ),
+        "creep": alarms(CREEP, planted_creep(sign), slice(DAYS - 1, DAYS), (sign,)),
+        "week": alarms(STEP_25, week, judged, SIGN_NUMBERS),
+    }
+
+
+def summarise(cell: Cell, outcomes: list[dict[str, bool]]) -> Frontier:
+    """The share of seeds alarming in each scenario."""
+    return Frontier(
+        cell,
+        len(outcomes),
+        {key: float(np.mean([o[key] for o in outcomes])) for key, _ in COLUMNS},
+    )

@@ -17,30 +17,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
 
 from core.schema import SIGNS
-from evaluation.detection import EPISODE_DAY, EPISODE_DAYS, RISE_DAY
 from evaluation.frontier import (
-    COLUMNS,
-    CREEP,
     DETECTORS,
     FALSE_ALARMS,
     JUDGE_FROM,
-    STEP_20,
-    STEP_25,
     WEEK,
-    WEEK_POINTS,
     Detector,
     Frontier,
     Twin,
     filter_innovations,
     likelihood_path,
     onset_responses,
-    planted_creep,
-    planted_step,
+    scenario_alarms,
+    summarise,
     week_path,
     week_shape,
 )
@@ -51,6 +46,7 @@ Array = npt.NDArray[np.float64]
 FIT_DAYS = 182  # the parameters come from the first six months; the rest of the year is judged
 PLUGIN_FALSE_ALARMS = FALSE_ALARMS * (DAYS - FIT_DAYS) / (DAYS - JUDGE_FROM)
 MIN_PAIRS = 10
+JUDGED = slice(FIT_DAYS, DAYS)
 
 
 def correlation(values: Array, logged: npt.NDArray[np.bool_]) -> float:
@@ -147,37 +143,29 @@ def plugin_frontier(
             for d in DETECTORS
         }
     )
-    counts = dict.fromkeys((key for key, _ in COLUMNS), 0)
-    seeds = list(seeds)
-    for seed in seeds:
-        sign = seed % len(SIGNS)
+    used = DETECTORS if combined else None
+    outcomes = [
+        scenario_alarms(seed, partial(_fitted_alarms, cell, seed, limit, used), JUDGED)
+        for seed in seeds
+    ]
+    return summarise(cell, outcomes)
 
-        def alarms(detector: Detector, shift: Array, days: slice, signs: Iterable[int]) -> bool:
-            values, logged = _values(cell, seed, shift)  # noqa: B023 (used at once)
-            used = DETECTORS if combined else (detector,)
-            for j in signs:
-                fitted = Fitted.of(values[:, j], logged)
-                for d in used:
-                    if (fitted.path(d, values[:, j])[days] >= limit[d.name]).any():
-                        return True
-            return False
 
-        judged = slice(FIT_DAYS, DAYS)
-        end = EPISODE_DAY + EPISODE_DAYS
-        rise = planted_step(RISE_DAY, 2.5, (sign,))
-        week_day = int(np.random.default_rng(seed).integers(120, DAYS - 40))
-        everyone = range(len(SIGNS))
-        counts["control"] += alarms(STEP_25, np.zeros((DAYS, len(SIGNS))), judged, everyone)
-        counts["rise_42"] += alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 42), (sign,))
-        counts["rise_56"] += alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 56), (sign,))
-        counts["rise2_56"] += alarms(
-            STEP_20, planted_step(RISE_DAY, 2.0, (sign,)), slice(RISE_DAY, RISE_DAY + 56), (sign,)
-        )
-        counts["episode"] += alarms(
-            STEP_25, planted_step(EPISODE_DAY, 2.5, (sign,), end), slice(EPISODE_DAY, end), (sign,)
-        )
-        counts["creep"] += alarms(CREEP, planted_creep(sign), slice(DAYS - 1, DAYS), (sign,))
-        counts["week"] += alarms(
-            STEP_25, planted_step(week_day, WEEK_POINTS, everyone, week_day + 7), judged, everyone
-        )
-    return Frontier(cell, len(seeds), {key: value / len(seeds) for key, value in counts.items()})
+def _fitted_alarms(
+    cell: Cell,
+    seed: int,
+    limit: dict[str, float],
+    used: tuple[Detector, ...] | None,
+    detector: Detector,
+    shift: Array,
+    days: slice,
+    signs: Iterable[int],
+) -> bool:
+    """Fit each sign of the planted history, then ask `used` (or `detector` alone) for alarms."""
+    values, logged = _values(cell, seed, shift)
+    for j in signs:
+        fitted = Fitted.of(values[:, j], logged)
+        for d in used or (detector,):
+            if (fitted.path(d, values[:, j])[days] >= limit[d.name]).any():
+                return True
+    return False

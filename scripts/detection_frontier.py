@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from evaluation.frontier import COLUMNS, Frontier, cell_frontier
 from evaluation.histories import GRID, Cell
 from evaluation.plugin import plugin_frontier
+from scripts.detection_quality import table
 
 
 def _run(job: tuple[Cell, int, int, int, int, bool, bool, bool]) -> Frontier:
@@ -26,19 +27,6 @@ def _run(job: tuple[Cell, int, int, int, int, bool, bool, bool]) -> Frontier:
     if plugin:
         return plugin_frontier(cell, range(first, first + count), calibration, combined)
     return cell_frontier(cell, range(first, first + count), calibration, min_age, guarded)
-
-
-def table(results: list[Frontier]) -> str:
-    """The frontier as a Markdown table, one row per cell, rates in percent."""
-    head = "| cell | " + " | ".join(label for _, label in COLUMNS) + " |"
-    rule = "| --- |" + " ---: |" * len(COLUMNS)
-    rows = [
-        f"| {r.cell.name} | "
-        + " | ".join(f"{100 * r.rates[name]:.1f}" for name, _ in COLUMNS)
-        + " |"
-        for r in results
-    ]
-    return "\n".join([head, rule, *rows])
 
 
 def main() -> None:
@@ -98,7 +86,7 @@ def main() -> None:
         f"{seconds:.0f} s on {args.jobs} processes"
     )
     print()
-    print(table(results))
+    print(table(results, COLUMNS))
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Protocol
 
 from core.settings import Thresholds
 from evaluation.detection import CellRates, cell_rates, misses
@@ -40,13 +42,23 @@ def _run(job: tuple[Cell, int, int, dict[str, str]]) -> CellRates:
     return cell_rates(cell, range(first, first + count), Thresholds.from_mapping(changes))
 
 
-def table(results: list[CellRates]) -> str:
+class Rated(Protocol):
+    """A cell's rates by name: CellRates here, evaluation.frontier.Frontier for the frontier."""
+
+    @property
+    def cell(self) -> Cell: ...
+
+    @property
+    def rates(self) -> dict[str, float]: ...
+
+
+def table(results: Sequence[Rated], columns: Sequence[tuple[str, str]] = COLUMNS) -> str:
     """The grid as a Markdown table, one row per cell, rates in percent."""
-    head = "| cell | " + " | ".join(label for _, label in COLUMNS) + " |"
-    rule = "| --- |" + " ---: |" * len(COLUMNS)
+    head = "| cell | " + " | ".join(label for _, label in columns) + " |"
+    rule = "| --- |" + " ---: |" * len(columns)
     rows = [
         f"| {r.cell.name} | "
-        + " | ".join(f"{100 * r.rates[name]:.1f}" for name, _ in COLUMNS)
+        + " | ".join(f"{100 * r.rates[name]:.1f}" for name, _ in columns)
         + " |"
         for r in results
     ]
