@@ -42,7 +42,7 @@ import numpy.typing as npt
 
 from core.schema import SIGNS
 from evaluation.detection import CREEP_DAY, EPISODE_DAY, EPISODE_DAYS, RISE_DAY
-from evaluation.histories import DAYS, SESSION_SD, Cell, latent
+from evaluation.histories import DAYS, SESSION_SD, Cell, creep, latent, step
 
 Array = npt.NDArray[np.float64]
 
@@ -248,18 +248,6 @@ def history(cell: Cell, seed: int) -> History:
     return History(twin, control, innovation, variances, responses)
 
 
-def planted_step(begin: int, points: float, signs: Iterable[int], end: int = DAYS) -> Array:
-    shift = np.zeros((DAYS, len(SIGNS)))
-    shift[begin:end, list(signs)] = points
-    return shift
-
-
-def planted_creep(sign: int) -> Array:
-    shift = np.zeros((DAYS, len(SIGNS)))
-    shift[CREEP_DAY:, sign] = np.linspace(0.0, 3.0, DAYS - CREEP_DAY)
-    return shift
-
-
 @dataclass(frozen=True)
 class Frontier:
     """A cell's oracle rates at its calibrated thresholds (shares of seeds)."""
@@ -350,20 +338,20 @@ def scenario_alarms(seed: int, alarms: Alarms, judged: slice) -> dict[str, bool]
     """
     sign = seed % len(SIGNS)
     end = EPISODE_DAY + EPISODE_DAYS
-    rise = planted_step(RISE_DAY, 2.5, (sign,))
+    rise = step(RISE_DAY, 2.5, (sign,))
     week_day = int(np.random.default_rng(seed).integers(120, DAYS - 40))
-    week = planted_step(week_day, WEEK_POINTS, SIGN_NUMBERS, week_day + 7)
+    week = step(week_day, WEEK_POINTS, SIGN_NUMBERS, week_day + 7)
     return {
         "control": alarms(STEP_25, np.zeros((DAYS, len(SIGNS))), judged, SIGN_NUMBERS),
         "rise_42": alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 42), (sign,)),
         "rise_56": alarms(STEP_25, rise, slice(RISE_DAY, RISE_DAY + 56), (sign,)),
         "rise2_56": alarms(
-            STEP_20, planted_step(RISE_DAY, 2.0, (sign,)), slice(RISE_DAY, RISE_DAY + 56), (sign,)
+            STEP_20, step(RISE_DAY, 2.0, (sign,)), slice(RISE_DAY, RISE_DAY + 56), (sign,)
         ),
         "episode": alarms(
-            STEP_25, planted_step(EPISODE_DAY, 2.5, (sign,), end), slice(EPISODE_DAY, end), (sign,)
+            STEP_25, step(EPISODE_DAY, 2.5, (sign,), end), slice(EPISODE_DAY, end), (sign,)
         ),
-        "creep": alarms(CREEP, planted_creep(sign), slice(DAYS - 1, DAYS), (sign,)),
+        "creep": alarms(CREEP, creep(CREEP_DAY, 3.0, sign), slice(DAYS - 1, DAYS), (sign,)),
         "week": alarms(STEP_25, week, judged, SIGN_NUMBERS),
     }
 
