@@ -130,6 +130,15 @@ class Thresholds:
         minimum=14,
         maximum=120,
     )
+    long_window_days: int = setting(
+        56,
+        "Chronic also looks further back, in steps of the watch window up to this many days "
+        "(42 and 56 days by default), with the same tests: a rise that has lasted longer "
+        "shows more clearly over more days, even when it is small or your days are noisy. "
+        "0 turns this off.",
+        minimum=0,
+        maximum=182,
+    )
     watch_evidence: float = setting(
         2.0,
         "How clearly the watch window's average must stand above the level it is compared "
@@ -157,8 +166,9 @@ class Thresholds:
     left_out_days: int = setting(
         7,
         "Chronic also needs the rise to last with any this-many days in a row left out of its "
-        "window (still at least the smallest rise on average, clearly): one terrible week "
-        "cannot make four weeks chronic. 0 turns this off.",
+        "window (still at least the smallest rise on average, as clearly as chronic asks of "
+        "the whole window): one terrible week cannot make four weeks chronic. 0 turns this "
+        "off.",
         minimum=0,
         maximum=60,
     )
@@ -350,6 +360,12 @@ class Thresholds:
             raise SettingsError(
                 "The days left out of the chronic window must be fewer than the window holds "
                 f"({self.left_out_days} left out, window {self.chronic_window_days} days)."
+            )
+        if self.long_window_days and self.long_window_days <= self.chronic_window_days:
+            raise SettingsError(
+                "The longer chronic window must be longer than the chronic window "
+                f"({self.long_window_days} days is not more than {self.chronic_window_days}); "
+                "0 turns it off."
             )
         if self.min_day_correlation > self.day_correlation:
             raise SettingsError(

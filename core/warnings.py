@@ -41,9 +41,14 @@ The rules rest on the evidence in a window, not on a vote of single days. For on
   part may be empty, e.g. during leave: nothing says it got better), each part's evidence at
   least `part_evidence` [2.5]; and the rise outlasts its worst week: with any
   `left_out_days` [7] days in a row left out, the other days still average at least
-  `rise_points` with evidence at least `part_evidence`. So the elevation has persisted about
+  `rise_points` with evidence at least `chronic_evidence`. So the elevation has persisted about
   four weeks, and one terrible week cannot fill both parts alone, nor carry a window that is
   otherwise only slightly raised.
+  The same test runs over longer windows too, a watch window longer each time up to
+  `long_window_days` [56]: 42 and 56 days, each split into the watch window and the weeks before
+  it. A rise that has lasted longer shows more clearly over more days (a small rise, a noisy
+  person, a part-time week, a creep); chronic holds when any window holds, and the window with
+  the strongest evidence is the one the sentence names ("about eight weeks").
   Chronic implies watch.
 
 Days without sessions count for nothing. A day rated below the comparison level lowers the rise,
@@ -97,6 +102,7 @@ __all__ = [
     "Overall",
     "SignStatus",
     "assess",
+    "chronic_windows",
     "ewma_chart",
     "explain",
     "how_levels_work",
@@ -138,6 +144,7 @@ DAY_COLUMNS: Final = (
     "evidence_chronic",
     "logged_chronic",
     "raised_chronic",
+    "window_chronic",
     "ewma",
     "ewma_upper",
     "level",
@@ -224,6 +231,7 @@ class SignStatus:
     raised_days_chronic: int  # in the chronic window
     logged_days_chronic: int
     last_before_break: date | None = None  # when the usual level comes from before a break
+    chronic_window: int | None = None  # at chronic, the days of the window that showed it
 
 
 @dataclass(frozen=True)
@@ -296,7 +304,7 @@ def _evidence(
 
 
 def _outlasts_worst_block(
-    deviation: Array, whole: _Window, scale: Array, level_se: Array, t: Thresholds
+    deviation: Array, whole: _Window, scale: Array, level_se: Array, window: int, t: Thresholds
 ) -> Array:
     """Whether the chronic window's rise holds with its worst `left_out_days` in a row left out.
 
@@ -305,7 +313,8 @@ def _outlasts_worst_block(
     days). The rest must hold a logged day, average at least `rise_points` and stand
     `part_evidence` standard errors clear, its pair weight taken as the window's per day.
     """
-    block, window = t.left_out_days, t.chronic_window_days
+    block = t.left_out_days
+    needed = t.chronic_evidence
     judged = ~np.isnan(deviation)
     block_logged = _window_sum(judged.astype("float64"), block)
     block_sum = _window_sum(np.nan_to_num(deviation), block)
@@ -320,9 +329,7 @@ def _outlasts_worst_block(
         error = np.sqrt(
             scale**2 * per_day / rest + np.where(np.isnan(level_se), 0.0, level_se) ** 2
         )
-        return np.asarray(
-            (rest > 0) & (mean >= t.rise_points - 1e-9) & (mean >= t.part_evidence * error)
-        )
+        return np.asarray((rest > 0) & (mean >= t.rise_points - 1e-9) & (mean >= needed * error))
 
 
 def _running_worst(total: Array, logged: Array, rise: float, width: int) -> tuple[Array, Array]:
@@ -341,6 +348,53 @@ def _running_worst(total: Array, logged: Array, rise: float, width: int) -> tupl
         logged[step:] = np.where(worse, earlier_logged, logged[step:])
         span += step
     return total, logged
+
+
+def chronic_windows(t: Thresholds) -> tuple[int, ...]:
+    """The windows chronic looks at: the chronic window, then longer by a watch window at a
+    time up to `long_window_days` (28, 42 and 56 days by default)."""
+    longest = max(t.chronic_window_days, t.long_window_days)
+    steps = range(t.chronic_window_days, longest + 1, t.watch_window_days)
+    return tuple(sorted({*steps, longest}))
+
+
+def _chronic(
+    deviation: Array,
+    raised: Array,
+    scale: Array,
+    level_se: Array,
+    watch: _Window,
+    whole: _Window,
+    days: int,
+    correlation: Array,
+    t: Thresholds,
+) -> Array:
+    """Whether the chronic rule holds over the last `days` (the watch window and the rest)."""
+    tol = 1e-9
+    w = t.watch_window_days
+    # The weeks before the watch window must show the rise on their own too.
+    early = _evidence(deviation, raised, scale, level_se, days - w, correlation)
+    early_evidence = shift_days(early.evidence, w)
+    # And the rise must outlast its worst week: one terrible week cannot carry four.
+    outlasts = (
+        _outlasts_worst_block(deviation, whole, scale, level_se, days, t)
+        if t.left_out_days > 0
+        else np.ones(deviation.shape, dtype=bool)
+    )
+    early_logged = whole.logged - watch.logged
+    early_raised = whole.raised - watch.raised
+    with np.errstate(invalid="ignore"):
+        return np.asarray(
+            (whole.rise >= t.rise_points - tol)
+            & (whole.evidence >= t.chronic_evidence)
+            & (whole.raised >= t.min_raised_days_chronic)
+            & (early_logged > 0)
+            & (early_evidence >= t.part_evidence)
+            & ((watch.logged == 0) | (watch.evidence >= t.part_evidence))
+            & _most(early_raised, early_logged)
+            & _most(watch.raised, watch.logged)
+            & outlasts
+        )
 
 
 def _most(raised: Array, logged: Array) -> Array:
@@ -375,18 +429,6 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
             deviation = np.clip(gap, -t.day_clip_spreads * scale, t.day_clip_spreads * scale)
             raised = gap >= t.day_margin_points - tol
         watch = _evidence(deviation, raised, scale, level_ses[name], w, ref.correlation)
-        whole = _evidence(deviation, raised, scale, level_ses[name], c, ref.correlation)
-        # The weeks before the watch window must show the rise on their own too.
-        early = _evidence(deviation, raised, scale, level_ses[name], c - w, ref.correlation)
-        early_evidence = shift_days(early.evidence, w)
-        # And the rise must outlast its worst week: one terrible week cannot carry four.
-        outlasts = (
-            _outlasts_worst_block(deviation, whole, scale, level_ses[name], t)
-            if t.left_out_days > 0
-            else np.ones(v.shape, dtype=bool)
-        )
-        early_logged = whole.logged - watch.logged
-        early_raised = whole.raised - watch.raised
         with np.errstate(invalid="ignore"):
             rule_watch = (
                 (watch.rise >= t.rise_points - tol)
@@ -394,26 +436,58 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
                 & (watch.raised >= t.min_raised_days_watch)
                 & _most(watch.raised, watch.logged)
             )
-            rule_chronic = (
-                (whole.rise >= t.rise_points - tol)
-                & (whole.evidence >= t.chronic_evidence)
-                & (whole.raised >= t.min_raised_days_chronic)
-                & (early_logged > 0)
-                & (early_evidence >= t.part_evidence)
-                & ((watch.logged == 0) | (watch.evidence >= t.part_evidence))
-                & _most(early_raised, early_logged)
-                & _most(watch.raised, watch.logged)
-                & outlasts
+        # Chronic over each of its windows; the one that holds with the strongest evidence
+        # speaks for the comparison (the shortest when none holds).
+        rule_chronic = np.zeros(v.shape, dtype=bool)
+        whole, length = None, np.full(v.shape, c)
+        best = np.full(v.shape, -np.inf)
+        for span in chronic_windows(t):
+            candidate = _evidence(deviation, raised, scale, level_ses[name], span, ref.correlation)
+            holds = _chronic(
+                deviation,
+                raised,
+                scale,
+                level_ses[name],
+                watch,
+                candidate,
+                span,
+                ref.correlation,
+                t,
             )
+            strength = np.where(holds, np.nan_to_num(candidate.evidence, nan=-np.inf), -np.inf)
+            better = holds & (strength > best)
+            if whole is None:
+                whole = candidate
+            else:
+                whole = _Window(
+                    *(
+                        np.where(better, new, old)
+                        for new, old in zip(
+                            (
+                                candidate.rise,
+                                candidate.evidence,
+                                candidate.logged,
+                                candidate.raised,
+                                candidate.pairs,
+                            ),
+                            (whole.rise, whole.evidence, whole.logged, whole.raised, whole.pairs),
+                            strict=True,
+                        )
+                    )
+                )
+            length = np.where(better, span, length)
+            best = np.where(better, strength, best)
+            rule_chronic |= holds
+        assert whole is not None
         ranks.append(np.where(rule_chronic, 2, np.where(rule_watch, 1, 0)))
-        windows.append((watch, whole))
+        windows.append((watch, whole, length))
 
     rank = np.stack(ranks)  # (comparisons, days, signs)
     level = rank.max(axis=0)
     # Of the comparisons that reach the level, the one with the strongest evidence for it; at
     # none, the usual level when there is one.
     strength = np.stack(
-        [np.where(level == 2, whole.evidence, watch.evidence) for watch, whole in windows]
+        [np.where(level == 2, whole.evidence, watch.evidence) for watch, whole, _ in windows]
     )
     strength = np.where(rank == level, np.nan_to_num(strength, nan=-np.inf), -np.inf)
     firing = np.argmax(strength, axis=0)
@@ -421,7 +495,7 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
     comparison = np.where(level > 0, firing, at_none)
 
     def chosen(pick: Any) -> Array:
-        stacked = np.stack([pick(watch, whole) for watch, whole in windows])
+        stacked = np.stack([pick(*window) for window in windows])
         return np.take_along_axis(stacked, comparison[None], axis=0)[0]
 
     # EWMA trend line over logged days that have a usual level; gaps are skipped, not zeros.
@@ -439,7 +513,12 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         logged = (~np.isnan(v)).astype("float64")
         plain = np.nan_to_num(v)
         mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
-        mean_chronic = _window_sum(plain, c) / _window_sum(logged, c)
+        # Over the chronic window behind the level (the shortest at none and watch).
+        length = chosen(lambda watch, whole, length: length)
+        mean_chronic = np.full(v.shape, np.nan)
+        for span in chronic_windows(t):
+            mean = _window_sum(plain, span) / _window_sum(logged, span)
+            mean_chronic = np.where(length == span, mean, mean_chronic)
     return {
         "value": v,
         "rolling_7d": rolling_mean(values, 7, t.min_coverage_share).to_numpy(
@@ -455,14 +534,15 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "comparison": comparison,
         "mean_watch": mean_watch,
         "mean_chronic": mean_chronic,
-        "rise_watch": chosen(lambda watch, whole: watch.rise),
-        "evidence_watch": chosen(lambda watch, whole: watch.evidence),
-        "logged_watch": chosen(lambda watch, whole: watch.logged).astype("int64"),
-        "raised_watch": chosen(lambda watch, whole: watch.raised).astype("int64"),
-        "rise_chronic": chosen(lambda watch, whole: whole.rise),
-        "evidence_chronic": chosen(lambda watch, whole: whole.evidence),
-        "logged_chronic": chosen(lambda watch, whole: whole.logged).astype("int64"),
-        "raised_chronic": chosen(lambda watch, whole: whole.raised).astype("int64"),
+        "rise_watch": chosen(lambda watch, whole, length: watch.rise),
+        "evidence_watch": chosen(lambda watch, whole, length: watch.evidence),
+        "logged_watch": chosen(lambda watch, whole, length: watch.logged).astype("int64"),
+        "raised_watch": chosen(lambda watch, whole, length: watch.raised).astype("int64"),
+        "rise_chronic": chosen(lambda watch, whole, length: whole.rise),
+        "evidence_chronic": chosen(lambda watch, whole, length: whole.evidence),
+        "logged_chronic": chosen(lambda watch, whole, length: whole.logged).astype("int64"),
+        "raised_chronic": chosen(lambda watch, whole, length: whole.raised).astype("int64"),
+        "window_chronic": length.astype("int64"),
         "ewma": ewma,
         "ewma_upper": upper,
         "level": level,
@@ -579,12 +659,11 @@ def explain(
     r7 = _average(7, _optional(float(row["rolling_7d"])), t)
     rw, lw = int(row["raised_watch"]), int(row["logged_watch"])
     rc, lc = int(row["raised_chronic"]), int(row["logged_chronic"])
-    watch_period, chronic_period = _period(t.watch_window_days), _period(t.chronic_window_days)
+    watch_period = _period(t.watch_window_days)
     yardstick = _yardstick(comparison, row, t)
     if level is not Level.NONE:
         chronic = level is Level.CHRONIC
         mean = float(row["mean_chronic" if chronic else "mean_watch"])
-        period = chronic_period if chronic else watch_period
         raised, logged = (rc, lc) if chronic else (rw, lw)
         where = (
             f"at or above {yardstick}, whatever your usual level"
@@ -595,13 +674,19 @@ def explain(
             f" {usual.capitalize()}, which has crept up with it." if comparison == EARLIER else ""
         )
         if chronic:
+            window = int(row["window_chronic"])
+            parts = (
+                "in both halves"
+                if window == 2 * t.watch_window_days
+                else f"both in the last {watch_period} and in the weeks before"
+            )
             return (
-                f"{name} has stayed high for {_about(t.chronic_window_days)}: it averaged "
-                f"{mean:.1f} over the last {period}, {where}, and was raised on {raised} of the "
-                f"{logged} days you logged, in both halves.{crept}"
+                f"{name} has stayed high for {_about(window)}: it averaged {mean:.1f} over the "
+                f"last {_period(window)}, {where}, and was raised on {raised} of the {logged} "
+                f"days you logged, {parts}.{crept}"
             )
         return (
-            f"{name} has been high lately: it averaged {mean:.1f} over the last {period}, "
+            f"{name} has been high lately: it averaged {mean:.1f} over the last {watch_period}, "
             f"{where}, raised on {raised} of the {logged} days you logged.{crept}"
         )
     if lw == 0:
@@ -649,9 +734,14 @@ def overall_status(
     plural = len(named) > 1
     if level is Level.CHRONIC:
         actions = ", ".join(GUIDE_ACTIONS[:-1]) + ", or " + GUIDE_ACTIONS[-1]
+        # The shortest window among them, so the sentence is true of every sign it names.
+        lasted = min(
+            (s.chronic_window or t.chronic_window_days for s in signs.values() if s.level == level),
+            default=t.chronic_window_days,
+        )
         text = (
             f"{subject} {'have' if plural else 'has'} stayed high for "
-            f"{_about(t.chronic_window_days)}: that is what the guide calls chronic. "
+            f"{_about(lasted)}: that is what the guide calls chronic. "
             f"Its advice: {actions}. {NOT_A_DIAGNOSIS}"
         )
         return Overall(level, text, tuple(GUIDE_ACTIONS))
@@ -676,6 +766,14 @@ def how_levels_work(thresholds: Thresholds) -> str:
         if t.left_out_days
         else " and in each half of it on its own"
     )
+    windows = chronic_windows(t)
+    longer = (
+        f" The same tests also look back over {_join([_period(d) for d in windows[1:]])}: a "
+        "rise that has lasted longer shows more clearly over more days, even when it is small "
+        "or your days are noisy."
+        if len(windows) > 1
+        else ""
+    )
     return (
         "Each sign's recent days are compared with three levels: **your usual level** (your "
         "median over about six months, leaving out the weeks being judged), **your earlier "
@@ -687,7 +785,7 @@ def how_levels_work(thresholds: Thresholds) -> str:
         "levels, clearly enough that it is unlikely to be an ordinary up and down, and on at "
         f"least half of the days you logged (and at least {t.min_raised_days_watch}). "
         f"**Chronic** means the rise has lasted {chronic}: clear over the whole "
-        f"time{worst}, so one terrible week or a short bad spell is never enough.\n\n"
+        f"time{worst}, so one terrible week or a short bad spell is never enough.{longer}\n\n"
         "How clear is clear enough depends on how many days you logged and how they fall: "
         "moods run in spells, so ten days in a row say less than ten days spread over a "
         "month. How much your days run in spells is measured from your own months behind "
@@ -775,6 +873,7 @@ def assess(
             raised_days_chronic=int(last["raised_chronic"]),
             logged_days_chronic=int(last["logged_chronic"]),
             last_before_break=before_break if source == BEFORE_BREAK else None,
+            chronic_window=int(last["window_chronic"]) if level is Level.CHRONIC else None,
         )
     long = _long(days, judged)
     overall = overall_status(statuses, has_data=True, thresholds=t)

@@ -5,7 +5,8 @@ The JSON shape (issue 3)::
     {"as_of": "YYYY-MM-DD",
      "signs": {"dread": {"level": "none|watch|chronic", "explanation": "...",
                          "rolling_7d": n, "rolling_28d": n, "baseline": n,
-                         "comparison": "usual"|"earlier"|"fixed"|null}, ...},
+                         "comparison": "usual"|"earlier"|"fixed"|null,
+                         "window_days": n|null}, ...},
      "overall": {"level": "...", "explanation": "..."}}
 
 Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
@@ -74,6 +75,8 @@ def status_payload(
                 "baseline": status.baseline,
                 # Added with the evidence rules: which level a warning compared with.
                 "comparison": status.comparison,
+                # Added with the longer chronic windows: the days a chronic level looked at.
+                "window_days": status.chronic_window,
             }
             for sign, status in assessment.signs.items()
         },

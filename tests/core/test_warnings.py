@@ -12,12 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.schema import GUIDE_ACTIONS, SIGNS, empty_sessions
-from core.settings import Thresholds
+from core.settings import SettingsError, Thresholds
 from core.warnings import (
     DAY_COLUMNS,
     LEVELS,
     NOT_A_DIAGNOSIS,
     assess,
+    chronic_windows,
     ewma_chart,
     level_rank,
 )
@@ -271,6 +272,54 @@ def test_the_sentences_read_the_settings_they_describe() -> None:
     assert status.level == "chronic"
     assert "about six weeks" in status.explanation
     assert "over the last 6 weeks" in status.explanation
+
+
+def part_time_uneven_rise() -> pd.DataFrame:
+    """Two days a week, calm at 3 for months, then eight weeks about 1.2 points up, unevenly."""
+    calm = {d: [3, 4, 2] for d in days_back(250) if d.weekday() in (1, 3)}
+    logged = [d for d in days_back(56) if d.weekday() in (1, 3)]
+    values = [3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 5, 4, 5, 4]
+    return history({**calm, **{d: [v] for d, v in zip(logged, values, strict=True)}})
+
+
+def test_a_longer_window_shows_a_rise_that_four_weeks_cannot() -> None:
+    frame = part_time_uneven_rise()
+    four_weeks = replace(T, long_window_days=0)
+    assert fatigue_level(frame, t=four_weeks) == "watch"
+    result = assess(frame, today=TODAY, tz=TZ)
+    status = result.signs["fatigue"]
+    assert status.level == "chronic"
+    assert status.chronic_window == 56
+    assert status.explanation == (
+        "Fatigue has stayed high for about eight weeks: it averaged 4.2 over the last 8 weeks, "
+        "clearly above your usual level (3.0), and was raised on 12 of the 16 days you logged, "
+        "both in the last 2 weeks and in the weeks before."
+    )
+    assert result.overall.explanation.startswith("Fatigue has stayed high for about eight weeks")
+    last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
+    assert last["window_chronic"] == 56
+    assert last["mean_chronic"] == pytest.approx(68 / 16)
+
+
+def test_the_longer_windows_follow_the_settings() -> None:
+    assert chronic_windows(T) == (28, 42, 56)
+    assert chronic_windows(replace(T, long_window_days=0)) == (28,)
+    assert chronic_windows(replace(T, long_window_days=50)) == (28, 42, 50)
+    assert chronic_windows(replace(T, watch_window_days=7, long_window_days=42)) == (
+        28,
+        35,
+        42,
+    )
+    with pytest.raises(SettingsError, match="longer chronic window must be longer"):
+        Thresholds(long_window_days=28)
+
+
+def test_four_weeks_are_named_when_only_four_weeks_hold() -> None:
+    status = assess(
+        calm_then({d: [7, 7, 6] for d in weekdays(28)}, days=200), today=TODAY, tz=TZ
+    ).signs["fatigue"]
+    assert status.level == "chronic"
+    assert status.chronic_window == 28
 
 
 def test_a_calm_sign_is_explained_too() -> None:
