@@ -60,7 +60,7 @@ level. The EWMA columns of the per-day frame are a trend line for charts, not a 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
@@ -303,6 +303,32 @@ def _evidence(
     return _Window(rise, evidence, logged, raised_days, pairs)
 
 
+def _where(mask: Array, chosen: _Window, other: _Window) -> _Window:
+    """`chosen`'s figures where `mask` holds, `other`'s elsewhere."""
+    return _Window(
+        *(np.where(mask, getattr(chosen, f.name), getattr(other, f.name)) for f in fields(_Window))
+    )
+
+
+@dataclass
+class _Evidence:
+    """One comparison's day deviations, and its windows' figures worked out once per length."""
+
+    deviation: Array
+    raised: Array
+    scale: Array
+    level_se: Array
+    correlation: Array
+    _windows: dict[int, _Window] = field(default_factory=dict)
+
+    def __call__(self, window: int) -> _Window:
+        if window not in self._windows:
+            self._windows[window] = _evidence(
+                self.deviation, self.raised, self.scale, self.level_se, window, self.correlation
+            )
+        return self._windows[window]
+
+
 def _outlasts_worst_block(
     deviation: Array, whole: _Window, scale: Array, level_se: Array, window: int, t: Thresholds
 ) -> Array:
@@ -358,33 +384,24 @@ def chronic_windows(t: Thresholds) -> tuple[int, ...]:
     return tuple(sorted({*steps, longest}))
 
 
-def _chronic(
-    deviation: Array,
-    raised: Array,
-    scale: Array,
-    level_se: Array,
-    watch: _Window,
-    whole: _Window,
-    days: int,
-    correlation: Array,
-    t: Thresholds,
-) -> Array:
-    """Whether the chronic rule holds over the last `days` (the watch window and the rest)."""
+def _chronic(evidence: _Evidence, days: int, t: Thresholds) -> tuple[Array, _Window]:
+    """Whether the chronic rule holds over the last `days` (the watch window and the weeks
+    before it), and that window's figures."""
     tol = 1e-9
     w = t.watch_window_days
+    watch, whole = evidence(w), evidence(days)
     # The weeks before the watch window must show the rise on their own too.
-    early = _evidence(deviation, raised, scale, level_se, days - w, correlation)
-    early_evidence = shift_days(early.evidence, w)
+    early_evidence = shift_days(evidence(days - w).evidence, w)
     # And the rise must outlast its worst week: one terrible week cannot carry four.
     outlasts = (
-        _outlasts_worst_block(deviation, whole, scale, level_se, days, t)
+        _outlasts_worst_block(evidence.deviation, whole, evidence.scale, evidence.level_se, days, t)
         if t.left_out_days > 0
-        else np.ones(deviation.shape, dtype=bool)
+        else np.ones(whole.rise.shape, dtype=bool)
     )
     early_logged = whole.logged - watch.logged
     early_raised = whole.raised - watch.raised
     with np.errstate(invalid="ignore"):
-        return np.asarray(
+        holds = np.asarray(
             (whole.rise >= t.rise_points - tol)
             & (whole.evidence >= t.chronic_evidence)
             & (whole.raised >= t.min_raised_days_chronic)
@@ -395,6 +412,7 @@ def _chronic(
             & _most(watch.raised, watch.logged)
             & outlasts
         )
+    return holds, whole
 
 
 def _most(raised: Array, logged: Array) -> Array:
@@ -428,7 +446,8 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
             gap = v - levels[name]
             deviation = np.clip(gap, -t.day_clip_spreads * scale, t.day_clip_spreads * scale)
             raised = gap >= t.day_margin_points - tol
-        watch = _evidence(deviation, raised, scale, level_ses[name], w, ref.correlation)
+        evidence = _Evidence(deviation, raised, scale, level_ses[name], ref.correlation)
+        watch = evidence(w)
         with np.errstate(invalid="ignore"):
             rule_watch = (
                 (watch.rise >= t.rise_points - tol)
@@ -439,46 +458,16 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         # Chronic over each of its windows; the one that holds with the strongest evidence
         # speaks for the comparison (the shortest when none holds).
         rule_chronic = np.zeros(v.shape, dtype=bool)
-        whole, length = None, np.full(v.shape, c)
+        whole, length = evidence(c), np.full(v.shape, c)
         best = np.full(v.shape, -np.inf)
         for span in chronic_windows(t):
-            candidate = _evidence(deviation, raised, scale, level_ses[name], span, ref.correlation)
-            holds = _chronic(
-                deviation,
-                raised,
-                scale,
-                level_ses[name],
-                watch,
-                candidate,
-                span,
-                ref.correlation,
-                t,
-            )
+            holds, candidate = _chronic(evidence, span, t)
             strength = np.where(holds, np.nan_to_num(candidate.evidence, nan=-np.inf), -np.inf)
             better = holds & (strength > best)
-            if whole is None:
-                whole = candidate
-            else:
-                whole = _Window(
-                    *(
-                        np.where(better, new, old)
-                        for new, old in zip(
-                            (
-                                candidate.rise,
-                                candidate.evidence,
-                                candidate.logged,
-                                candidate.raised,
-                                candidate.pairs,
-                            ),
-                            (whole.rise, whole.evidence, whole.logged, whole.raised, whole.pairs),
-                            strict=True,
-                        )
-                    )
-                )
+            whole = _where(better, candidate, whole)
             length = np.where(better, span, length)
             best = np.where(better, strength, best)
             rule_chronic |= holds
-        assert whole is not None
         ranks.append(np.where(rule_chronic, 2, np.where(rule_watch, 1, 0)))
         windows.append((watch, whole, length))
 
