@@ -135,7 +135,7 @@ class Thresholds:
         "Chronic also looks further back, in steps of the watch window up to this many days "
         "(42 and 56 days by default), with the same tests: a rise that has lasted longer "
         "shows more clearly over more days, even when it is small or your days are noisy. "
-        "0 turns this off.",
+        "0, or no more than the chronic window, turns this off.",
         minimum=0,
         maximum=182,
     )
@@ -360,12 +360,6 @@ class Thresholds:
             raise SettingsError(
                 "The days left out of the chronic window must be fewer than the window holds "
                 f"({self.left_out_days} left out, window {self.chronic_window_days} days)."
-            )
-        if self.long_window_days and self.long_window_days <= self.chronic_window_days:
-            raise SettingsError(
-                "The longer chronic window must be longer than the chronic window "
-                f"({self.long_window_days} days is not more than {self.chronic_window_days}); "
-                "0 turns it off."
             )
         if self.min_day_correlation > self.day_correlation:
             raise SettingsError(
