@@ -337,10 +337,10 @@ def _outlasts_worst_block(
     The worst block is the one whose leaving out lowers the rest's average most against
     `rise_points` (the largest S - rise * n, with S and n its summed deviation and logged
     days). The rest must hold a logged day, average at least `rise_points` and stand
-    `part_evidence` standard errors clear, its pair weight taken as the window's per day.
+    `chronic_evidence` standard errors clear (it must make the whole window's case without its
+    worst week), its pair weight taken as the window's per day.
     """
     block = t.left_out_days
-    needed = t.chronic_evidence
     judged = ~np.isnan(deviation)
     block_logged = _window_sum(judged.astype("float64"), block)
     block_sum = _window_sum(np.nan_to_num(deviation), block)
@@ -355,7 +355,9 @@ def _outlasts_worst_block(
         error = np.sqrt(
             scale**2 * per_day / rest + np.where(np.isnan(level_se), 0.0, level_se) ** 2
         )
-        return np.asarray((rest > 0) & (mean >= t.rise_points - 1e-9) & (mean >= needed * error))
+        return np.asarray(
+            (rest > 0) & (mean >= t.rise_points - 1e-9) & (mean >= t.chronic_evidence * error)
+        )
 
 
 def _running_worst(total: Array, logged: Array, rise: float, width: int) -> tuple[Array, Array]:
@@ -503,11 +505,11 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         plain = np.nan_to_num(v)
         mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
         # Over the chronic window behind the level (the shortest at none and watch).
-        length = chosen(lambda watch, whole, length: length)
+        window_chronic = chosen(lambda watch, whole, length: length)
         mean_chronic = np.full(v.shape, np.nan)
         for span in chronic_windows(t):
             mean = _window_sum(plain, span) / _window_sum(logged, span)
-            mean_chronic = np.where(length == span, mean, mean_chronic)
+            mean_chronic = np.where(window_chronic == span, mean, mean_chronic)
     return {
         "value": v,
         "rolling_7d": rolling_mean(values, 7, t.min_coverage_share).to_numpy(
@@ -531,7 +533,7 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "evidence_chronic": chosen(lambda watch, whole, length: whole.evidence),
         "logged_chronic": chosen(lambda watch, whole, length: whole.logged).astype("int64"),
         "raised_chronic": chosen(lambda watch, whole, length: whole.raised).astype("int64"),
-        "window_chronic": length.astype("int64"),
+        "window_chronic": window_chronic.astype("int64"),
         "ewma": ewma,
         "ewma_upper": upper,
         "level": level,
