@@ -110,27 +110,45 @@ MAX_LAG = 40
 """Pairs of days further apart than this add nothing measurable (0.7**40 < 1e-6)."""
 
 
+def lag_totals(logged: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    """Running totals of pairs of logged days k calendar days apart (k = 0..MAX_LAG), per day.
+
+    Shape (lags, days, signs), pairs indexed by their later day; lag 0 counts the logged days
+    themselves. Every window's `lag_counts` is a difference of these (`window_lag_counts`), so
+    windows of one mask share them.
+    """
+    n_days = logged.shape[0]
+    flags = logged.astype("float64")
+    totals = np.zeros((MAX_LAG + 1, *flags.shape))
+    for k in range(min(MAX_LAG, n_days - 1) + 1):
+        pairs = np.zeros_like(flags)
+        pairs[k:] = flags[k:] * flags[: n_days - k]
+        totals[k] = np.cumsum(pairs, axis=0)
+    return totals
+
+
+def window_lag_counts(
+    totals: npt.NDArray[np.float64], window: int | None
+) -> npt.NDArray[np.float64]:
+    """`lag_counts` of the window ending each day, from the mask's `lag_totals`."""
+    lags = MAX_LAG if window is None else min(MAX_LAG, window - 1)
+    counts = totals[: lags + 1].copy()
+    if window is not None:
+        n_days = counts.shape[1]
+        for k in range(lags + 1):
+            length = window - k  # both days of a pair k apart lie in the window
+            if length < n_days:
+                counts[k, length:] -= totals[k, :-length]
+    return counts
+
+
 def lag_counts(logged: npt.NDArray[np.bool_], window: int | None) -> npt.NDArray[np.float64]:
     """Pairs of logged days k calendar days apart (k = 0..MAX_LAG) in the window ending each day.
 
     Shape (lags, days, signs). The window is the last `window` calendar days, or everything up
     to the day when `window` is None. Lag 0 counts the logged days themselves.
     """
-    n_days = logged.shape[0]
-    flags = logged.astype("float64")
-    lags = MAX_LAG if window is None else min(MAX_LAG, window - 1)
-    counts = np.zeros((lags + 1, *flags.shape))
-    for k in range(lags + 1):
-        if k >= n_days:
-            break
-        pairs = np.zeros_like(flags)
-        pairs[k:] = flags[k:] * flags[: n_days - k]  # indexed by the later day of the pair
-        total = np.cumsum(pairs, axis=0)
-        length = None if window is None else window - k
-        if length is not None and length < n_days:
-            total[length:] -= total[:-length].copy()
-        counts[k] = total
-    return counts
+    return window_lag_counts(lag_totals(logged), window)
 
 
 def pair_weight(counts: npt.NDArray[np.float64], phi: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -324,14 +342,17 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     n_all = np.cumsum(logged, axis=0).astype("float64")
 
     # Which windows the usual level came from, and how many days and pairs it rests on.
-    window_counts = shift_days(lag_counts(logged, t.baseline_window_days), t.baseline_exclude_days)
+    totals = lag_totals(logged)
+    window_counts = shift_days(
+        window_lag_counts(totals, t.baseline_window_days), t.baseline_exclude_days
+    )
     window_q = pair_weight(np.nan_to_num(window_counts), phi)
     window_n = shift_days(
         values.notna().rolling(t.baseline_window_days, min_periods=1).sum().to_numpy("float64"),
         t.baseline_exclude_days,
     )
     fallback_q = pair_weight(
-        np.nan_to_num(shift_days(lag_counts(logged, None), t.fallback_exclude_days)), phi
+        np.nan_to_num(shift_days(window_lag_counts(totals, None), t.fallback_exclude_days)), phi
     )
     fallback_n = shift_days(n_all, t.fallback_exclude_days)
     personal = source == PERSONAL

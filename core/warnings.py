@@ -62,6 +62,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -73,10 +74,11 @@ from core.baseline import (
     BEFORE_BREAK,
     PROVISIONAL,
     SOURCES,
-    lag_counts,
+    lag_totals,
     pair_weight,
     references,
     shift_days,
+    window_lag_counts,
 )
 from core.baseline import NONE as NO_BASELINE
 from core.daily import (
@@ -280,29 +282,6 @@ class _Window:
     pairs: Array  # the pair weight of the window's logged days (core.baseline.pair_weight)
 
 
-def _evidence(
-    deviation: Array,
-    raised: Array,
-    spread: Array,
-    level_se: Array,
-    window: int,
-    correlation: Array,
-) -> _Window:
-    """The clipped average rise, its evidence, and the logged and raised days per window."""
-    judged = ~np.isnan(deviation)
-    logged = _window_sum(judged.astype("float64"), window)
-    total = _window_sum(np.nan_to_num(deviation), window)
-    pairs = pair_weight(lag_counts(judged, window), correlation)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rise = total / logged
-        error = np.sqrt(
-            spread**2 * pairs / logged**2 + np.where(np.isnan(level_se), 0.0, level_se) ** 2
-        )
-        evidence = rise / error
-    raised_days = _window_sum(raised.astype("float64"), window)
-    return _Window(rise, evidence, logged, raised_days, pairs)
-
-
 def _where(mask: Array, chosen: _Window, other: _Window) -> _Window:
     """`chosen`'s figures where `mask` holds, `other`'s elsewhere."""
     return _Window(
@@ -321,11 +300,28 @@ class _Evidence:
     correlation: Array
     _windows: dict[int, _Window] = field(default_factory=dict)
 
+    @cached_property
+    def _judged(self) -> Array:
+        return ~np.isnan(self.deviation)
+
+    @cached_property
+    def _pair_totals(self) -> Array:
+        """The judged days' running pair counts (core.baseline.lag_totals), shared by windows."""
+        return lag_totals(self._judged)
+
     def __call__(self, window: int) -> _Window:
+        """The clipped average rise, its evidence, and the logged and raised days per window."""
         if window not in self._windows:
-            self._windows[window] = _evidence(
-                self.deviation, self.raised, self.scale, self.level_se, window, self.correlation
-            )
+            logged = _window_sum(self._judged.astype("float64"), window)
+            total = _window_sum(np.nan_to_num(self.deviation), window)
+            pairs = pair_weight(window_lag_counts(self._pair_totals, window), self.correlation)
+            level_se = np.where(np.isnan(self.level_se), 0.0, self.level_se)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rise = total / logged
+                error = np.sqrt(self.scale**2 * pairs / logged**2 + level_se**2)
+                evidence = rise / error
+            raised = _window_sum(self.raised.astype("float64"), window)
+            self._windows[window] = _Window(rise, evidence, logged, raised, pairs)
         return self._windows[window]
 
 
