@@ -151,7 +151,8 @@ class Thresholds:
         3.0,
         "How clearly the chronic window's average must stand above the level it is compared "
         "with, in standard errors: 3 is wrong about one time in 740, since the level is judged "
-        "every day of the year on three signs.",
+        "every day of the year on three signs. A chronic window this clear as a whole, though "
+        "not in every part, shows watch.",
         minimum=1,
         maximum=6,
     )

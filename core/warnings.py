@@ -33,7 +33,13 @@ The rules rest on the evidence in a window, not on a vote of single days. For on
   A logged day is *raised* when it is at least `day_margin_points` [0.5] above the level.
 * **watch** (window: the last `watch_window_days` [14]): the rise is at least `rise_points` [1],
   the evidence at least `watch_evidence` [2], at least half the logged days raised and at
-  least `min_raised_days_watch` [3] of them.
+  least `min_raised_days_watch` [3] of them. Watch also holds when one of chronic's windows
+  (below) as a whole has the rise, evidence at least `chronic_evidence` and most of its logged
+  days raised (at least `min_raised_days_watch`), though its parts do not each make chronic's
+  case, while its last watch window still averages at least `day_margin_points` [0.5] above:
+  a slow creep or a part-time history is clear over eight weeks before any fortnight of it
+  is, and a spell that has ended stops counting. The sentence then names that window ("over
+  the last 8 weeks taken together").
 * **chronic** (window: the last `chronic_window_days` [28], in two parts: the watch window and
   the weeks before it): the whole window's rise is at least `rise_points` with evidence at least
   `chronic_evidence` [3], at least `min_raised_days_chronic` [4] raised days, and *each part*
@@ -147,6 +153,7 @@ DAY_COLUMNS: Final = (
     "logged_chronic",
     "raised_chronic",
     "window_chronic",
+    "window_watch",
     "ewma",
     "ewma_upper",
     "level",
@@ -228,12 +235,13 @@ class SignStatus:
     earlier: float | None  # the earlier level (core.baseline), when there is one
     rise: float | None  # points above the comparison level: the chronic window at chronic
     evidence: float | None  # that rise in standard errors
-    raised_days: int  # in the watch window
+    raised_days: int  # in the window behind watch (`watch_window`; the watch window at none)
     logged_days: int
     raised_days_chronic: int  # in the chronic window
     logged_days_chronic: int
     last_before_break: date | None = None  # when the usual level comes from before a break
     chronic_window: int | None = None  # at chronic, the days of the window that showed it
+    watch_window: int | None = None  # at watch, the same (a longer one when only it was clear)
 
 
 @dataclass(frozen=True)
@@ -413,6 +421,26 @@ def _chronic(evidence: _Evidence, days: int, t: Thresholds) -> tuple[Array, _Win
     return holds, whole
 
 
+def _wide_watch(window: _Window, watch: _Window, t: Thresholds) -> Array:
+    """Whether a chronic window as a whole is clearly raised: watch, even where its parts are
+    not each clear enough for chronic.
+
+    The window's rise is at least `rise_points` with evidence `chronic_evidence`, most of its
+    logged days (and at least `min_raised_days_watch`) are raised, and its last watch window
+    still averages at least `day_margin_points` above (or holds no logged day): once a spell
+    has ended, its weeks no longer keep watch up.
+    """
+    tol = 1e-9
+    with np.errstate(invalid="ignore"):
+        return np.asarray(
+            (window.rise >= t.rise_points - tol)
+            & (window.evidence >= t.chronic_evidence)
+            & (window.raised >= t.min_raised_days_watch)
+            & _most(window.raised, window.logged)
+            & ((watch.logged == 0) | (watch.rise >= t.day_margin_points - tol))
+        )
+
+
 def _most(raised: Array, logged: Array) -> Array:
     """At least half of the logged days raised (true when none were logged)."""
     return np.asarray(2 * raised >= logged)
@@ -454,10 +482,15 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
                 & _most(watch.raised, watch.logged)
             )
         # Chronic over each of its windows; the one that holds with the strongest evidence
-        # speaks for the comparison (the shortest when none holds).
+        # speaks for the comparison (the shortest when none holds). Watch also holds where a
+        # whole window is clearly raised though its parts are not each clear (a creep, a
+        # part-time history); that window then speaks for watch, unless the watch window's
+        # own rule holds or the level is chronic.
         rule_chronic = np.zeros(v.shape, dtype=bool)
         whole, length = evidence(c), np.full(v.shape, c)
         best = np.full(v.shape, -np.inf)
+        wide, wide_length = watch, np.full(v.shape, w)
+        wide_best = np.full(v.shape, -np.inf)
         for span in chronic_windows(t):
             holds, candidate = _chronic(evidence, span, t)
             strength = np.where(holds, np.nan_to_num(candidate.evidence, nan=-np.inf), -np.inf)
@@ -466,15 +499,23 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
             length = np.where(better, span, length)
             best = np.where(better, strength, best)
             rule_chronic |= holds
-        ranks.append(np.where(rule_chronic, 2, np.where(rule_watch, 1, 0)))
-        windows.append((watch, whole, length))
+            clear = _wide_watch(candidate, watch, t)
+            strength = np.where(clear, np.nan_to_num(candidate.evidence, nan=-np.inf), -np.inf)
+            better = clear & (strength > wide_best)
+            wide = _where(better, candidate, wide)
+            wide_length = np.where(better, span, wide_length)
+            wide_best = np.where(better, strength, wide_best)
+        wide_only = (wide_best > -np.inf) & ~rule_watch & ~rule_chronic
+        shown = _where(wide_only, wide, watch)
+        ranks.append(np.where(rule_chronic, 2, np.where(rule_watch | wide_only, 1, 0)))
+        windows.append((shown, whole, length, np.where(wide_only, wide_length, w)))
 
     rank = np.stack(ranks)  # (comparisons, days, signs)
     level = rank.max(axis=0)
     # Of the comparisons that reach the level, the one with the strongest evidence for it; at
     # none, the usual level when there is one.
     strength = np.stack(
-        [np.where(level == 2, whole.evidence, watch.evidence) for watch, whole, _ in windows]
+        [np.where(level == 2, whole.evidence, watch.evidence) for watch, whole, _, _ in windows]
     )
     strength = np.where(rank == level, np.nan_to_num(strength, nan=-np.inf), -np.inf)
     firing = np.argmax(strength, axis=0)
@@ -499,12 +540,15 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
     with np.errstate(invalid="ignore", divide="ignore"):
         logged = (~np.isnan(v)).astype("float64")
         plain = np.nan_to_num(v)
+        # Over the windows behind the level: the watch window's unless a longer one alone
+        # showed watch; the shortest chronic window at none and watch.
+        window_watch = chosen(lambda watch, whole, length, seen: seen)
+        window_chronic = chosen(lambda watch, whole, length, seen: length)
         mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
-        # Over the chronic window behind the level (the shortest at none and watch).
-        window_chronic = chosen(lambda watch, whole, length: length)
         mean_chronic = np.full(v.shape, np.nan)
         for span in chronic_windows(t):
             mean = _window_sum(plain, span) / _window_sum(logged, span)
+            mean_watch = np.where(window_watch == span, mean, mean_watch)
             mean_chronic = np.where(window_chronic == span, mean, mean_chronic)
     return {
         "value": v,
@@ -521,15 +565,16 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "comparison": comparison,
         "mean_watch": mean_watch,
         "mean_chronic": mean_chronic,
-        "rise_watch": chosen(lambda watch, whole, length: watch.rise),
-        "evidence_watch": chosen(lambda watch, whole, length: watch.evidence),
-        "logged_watch": chosen(lambda watch, whole, length: watch.logged).astype("int64"),
-        "raised_watch": chosen(lambda watch, whole, length: watch.raised).astype("int64"),
-        "rise_chronic": chosen(lambda watch, whole, length: whole.rise),
-        "evidence_chronic": chosen(lambda watch, whole, length: whole.evidence),
-        "logged_chronic": chosen(lambda watch, whole, length: whole.logged).astype("int64"),
-        "raised_chronic": chosen(lambda watch, whole, length: whole.raised).astype("int64"),
+        "rise_watch": chosen(lambda watch, whole, length, seen: watch.rise),
+        "evidence_watch": chosen(lambda watch, whole, length, seen: watch.evidence),
+        "logged_watch": chosen(lambda watch, whole, length, seen: watch.logged).astype("int64"),
+        "raised_watch": chosen(lambda watch, whole, length, seen: watch.raised).astype("int64"),
+        "rise_chronic": chosen(lambda watch, whole, length, seen: whole.rise),
+        "evidence_chronic": chosen(lambda watch, whole, length, seen: whole.evidence),
+        "logged_chronic": chosen(lambda watch, whole, length, seen: whole.logged).astype("int64"),
+        "raised_chronic": chosen(lambda watch, whole, length, seen: whole.raised).astype("int64"),
         "window_chronic": window_chronic.astype("int64"),
+        "window_watch": window_watch.astype("int64"),
         "ewma": ewma,
         "ewma_upper": upper,
         "level": level,
@@ -672,6 +717,14 @@ def explain(
                 f"last {_period(window)}, {where}, and was raised on {raised} of the {logged} "
                 f"days you logged, {parts}.{crept}"
             )
+        window = int(row["window_watch"])
+        if window > t.watch_window_days:
+            return (
+                f"{name} has been high over the last {_period(window)} taken together: it "
+                f"averaged {mean:.1f}, {where}, raised on {raised} of the {logged} days you "
+                f"logged; not yet clear enough in every part of those weeks to call chronic."
+                f"{crept}"
+            )
         return (
             f"{name} has been high lately: it averaged {mean:.1f} over the last {watch_period}, "
             f"{where}, raised on {raised} of the {logged} days you logged.{crept}"
@@ -704,8 +757,12 @@ def explain(
     )
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _join(names: list[str], word: str = "and") -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {word} " + names[-1]
+
+
+def _either(names: list[str]) -> str:
+    return _join(names, "or")
 
 
 def overall_status(
@@ -733,9 +790,19 @@ def overall_status(
         )
         return Overall(level, text, tuple(GUIDE_ACTIONS))
     if level is Level.WATCH:
+        # Over the last two weeks, or over longer when a sign was only clear over longer.
+        longest = max(
+            (s.watch_window or t.watch_window_days for s in signs.values() if s.level == level),
+            default=t.watch_window_days,
+        )
+        recent = (
+            f"over the last {_period(t.watch_window_days)}"
+            if longest <= t.watch_window_days
+            else "in your recent weeks"
+        )
         text = (
-            f"{subject} {'are' if plural else 'is'} worth watching: clearly high over the last "
-            f"{_period(t.watch_window_days)}. A good moment for post-session rituals, an "
+            f"{subject} {'are' if plural else 'is'} worth watching: clearly high {recent}. "
+            "A good moment for post-session rituals, an "
             "emotional debrief with a trusted colleague, or raising it in supervision. "
             f"{NOT_A_DIAGNOSIS}"
         )
@@ -770,7 +837,12 @@ def how_levels_work(thresholds: Thresholds) -> str:
         f"**Watch** means that over the last {watch} your ratings averaged at least "
         f"{t.rise_points:g} point{'s' if t.rise_points != 1 else ''} above one of those "
         "levels, clearly enough that it is unlikely to be an ordinary up and down, and on at "
-        f"least half of the days you logged (and at least {t.min_raised_days_watch}). "
+        f"least half of the days you logged (and at least {t.min_raised_days_watch}); or "
+        f"that over the last {_either([_period(d) for d in windows])} taken together they were "
+        "as clearly raised as chronic asks, though not yet in every part of those weeks "
+        "(a slow creep, or working only a day or two a week), and the last "
+        f"{watch} still averaged at least {t.day_margin_points:g} "
+        f"point{'s' if t.day_margin_points != 1 else ''} above. "
         f"**Chronic** means the rise has lasted {chronic}: clear over the whole "
         f"time{worst}, so one terrible week or a short bad spell is never enough.{longer}\n\n"
         "How clear is clear enough depends on how many days you logged and how they fall: "
@@ -861,6 +933,7 @@ def assess(
             logged_days_chronic=int(last["logged_chronic"]),
             last_before_break=before_break if source == BEFORE_BREAK else None,
             chronic_window=int(last["window_chronic"]) if level is Level.CHRONIC else None,
+            watch_window=int(last["window_watch"]) if level is Level.WATCH else None,
         )
     long = _long(days, judged)
     overall = overall_status(statuses, has_data=True, thresholds=t)

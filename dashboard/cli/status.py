@@ -6,7 +6,7 @@ The JSON shape (issue 3)::
      "signs": {"dread": {"level": "none|watch|chronic", "explanation": "...",
                          "rolling_7d": n, "rolling_28d": n, "baseline": n,
                          "comparison": "usual"|"earlier"|"fixed"|null,
-                         "window_days": n|null}, ...},
+                         "window_days": n|null, "watch_days": n|null}, ...},
      "overall": {"level": "...", "explanation": "..."}}
 
 Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
@@ -77,6 +77,8 @@ def status_payload(
                 "comparison": status.comparison,
                 # Added with the longer chronic windows: the days a chronic level looked at.
                 "window_days": status.chronic_window,
+                # Added with watch over longer windows: the days a watch level looked at.
+                "watch_days": status.watch_window,
             }
             for sign, status in assessment.signs.items()
         },

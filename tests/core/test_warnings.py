@@ -20,6 +20,7 @@ from core.warnings import (
     assess,
     chronic_windows,
     ewma_chart,
+    how_levels_work,
     level_rank,
 )
 from tests.factories import rated_sessions
@@ -299,6 +300,52 @@ def test_a_longer_window_shows_a_rise_that_four_weeks_cannot() -> None:
     last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
     assert last["window_chronic"] == 56
     assert last["mean_chronic"] == pytest.approx(68 / 16)
+
+
+def part_time_creep() -> pd.DataFrame:
+    """Like part_time_uneven_rise, with a last fortnight too weak to show anything on its own."""
+    calm = {d: [3, 4, 2] for d in days_back(250) if d.weekday() in (1, 3)}
+    logged = [d for d in days_back(56) if d.weekday() in (1, 3)]
+    values = [3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 4, 5, 3, 4]
+    return history({**calm, **{d: [v] for d, v in zip(logged, values, strict=True)}})
+
+
+def test_eight_weeks_taken_together_show_watch_before_any_fortnight_does() -> None:
+    frame = part_time_creep()
+    # Neither the last two weeks (4 logged days) nor four or six weeks are clear on their own.
+    assert fatigue_level(frame, t=replace(T, long_window_days=42)) == "none"
+    result = assess(frame, today=TODAY, tz=TZ)
+    status = result.signs["fatigue"]
+    assert status.level == "watch"
+    assert (status.watch_window, status.chronic_window) == (56, None)
+    assert (status.raised_days, status.logged_days) == (11, 16)
+    assert status.explanation == (
+        "Fatigue has been high over the last 8 weeks taken together: it averaged 4.1, clearly "
+        "above your usual level (3.0), raised on 11 of the 16 days you logged; not yet clear "
+        "enough in every part of those weeks to call chronic."
+    )
+    assert result.overall.explanation.startswith(
+        "Fatigue is worth watching: clearly high in your recent weeks."
+    )
+    last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
+    assert last["window_watch"] == 56
+    assert last["mean_watch"] == pytest.approx(66 / 16)
+
+
+def test_the_watch_window_speaks_for_watch_when_it_holds_itself() -> None:
+    result = assess(history({d: [7] for d in weekdays(14)}), today=TODAY, tz=TZ)
+    status = result.signs["fatigue"]
+    assert (status.level, status.watch_window) == ("watch", 14)
+    assert "over the last 2 weeks" in result.overall.explanation
+    last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
+    assert last["window_watch"] == 14
+
+
+def test_how_the_levels_work_names_the_windows_watch_looks_at() -> None:
+    text = how_levels_work(T)
+    assert "over the last 4 weeks, 6 weeks or 8 weeks taken together" in text
+    assert "the last 2 weeks still averaged at least 0.5 points above" in text
+    assert "over the last 4 weeks taken together" in how_levels_work(replace(T, long_window_days=0))
 
 
 def test_the_longer_windows_follow_the_settings() -> None:

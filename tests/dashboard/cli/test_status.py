@@ -50,9 +50,11 @@ def test_json_has_exactly_the_issues_shape(
             "baseline",
             "comparison",
             "window_days",
+            "watch_days",
         }
         assert entry["comparison"] in {None, "usual", "earlier", "fixed"}
         assert (entry["window_days"] in {28, 42, 56}) == (entry["level"] == "chronic")
+        assert (entry["watch_days"] in {14, 28, 42, 56}) == (entry["level"] == "watch")
         assert entry["level"] in ("none", "watch", "chronic")
         assert isinstance(entry["explanation"], str) and entry["explanation"].endswith(".")
         for key in ("rolling_7d", "rolling_28d", "baseline"):
