@@ -140,10 +140,11 @@ class Thresholds:
         maximum=182,
     )
     watch_evidence: float = setting(
-        2.0,
+        2.1,
         "How clearly the watch window's average must stand above the level it is compared "
         "with, in standard errors (allowing for how many days you logged and how alike "
-        "neighbouring days are): 2 is wrong about one time in 44 on a given day.",
+        "neighbouring days are): 2.1 is wrong about one time in 56 on a given day, which keeps "
+        "watch under 3% of a calm year's days even for noisy days that run in spells.",
         minimum=1,
         maximum=6,
     )

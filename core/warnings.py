@@ -32,7 +32,7 @@ The rules rest on the evidence in a window, not on a vote of single days. For on
   [0.7], which alone applies while the usual level is provisional.
   A logged day is *raised* when it is at least `day_margin_points` [0.5] above the level.
 * **watch** (window: the last `watch_window_days` [14]): the rise is at least `rise_points` [1],
-  the evidence at least `watch_evidence` [2], at least half the logged days raised and at
+  the evidence at least `watch_evidence` [2.1], at least half the logged days raised and at
   least `min_raised_days_watch` [3] of them. Watch also holds when one of chronic's windows
   (below) as a whole has the rise, evidence at least `chronic_evidence` and most of its logged
   days raised (at least `min_raised_days_watch`), though its parts do not each make chronic's
