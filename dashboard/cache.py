@@ -27,7 +27,7 @@ from sqlalchemy import Engine
 
 from core.schema import SIGNS
 from core.settings import Thresholds
-from dashboard.account import current_account
+from dashboard.account import current_account, practice_mode
 from dashboard.memory import release_free_memory
 from data.damage import check_readable
 from data.db import make_engine, owner_connection
@@ -52,13 +52,28 @@ if TYPE_CHECKING:  # the analyses' modules load with the first page that needs t
     from core.warnings import Assessment
     from dashboard.packet.context import PacketOptions
 
-# Entries per cached analysis: a save makes a new data version, and the old one is never asked
-# for again, so the current and the previous one (another day, zone or thresholds) are enough.
-# With 8, a session of saves and Review visits kept eight ten-year frames and assessments.
-CACHE_ENTRIES = 2
+# How many people's analyses the caches keep at once. The caches are the server's, shared by
+# every session: on a practice server sized for one person, each Review visit pushed the last
+# person's analysis out, and with people working at once nobody's was ever found again.
+PRACTICE_PEOPLE = 25
+
+
+def people_served(practice: bool) -> int:
+    """People the caches are sized for: one on a personal install, PRACTICE_PEOPLE when people
+    sign in (an `[auth]` section in Streamlit's secrets, read when this module loads)."""
+    return PRACTICE_PEOPLE if practice else 1
+
+
+PEOPLE = people_served(practice_mode())
+# Entries per cached analysis and person: a save makes a new data version, and the old one is
+# never asked for again, so the current and the previous one (another day, zone or thresholds)
+# are enough. With 8, a session of saves and Review visits kept eight ten-year frames and
+# assessments.
+CACHE_ENTRIES = 2 * PEOPLE
 # The Review page draws one sign at a time: three signs by four periods keep the cache to a few
-# MiB (measured ~0.4 MiB per figure).
-FIGURE_CACHE_ENTRIES = 12
+# MiB for one person (measured ~0.4 MiB per ten-year figure). In a practice, four a person: the
+# sign and period each person looks at, and the ones they switched from.
+FIGURE_CACHE_ENTRIES = 12 if PEOPLE == 1 else 4 * PEOPLE
 # The Patterns page's seven figures for the current report and one earlier one.
 PATTERN_FIGURE_ENTRIES = 64
 # The Log page's lists of everyone working at once (a few KiB each): fewer, and on a practice

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import ast
 import importlib
+import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +21,7 @@ from sqlalchemy import Engine
 from core.settings import Thresholds
 from core.warnings import Assessment
 from dashboard.cache import (
+    PRACTICE_PEOPLE,
     CacheKey,
     SharedKey,
     cached_assessment,
@@ -278,3 +283,34 @@ def test_the_digest_the_caches_hash_a_key_by_changes_with_every_part() -> None:
     assert set(changed) == {part.name for part in fields(CacheKey)}
     for part, value in changed.items():
         assert replace(key, **{part: value}).digest != key.digest, part
+
+
+def _cache_sizes(folder: Path) -> list[int]:
+    """The caches' sizes as a server started in `folder` sets them when it loads them."""
+    probe = (
+        "import dashboard.cache as c; "
+        "print(c.people_served(False), c.PEOPLE, c._assessment._info.max_entries, "
+        "c._review_trend._info.max_entries)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(folder)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=folder, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return [int(word) for word in done.stdout.split()]
+
+
+def test_a_practice_server_keeps_every_persons_analyses(tmp_path: Path) -> None:
+    # A personal install keeps one person's products; a server where people sign in keeps
+    # PRACTICE_PEOPLE people's, so one person's visit does not push out everyone else's.
+    assert _cache_sizes(tmp_path) == [1, 1, 2, 12]
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    secrets.parent.mkdir()
+    secrets.write_text(
+        '[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\n'
+        'cookie_secret = "test"\nclient_id = "a"\nclient_secret = "b"\n'
+        'server_metadata_url = "http://127.0.0.1:9/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    people = PRACTICE_PEOPLE
+    assert _cache_sizes(tmp_path) == [1, people, 2 * people, 4 * people]
