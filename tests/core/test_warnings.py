@@ -275,12 +275,16 @@ def test_the_sentences_read_the_settings_they_describe() -> None:
     assert "over the last 6 weeks" in status.explanation
 
 
-def part_time_uneven_rise() -> pd.DataFrame:
-    """Two days a week, calm at 3 for months, then eight weeks about 1.2 points up, unevenly."""
+def part_time_eight_weeks(values: list[int]) -> pd.DataFrame:
+    """Two days a week, calm at 3 for months, then these ratings over the last eight weeks."""
     calm = {d: [3, 4, 2] for d in days_back(250) if d.weekday() in (1, 3)}
     logged = [d for d in days_back(56) if d.weekday() in (1, 3)]
-    values = [3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 5, 4, 5, 4]
     return history({**calm, **{d: [v] for d, v in zip(logged, values, strict=True)}})
+
+
+def part_time_uneven_rise() -> pd.DataFrame:
+    """Eight part-time weeks about 1.2 points up, unevenly."""
+    return part_time_eight_weeks([3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 5, 4, 5, 4])
 
 
 def test_a_longer_window_shows_a_rise_that_four_weeks_cannot() -> None:
@@ -304,10 +308,7 @@ def test_a_longer_window_shows_a_rise_that_four_weeks_cannot() -> None:
 
 def part_time_creep() -> pd.DataFrame:
     """Like part_time_uneven_rise, with a last fortnight too weak to show anything on its own."""
-    calm = {d: [3, 4, 2] for d in days_back(250) if d.weekday() in (1, 3)}
-    logged = [d for d in days_back(56) if d.weekday() in (1, 3)]
-    values = [3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 4, 5, 3, 4]
-    return history({**calm, **{d: [v] for d, v in zip(logged, values, strict=True)}})
+    return part_time_eight_weeks([3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 4, 5, 3, 4])
 
 
 def test_eight_weeks_taken_together_show_watch_before_any_fortnight_does() -> None:
