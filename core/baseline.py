@@ -77,21 +77,32 @@ def _stats(window: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     return median, spread
 
 
+def _window_stats(
+    values: pd.DataFrame, t: Thresholds
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Median and spread of the `baseline_window_days` ending on each day (not yet shifted):
+    the usual level's window is these shifted by `baseline_exclude_days`, the earlier level's
+    by a window more."""
+    window = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
+    median, spread = (frame.to_numpy(dtype="float64", na_value=np.nan) for frame in _stats(window))
+    return median, spread
+
+
 def baseline_arrays(
-    values: pd.DataFrame, thresholds: Thresholds
+    values: pd.DataFrame,
+    thresholds: Thresholds,
+    window_stats: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.str_]]:
     """Baseline, spread and source per calendar day (rows) and sign (columns), as 2-D arrays.
 
     `values` holds day values indexed by every calendar day (gaps NaN), one column per sign.
     Source is 'personal' (the calibration window), 'provisional' (the short-history fallback)
-    or 'none' (too little history: only the fixed threshold applies).
+    or 'none' (too little history: only the fixed threshold applies). `window_stats`: the
+    _window_stats of `values`, when the caller has them.
     """
     t = thresholds
-    primary = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
-    median, spread = (
-        frame.shift(t.baseline_exclude_days).to_numpy(dtype="float64", na_value=np.nan)
-        for frame in _stats(primary)
-    )
+    stats = window_stats if window_stats is not None else _window_stats(values, t)
+    median, spread = (shift_days(frame, t.baseline_exclude_days) for frame in stats)
     fallback = values.expanding(min_periods=t.fallback_min_days)
     f_median, f_spread = (
         frame.shift(t.fallback_exclude_days).to_numpy(dtype="float64", na_value=np.nan)
@@ -336,7 +347,8 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     `values` holds day values indexed by every calendar day (gaps NaN), one column per sign.
     """
     t = thresholds
-    usual, spread, source = baseline_arrays(values, t)
+    stats = _window_stats(values, t)
+    usual, spread, source = baseline_arrays(values, t, stats)
     logged = values.notna().to_numpy()
     phi = day_correlation(values, source, t)
     n_all = np.cumsum(logged, axis=0).astype("float64")
@@ -375,11 +387,7 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
 
     # The earlier level: the window before the usual level's window.
     reach = t.baseline_exclude_days + t.baseline_window_days
-    earlier_stats = values.rolling(t.baseline_window_days, min_periods=t.baseline_min_days)
-    earlier_median, earlier_spread = (
-        shift_days(frame.to_numpy(dtype="float64", na_value=np.nan), reach)
-        for frame in _stats(earlier_stats)
-    )
+    earlier_median, earlier_spread = (shift_days(frame, reach) for frame in stats)
     earlier_n = shift_days(np.nan_to_num(window_n), t.baseline_window_days)
     earlier_q = pair_weight(np.nan_to_num(shift_days(window_counts, t.baseline_window_days)), phi)
     earlier = np.where(personal, earlier_median, np.nan)
