@@ -139,6 +139,15 @@ class Thresholds:
         minimum=0,
         maximum=182,
     )
+    min_part_days: int = setting(
+        8,
+        "In a longer chronic window, the recent part reaches back a week at a time (up to half "
+        "the window) until your usual logging would put at least this many logged days in it: "
+        "two weeks of someone who works two days a week hold four, too few to show a rise on "
+        "their own, so they are judged on the last four weeks of eight and the four before.",
+        minimum=1,
+        maximum=28,
+    )
     watch_evidence: float = setting(
         2.1,
         "How clearly the watch window's average must stand above the level it is compared "

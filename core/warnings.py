@@ -51,10 +51,14 @@ The rules rest on the evidence in a window, not on a vote of single days. For on
   four weeks, and one terrible week cannot fill both parts alone, nor carry a window that is
   otherwise only slightly raised.
   The same test runs over longer windows too, a watch window longer each time up to
-  `long_window_days` [56]: 42 and 56 days, each split into the watch window and the weeks before
+  `long_window_days` [56]: 42 and 56 days, each split into a recent part and the weeks before
   it. A rise that has lasted longer shows more clearly over more days (a small rise, a noisy
   person, a part-time week, a creep); chronic holds when any window holds, and the window with
-  the strongest evidence is the one the sentence names ("about eight weeks").
+  the strongest evidence is the one the sentence names ("about eight weeks"). The recent part
+  is the watch window, reaching back a week at a time up to half the window until your usual
+  logging (in the months behind the usual level, never the weeks judged) would put
+  `min_part_days` [8] logged days in it: someone who works two days a week is judged on the
+  last four weeks of eight and the four before, not on four days against twelve.
   Chronic implies watch.
 
 Days without sessions count for nothing. A day rated below the comparison level lowers the rise,
@@ -65,7 +69,7 @@ level. The EWMA columns of the per-day frame are a trend line for charts, not a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
@@ -117,6 +121,7 @@ __all__ = [
     "judge_days",
     "level_rank",
     "overall_status",
+    "recent_parts",
 ]
 
 NOT_A_DIAGNOSIS: Final = (
@@ -153,6 +158,7 @@ DAY_COLUMNS: Final = (
     "logged_chronic",
     "raised_chronic",
     "window_chronic",
+    "recent_chronic",
     "window_watch",
     "ewma",
     "ewma_upper",
@@ -272,11 +278,20 @@ class Assessment:
 Array = npt.NDArray[Any]
 
 
+def _running_total(x: Array) -> Array:
+    """Cumulative sums of `x` along its rows, with a row of zeros in front."""
+    return np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)))
+
+
+def _window_of(total: Array, window: int) -> Array:
+    """Rolling sums over the last `window` rows (fewer at the start) from a _running_total."""
+    idx = np.arange(1, total.shape[0])
+    return np.asarray(total[idx] - total[np.maximum(idx - window, 0)])
+
+
 def _window_sum(x: Array, window: int) -> Array:
     """Rolling sum over the last `window` rows (fewer at the start), column by column."""
-    total = np.concatenate((np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)))
-    idx = np.arange(1, x.shape[0] + 1)
-    return np.asarray(total[idx] - total[np.maximum(idx - window, 0)])
+    return _window_of(_running_total(x), window)
 
 
 @dataclass(frozen=True)
@@ -288,6 +303,16 @@ class _Window:
     logged: Array
     raised: Array
     pairs: Array  # the pair weight of the window's logged days (core.baseline.pair_weight)
+
+
+class _Shown(NamedTuple):
+    """What one comparison shows for each day: the windows behind watch and chronic."""
+
+    watch: _Window  # the watch window, or the longer window that alone showed watch
+    whole: _Window  # the chronic window behind chronic (the shortest when none holds)
+    length: Array  # that chronic window's days
+    recent: Array  # the days of its recent part
+    watch_length: Array  # the days of the window behind watch
 
 
 def _where(mask: Array, chosen: _Window, other: _Window) -> _Window:
@@ -317,18 +342,30 @@ class _Evidence:
         """The judged days' running pair counts (core.baseline.lag_totals), shared by windows."""
         return lag_totals(self._judged)
 
+    @cached_property
+    def _totals(self) -> tuple[Array, Array, Array, Array]:
+        """Running totals of the judged days, their deviations and raised days (every window's
+        sums are differences of these) and the level's squared standard error (0 when none)."""
+        level_variance = np.where(np.isnan(self.level_se), 0.0, self.level_se) ** 2
+        return (
+            _running_total(self._judged.astype("float64")),
+            _running_total(np.nan_to_num(self.deviation)),
+            _running_total(self.raised.astype("float64")),
+            level_variance,
+        )
+
     def __call__(self, window: int) -> _Window:
         """The clipped average rise, its evidence, and the logged and raised days per window."""
         if window not in self._windows:
-            logged = _window_sum(self._judged.astype("float64"), window)
-            total = _window_sum(np.nan_to_num(self.deviation), window)
+            judged, deviation, raised_days, level_variance = self._totals
+            logged = _window_of(judged, window)
+            total = _window_of(deviation, window)
             pairs = pair_weight(window_lag_counts(self._pair_totals, window), self.correlation)
-            level_se = np.where(np.isnan(self.level_se), 0.0, self.level_se)
             with np.errstate(invalid="ignore", divide="ignore"):
                 rise = total / logged
-                error = np.sqrt(self.scale**2 * pairs / logged**2 + level_se**2)
+                error = np.sqrt(self.scale**2 * pairs / logged**2 + level_variance)
                 evidence = rise / error
-            raised = _window_sum(self.raised.astype("float64"), window)
+            raised = _window_of(raised_days, window)
             self._windows[window] = _Window(rise, evidence, logged, raised, pairs)
         return self._windows[window]
 
@@ -390,22 +427,70 @@ def chronic_windows(t: Thresholds) -> tuple[int, ...]:
     return tuple(sorted({*steps, longest}))
 
 
-def _chronic(evidence: _Evidence, days: int, t: Thresholds) -> tuple[Array, _Window]:
-    """Whether the chronic rule holds over the last `days` (the watch window and the weeks
-    before it), and that window's figures."""
-    tol = 1e-9
+def recent_parts(days: int, t: Thresholds) -> tuple[int, ...]:
+    """The lengths the recent part of a `days`-long chronic window may take: the watch window,
+    then a week longer at a time up to half the window (14 days, or 14, 21 and 28 for 56)."""
     w = t.watch_window_days
-    watch, whole = evidence(w), evidence(days)
-    # The weeks before the watch window must show the rise on their own too.
-    early_evidence = shift_days(evidence(days - w).evidence, w)
+    return (w, *range(w + 7, days // 2 + 1, 7))
+
+
+def _logging_rate(logged: Array, t: Thresholds) -> Array:
+    """Logged days per calendar day in the months behind the usual level, per day and sign.
+
+    Counted over the usual level's window (so never over the weeks being judged) from the first
+    logged day on; infinite (the watch window is the recent part) until that window spans four
+    weeks (`chronic_window_days`): a few days say little about how often someone logs.
+    """
+    count = shift_days(
+        _window_sum(logged.astype("float64"), t.baseline_window_days), t.baseline_exclude_days
+    )
+    first = np.argmax(logged, axis=0)
+    span = np.arange(len(logged))[:, None] - t.baseline_exclude_days - first[None, :]
+    span = np.clip(span, 0, t.baseline_window_days)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(
+            np.where(span >= t.chronic_window_days, np.nan_to_num(count) / span, np.inf)
+        )
+
+
+def _chronic(
+    evidence: _Evidence, days: int, rate: Array, t: Thresholds
+) -> tuple[Array, _Window, Array]:
+    """Whether the chronic rule holds over the last `days` (a recent part and the weeks before
+    it), that window's figures, and the recent part's length.
+
+    The recent part is the watch window, reaching back a week at a time (recent_parts) until
+    your usual logging (`rate`, logged days per calendar day) would put `min_part_days` in it.
+    """
+    tol = 1e-9
+    whole = evidence(days)
+    parts = recent_parts(days, t)
+    recent_days = np.full(whole.rise.shape, parts[-1])
+    for length in reversed(parts[:-1]):
+        recent_days = np.where(rate * length >= t.min_part_days - tol, length, recent_days)
+
+    # Only the lengths some day uses are worked out: full-time logging needs the watch window's.
+    used = [length for length in parts[1:] if (recent_days == length).any()]
+
+    def part(figure: Callable[[int], Array]) -> Array:
+        out = figure(parts[0])
+        for length in used:
+            out = np.where(recent_days == length, figure(length), out)
+        return np.asarray(out)
+
+    recent_logged = part(lambda n: evidence(n).logged)
+    recent_raised = part(lambda n: evidence(n).raised)
+    recent_evidence = part(lambda n: evidence(n).evidence)
+    # The weeks before the recent part must show the rise on their own too.
+    early_evidence = part(lambda n: shift_days(evidence(days - n).evidence, n))
     # And the rise must outlast its worst week: one terrible week cannot carry four.
     outlasts = (
         _outlasts_worst_block(evidence.deviation, whole, evidence.scale, evidence.level_se, days, t)
         if t.left_out_days > 0
         else np.ones(whole.rise.shape, dtype=bool)
     )
-    early_logged = whole.logged - watch.logged
-    early_raised = whole.raised - watch.raised
+    early_logged = whole.logged - recent_logged
+    early_raised = whole.raised - recent_raised
     with np.errstate(invalid="ignore"):
         holds = np.asarray(
             (whole.rise >= t.rise_points - tol)
@@ -413,12 +498,12 @@ def _chronic(evidence: _Evidence, days: int, t: Thresholds) -> tuple[Array, _Win
             & (whole.raised >= t.min_raised_days_chronic)
             & (early_logged > 0)
             & (early_evidence >= t.part_evidence)
-            & ((watch.logged == 0) | (watch.evidence >= t.part_evidence))
+            & ((recent_logged == 0) | (recent_evidence >= t.part_evidence))
             & _most(early_raised, early_logged)
-            & _most(watch.raised, watch.logged)
+            & _most(recent_raised, recent_logged)
             & outlasts
         )
-    return holds, whole
+    return holds, whole, recent_days
 
 
 def _wide_watch(window: _Window, watch: _Window, t: Thresholds) -> Array:
@@ -465,7 +550,9 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
 
     w, c = t.watch_window_days, t.chronic_window_days
     tol = 1e-9  # so a mean like (5 + 6 + 7) / 3 counts as "at" a line
-    ranks, windows = [], []
+    rate = _logging_rate(~np.isnan(v), t)
+    ranks: list[Array] = []
+    windows: list[_Shown] = []
     for name in COMPARISONS:
         scale = spreads[name]
         with np.errstate(invalid="ignore"):
@@ -487,16 +574,17 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         # part-time history); that window then speaks for watch, unless the watch window's
         # own rule holds or the level is chronic.
         rule_chronic = np.zeros(v.shape, dtype=bool)
-        whole, length = evidence(c), np.full(v.shape, c)
+        whole, length, recent = evidence(c), np.full(v.shape, c), np.full(v.shape, w)
         best = np.full(v.shape, -np.inf)
         wide, wide_length = watch, np.full(v.shape, w)
         wide_best = np.full(v.shape, -np.inf)
         for span in chronic_windows(t):
-            holds, candidate = _chronic(evidence, span, t)
+            holds, candidate, candidate_recent = _chronic(evidence, span, rate, t)
             strength = np.where(holds, np.nan_to_num(candidate.evidence, nan=-np.inf), -np.inf)
             better = holds & (strength > best)
             whole = _where(better, candidate, whole)
             length = np.where(better, span, length)
+            recent = np.where(better, candidate_recent, recent)
             best = np.where(better, strength, best)
             rule_chronic |= holds
             clear = _wide_watch(candidate, watch, t)
@@ -508,22 +596,20 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         wide_only = (wide_best > -np.inf) & ~rule_watch & ~rule_chronic
         shown = _where(wide_only, wide, watch)
         ranks.append(np.where(rule_chronic, 2, np.where(rule_watch | wide_only, 1, 0)))
-        windows.append((shown, whole, length, np.where(wide_only, wide_length, w)))
+        windows.append(_Shown(shown, whole, length, recent, np.where(wide_only, wide_length, w)))
 
     rank = np.stack(ranks)  # (comparisons, days, signs)
     level = rank.max(axis=0)
     # Of the comparisons that reach the level, the one with the strongest evidence for it; at
     # none, the usual level when there is one.
-    strength = np.stack(
-        [np.where(level == 2, whole.evidence, watch.evidence) for watch, whole, _, _ in windows]
-    )
+    strength = np.stack([np.where(level == 2, s.whole.evidence, s.watch.evidence) for s in windows])
     strength = np.where(rank == level, np.nan_to_num(strength, nan=-np.inf), -np.inf)
     firing = np.argmax(strength, axis=0)
     at_none = np.where(np.isnan(ref.usual), COMPARISONS.index(FIXED), COMPARISONS.index(USUAL))
     comparison = np.where(level > 0, firing, at_none)
 
-    def chosen(pick: Any) -> Array:
-        stacked = np.stack([pick(*window) for window in windows])
+    def chosen(pick: Callable[[_Shown], Array]) -> Array:
+        stacked = np.stack([pick(window) for window in windows])
         return np.take_along_axis(stacked, comparison[None], axis=0)[0]
 
     # EWMA trend line over logged days that have a usual level; gaps are skipped, not zeros.
@@ -542,8 +628,8 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         plain = np.nan_to_num(v)
         # Over the windows behind the level: the watch window's unless a longer one alone
         # showed watch; the shortest chronic window at none and watch.
-        window_watch = chosen(lambda watch, whole, length, seen: seen)
-        window_chronic = chosen(lambda watch, whole, length, seen: length)
+        window_watch = chosen(lambda s: s.watch_length)
+        window_chronic = chosen(lambda s: s.length)
         mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
         mean_chronic = np.full(v.shape, np.nan)
         for span in chronic_windows(t):
@@ -565,15 +651,16 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "comparison": comparison,
         "mean_watch": mean_watch,
         "mean_chronic": mean_chronic,
-        "rise_watch": chosen(lambda watch, whole, length, seen: watch.rise),
-        "evidence_watch": chosen(lambda watch, whole, length, seen: watch.evidence),
-        "logged_watch": chosen(lambda watch, whole, length, seen: watch.logged).astype("int64"),
-        "raised_watch": chosen(lambda watch, whole, length, seen: watch.raised).astype("int64"),
-        "rise_chronic": chosen(lambda watch, whole, length, seen: whole.rise),
-        "evidence_chronic": chosen(lambda watch, whole, length, seen: whole.evidence),
-        "logged_chronic": chosen(lambda watch, whole, length, seen: whole.logged).astype("int64"),
-        "raised_chronic": chosen(lambda watch, whole, length, seen: whole.raised).astype("int64"),
+        "rise_watch": chosen(lambda s: s.watch.rise),
+        "evidence_watch": chosen(lambda s: s.watch.evidence),
+        "logged_watch": chosen(lambda s: s.watch.logged).astype("int64"),
+        "raised_watch": chosen(lambda s: s.watch.raised).astype("int64"),
+        "rise_chronic": chosen(lambda s: s.whole.rise),
+        "evidence_chronic": chosen(lambda s: s.whole.evidence),
+        "logged_chronic": chosen(lambda s: s.whole.logged).astype("int64"),
+        "raised_chronic": chosen(lambda s: s.whole.raised).astype("int64"),
         "window_chronic": window_chronic.astype("int64"),
+        "recent_chronic": chosen(lambda s: s.recent).astype("int64"),
         "window_watch": window_watch.astype("int64"),
         "ewma": ewma,
         "ewma_upper": upper,
@@ -706,11 +793,11 @@ def explain(
             f" {usual.capitalize()}, which has crept up with it." if comparison == EARLIER else ""
         )
         if chronic:
-            window = int(row["window_chronic"])
+            window, recent = int(row["window_chronic"]), int(row["recent_chronic"])
             parts = (
                 "in both halves"
-                if window == 2 * t.watch_window_days
-                else f"both in the last {watch_period} and in the weeks before"
+                if window == 2 * recent
+                else f"both in the last {_period(recent)} and in the weeks before"
             )
             return (
                 f"{name} has stayed high for {_about(window)}: it averaged {mean:.1f} over the "
@@ -828,6 +915,13 @@ def how_levels_work(thresholds: Thresholds) -> str:
         if len(windows) > 1
         else ""
     )
+    part_time = (
+        f" In the longer windows the recent part reaches back a week at a time, up to half the "
+        f"window, until the days you usually log would put {t.min_part_days} in it: someone who "
+        "works two days a week is judged on the last four weeks of eight and the four before."
+        if len(windows) > 1
+        else ""
+    )
     return (
         "Each sign's recent days are compared with three levels: **your usual level** (your "
         "median over about six months, leaving out the weeks being judged), **your earlier "
@@ -844,7 +938,8 @@ def how_levels_work(thresholds: Thresholds) -> str:
         f"{watch} still averaged at least {t.day_margin_points:g} "
         f"point{'s' if t.day_margin_points != 1 else ''} above. "
         f"**Chronic** means the rise has lasted {chronic}: clear over the whole "
-        f"time{worst}, so one terrible week or a short bad spell is never enough.{longer}\n\n"
+        f"time{worst}, so one terrible week or a short bad spell is never enough.{longer}"
+        f"{part_time}\n\n"
         "How clear is clear enough depends on how many days you logged and how they fall: "
         "moods run in spells, so ten days in a row say less than ten days spread over a "
         "month. How much your days run in spells is measured from your own months behind "

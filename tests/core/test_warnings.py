@@ -22,6 +22,7 @@ from core.warnings import (
     ewma_chart,
     how_levels_work,
     level_rank,
+    recent_parts,
 )
 from tests.factories import rated_sessions
 
@@ -289,9 +290,10 @@ def part_time_uneven_rise() -> pd.DataFrame:
 
 def test_a_longer_window_shows_a_rise_that_four_weeks_cannot() -> None:
     frame = part_time_uneven_rise()
-    four_weeks = replace(T, long_window_days=0)
-    assert fatigue_level(frame, t=four_weeks) == "watch"
-    result = assess(frame, today=TODAY, tz=TZ)
+    # The recent part kept to the last two weeks (see the next test for part-time parts).
+    t = replace(T, min_part_days=4)
+    assert fatigue_level(frame, t=replace(t, long_window_days=0)) == "watch"
+    result = assess(frame, today=TODAY, tz=TZ, thresholds=t)
     status = result.signs["fatigue"]
     assert status.level == "chronic"
     assert status.chronic_window == 56
@@ -304,6 +306,34 @@ def test_a_longer_window_shows_a_rise_that_four_weeks_cannot() -> None:
     last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
     assert last["window_chronic"] == 56
     assert last["mean_chronic"] == pytest.approx(68 / 16)
+
+
+def test_a_part_time_history_is_judged_on_about_eight_logged_days_a_part() -> None:
+    # Two logged days a week: the last two weeks hold four, the last four weeks eight. The last
+    # two weeks alone (3 and 4) are too weak; four weeks a part show the rise in each.
+    frame = part_time_eight_weeks([5, 4, 5, 5, 4, 5, 4, 5, 5, 5, 4, 5, 4, 5, 3, 4])
+    assert fatigue_level(frame, t=replace(T, min_part_days=4)) == "watch"
+    result = assess(frame, today=TODAY, tz=TZ)
+    status = result.signs["fatigue"]
+    assert (status.level, status.chronic_window) == ("chronic", 56)
+    assert status.explanation == (
+        "Fatigue has stayed high for about eight weeks: it averaged 4.5 over the last 8 weeks, "
+        "clearly above your usual level (3.0), and was raised on 15 of the 16 days you logged, "
+        "in both halves."
+    )
+    last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
+    assert (last["window_chronic"], last["recent_chronic"]) == (56, 28)
+
+
+def test_the_recent_part_reaches_back_a_week_at_a_time_up_to_half_the_window() -> None:
+    assert recent_parts(28, T) == (14,)
+    assert recent_parts(42, T) == (14, 21)
+    assert recent_parts(56, T) == (14, 21, 28)
+    # Full-time logging fills the last two weeks: they stay the recent part.
+    result = assess(calm_then({d: [7, 7, 6] for d in weekdays(56)}, days=200), today=TODAY, tz=TZ)
+    last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
+    assert (last["level"], last["window_chronic"], last["recent_chronic"]) == ("chronic", 56, 14)
+    assert "both in the last 2 weeks and in the weeks before" in result.signs["fatigue"].explanation
 
 
 def part_time_creep() -> pd.DataFrame:

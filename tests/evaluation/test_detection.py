@@ -86,11 +86,14 @@ def test_real_rises_are_found(
     assert measured[cell].rates[rate] >= bound
 
 
-def test_a_creep_reaches_watch_for_a_noisy_part_time_history() -> None:
-    """Watch over a longer window taken together: before it, 80% of these seeds (85.5% of 200)."""
+def test_a_creep_reaches_watch_and_chronic_for_a_noisy_part_time_history() -> None:
+    """Watch over a longer window taken together, and parts of about eight logged days: before
+    them, the creep reached watch in 80% of these seeds and chronic in 50% (85.5% and 56.5% of
+    200), against the targets' 90% and 60%."""
     cell = Cell(1.3, 0.7, 2)
     reached = [
-        levels(latent(cell, seed), T, creep(CREEP_DAY, 3.0, seed % 3))[-1, seed % 3] >= 1
+        levels(latent(cell, seed), T, creep(CREEP_DAY, 3.0, seed % 3))[-1, seed % 3]
         for seed in SEEDS
     ]
-    assert sum(reached) / len(SEEDS) >= 0.90
+    assert sum(level >= 1 for level in reached) / len(SEEDS) >= 0.90
+    assert sum(level == 2 for level in reached) / len(SEEDS) >= 0.60
