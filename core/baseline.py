@@ -301,6 +301,7 @@ class References:
     earlier_se: npt.NDArray[np.float64]
     earlier_spread: npt.NDArray[np.float64]  # the earlier window's own spread, pooled
     correlation: npt.NDArray[np.float64]  # the lag-1 correlation the standard errors assume
+    usual_logged: npt.NDArray[np.float64]  # logged days in the usual level's window (0: none)
 
 
 def _median_se(
@@ -399,4 +400,14 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     earlier_se = np.where(
         np.isnan(earlier), np.nan, _median_se(earlier_spread, earlier_q, earlier_n)
     )
-    return References(usual, spread, source, usual_se, earlier, earlier_se, earlier_spread, phi)
+    return References(
+        usual,
+        spread,
+        source,
+        usual_se,
+        earlier,
+        earlier_se,
+        earlier_spread,
+        phi,
+        np.nan_to_num(window_n),
+    )

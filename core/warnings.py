@@ -370,9 +370,7 @@ class _Evidence:
         return self._windows[window]
 
 
-def _outlasts_worst_block(
-    deviation: Array, whole: _Window, scale: Array, level_se: Array, window: int, t: Thresholds
-) -> Array:
+def _outlasts_worst_block(evidence: _Evidence, whole: _Window, window: int, t: Thresholds) -> Array:
     """Whether the chronic window's rise holds with its worst `left_out_days` in a row left out.
 
     The worst block is the one whose leaving out lowers the rest's average most against
@@ -381,21 +379,17 @@ def _outlasts_worst_block(
     `chronic_evidence` standard errors clear (it must make the whole window's case without its
     worst week), its pair weight taken as the window's per day.
     """
+    judged, deviation, _, level_variance = evidence._totals
     block = t.left_out_days
-    judged = ~np.isnan(deviation)
-    block_logged = _window_sum(judged.astype("float64"), block)
-    block_sum = _window_sum(np.nan_to_num(deviation), block)
     # Blocks ending in the window's last `positions` days lie inside it.
     worst_sum, worst_logged = _running_worst(
-        block_sum, block_logged, t.rise_points, window - block + 1
+        _window_of(deviation, block), _window_of(judged, block), t.rise_points, window - block + 1
     )
     rest = whole.logged - worst_logged
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (whole.rise * whole.logged - worst_sum) / rest
         per_day = whole.pairs / whole.logged
-        error = np.sqrt(
-            scale**2 * per_day / rest + np.where(np.isnan(level_se), 0.0, level_se) ** 2
-        )
+        error = np.sqrt(evidence.scale**2 * per_day / rest + level_variance)
         return np.asarray(
             (rest > 0) & (mean >= t.rise_points - 1e-9) & (mean >= t.chronic_evidence * error)
         )
@@ -434,23 +428,19 @@ def recent_parts(days: int, t: Thresholds) -> tuple[int, ...]:
     return (w, *range(w + 7, days // 2 + 1, 7))
 
 
-def _logging_rate(logged: Array, t: Thresholds) -> Array:
+def _logging_rate(logged: Array, usual_logged: Array, t: Thresholds) -> Array:
     """Logged days per calendar day in the months behind the usual level, per day and sign.
 
-    Counted over the usual level's window (so never over the weeks being judged) from the first
-    logged day on; infinite (the watch window is the recent part) until that window spans four
-    weeks (`chronic_window_days`): a few days say little about how often someone logs.
+    `usual_logged` counts them over the usual level's window (References.usual_logged: never
+    the weeks being judged), here divided by that window's days from the first logged day on;
+    infinite (the watch window is the recent part) until those span four weeks
+    (`chronic_window_days`): a few days say little about how often someone logs.
     """
-    count = shift_days(
-        _window_sum(logged.astype("float64"), t.baseline_window_days), t.baseline_exclude_days
-    )
     first = np.argmax(logged, axis=0)
     span = np.arange(len(logged))[:, None] - t.baseline_exclude_days - first[None, :]
     span = np.clip(span, 0, t.baseline_window_days)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(
-            np.where(span >= t.chronic_window_days, np.nan_to_num(count) / span, np.inf)
-        )
+        return np.asarray(np.where(span >= t.chronic_window_days, usual_logged / span, np.inf))
 
 
 def _chronic(
@@ -485,7 +475,7 @@ def _chronic(
     early_evidence = part(lambda n: shift_days(evidence(days - n).evidence, n))
     # And the rise must outlast its worst week: one terrible week cannot carry four.
     outlasts = (
-        _outlasts_worst_block(evidence.deviation, whole, evidence.scale, evidence.level_se, days, t)
+        _outlasts_worst_block(evidence, whole, days, t)
         if t.left_out_days > 0
         else np.ones(whole.rise.shape, dtype=bool)
     )
@@ -550,7 +540,7 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
 
     w, c = t.watch_window_days, t.chronic_window_days
     tol = 1e-9  # so a mean like (5 + 6 + 7) / 3 counts as "at" a line
-    rate = _logging_rate(~np.isnan(v), t)
+    rate = _logging_rate(~np.isnan(v), ref.usual_logged, t)
     ranks: list[Array] = []
     windows: list[_Shown] = []
     for name in COMPARISONS:
