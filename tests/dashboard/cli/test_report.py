@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
@@ -18,7 +19,9 @@ from data.environment import local_timezone
 from data.packets import list_packets
 from tests.factories import OWNER
 
-TODAY = datetime.now(local_timezone()).date()
+# Every test runs in Berlin time (tests/conftest.py); this module is imported before that, so
+# the machine's zone would name yesterday between its midnight and Berlin's.
+TODAY = datetime.now(ZoneInfo("Europe/Berlin")).date()
 START = TODAY - timedelta(days=27)
 
 
