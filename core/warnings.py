@@ -60,6 +60,12 @@ The rules rest on the evidence in a window, not on a vote of single days. For on
   `min_part_days` [8] logged days in it: someone who works two days a week is judged on the
   last four weeks of eight and the four before, not on four days against twelve.
   Chronic implies watch.
+* **Held.** Once chronic, a sign stays chronic while it is at watch or above (by any window
+  and comparison), and drops with its first day at none (`hold_chronic`): a rise that goes on
+  does not flicker between watch and chronic as one fortnight's evidence dips. A held day is
+  explained by the window behind watch and says since when the sign has been chronic. Only
+  days at watch are lifted, so no false alarm and no terrible week is added: every chronic
+  spell still begins on a day the chronic rules hold, and a sign clears to none as before.
 
 Days without sessions count for nothing. A day rated below the comparison level lowers the rise,
 adds to the logged days but not to the raised ones, and its added certainty is at most what its
@@ -71,7 +77,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from typing import Any, Final, NamedTuple
 from zoneinfo import ZoneInfo
@@ -117,6 +123,7 @@ __all__ = [
     "chronic_windows",
     "ewma_chart",
     "explain",
+    "hold_chronic",
     "how_levels_work",
     "judge_days",
     "level_rank",
@@ -160,6 +167,8 @@ DAY_COLUMNS: Final = (
     "window_chronic",
     "recent_chronic",
     "window_watch",
+    "chronic_days",
+    "held",
     "ewma",
     "ewma_upper",
     "level",
@@ -239,7 +248,7 @@ class SignStatus:
     spread: float | None
     baseline_source: str
     earlier: float | None  # the earlier level (core.baseline), when there is one
-    rise: float | None  # points above the comparison level: the chronic window at chronic
+    rise: float | None  # points above the comparison level, over the window behind the level
     evidence: float | None  # that rise in standard errors
     raised_days: int  # in the window behind watch (`watch_window`; the watch window at none)
     logged_days: int
@@ -248,6 +257,8 @@ class SignStatus:
     last_before_break: date | None = None  # when the usual level comes from before a break
     chronic_window: int | None = None  # at chronic, the days of the window that showed it
     watch_window: int | None = None  # at watch, the same (a longer one when only it was clear)
+    chronic_since: date | None = None  # at chronic, the first day of this spell at chronic
+    held: bool = False  # chronic held at watch: the sign reached chronic and is still high
 
 
 @dataclass(frozen=True)
@@ -516,6 +527,28 @@ def _wide_watch(window: _Window, watch: _Window, t: Thresholds) -> Array:
         )
 
 
+def hold_chronic(level: Array) -> tuple[Array, Array, Array]:
+    """Chronic held through the days at watch that follow it, per column of `level` (ranks).
+
+    A sign that has reached chronic stays chronic while it is at watch or above, and drops
+    with its first day at none: a rise that goes on does not flicker between watch and
+    chronic as one fortnight's evidence dips and recovers. Returns the held level, the days
+    at chronic so far including each day (0 below chronic), and the last day (row) on which
+    chronic's own rule held (-1 before any).
+    """
+    days = np.arange(level.shape[0]).reshape((-1,) + (1,) * (level.ndim - 1))
+    count = np.cumsum(level == 2, axis=0)
+    # The count of chronic days up to the latest day at none: chronic since then holds.
+    before = np.maximum.accumulate(np.where(level == 0, count, 0), axis=0)
+    held = np.where((level >= 1) & (count > before), 2, level)
+    previous = np.concatenate([np.zeros_like(held[:1]), held[:-1]])
+    starts = (held == 2) & (previous != 2)
+    began = np.maximum.accumulate(np.where(starts, days, -1), axis=0)
+    chronic_days = np.where(held == 2, days - began + 1, 0)
+    last_rule = np.maximum.accumulate(np.where(level == 2, days, -1), axis=0)
+    return held, chronic_days, last_rule
+
+
 def _most(raised: Array, logged: Array) -> Array:
     """At least half of the logged days raised (true when none were logged)."""
     return np.asarray(2 * raised >= logged)
@@ -589,18 +622,23 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         windows.append(_Shown(shown, whole, length, recent, np.where(wide_only, wide_length, w)))
 
     rank = np.stack(ranks)  # (comparisons, days, signs)
-    level = rank.max(axis=0)
+    ruled = rank.max(axis=0)  # the rules' own level, before chronic is held
     # Of the comparisons that reach the level, the one with the strongest evidence for it; at
     # none, the usual level when there is one.
-    strength = np.stack([np.where(level == 2, s.whole.evidence, s.watch.evidence) for s in windows])
-    strength = np.where(rank == level, np.nan_to_num(strength, nan=-np.inf), -np.inf)
+    strength = np.stack([np.where(ruled == 2, s.whole.evidence, s.watch.evidence) for s in windows])
+    strength = np.where(rank == ruled, np.nan_to_num(strength, nan=-np.inf), -np.inf)
     firing = np.argmax(strength, axis=0)
     at_none = np.where(np.isnan(ref.usual), COMPARISONS.index(FIXED), COMPARISONS.index(USUAL))
-    comparison = np.where(level > 0, firing, at_none)
+    comparison = np.where(ruled > 0, firing, at_none)
 
     def chosen(pick: Callable[[_Shown], Array]) -> Array:
         stacked = np.stack([pick(window) for window in windows])
         return np.take_along_axis(stacked, comparison[None], axis=0)[0]
+
+    # Chronic is held while the sign stays at watch; a held day keeps the window that last
+    # showed chronic, and its comparison and figures are watch's.
+    level, chronic_days, last_rule = hold_chronic(ruled)
+    held = (level == 2) & (ruled < 2)
 
     # EWMA trend line over logged days that have a usual level; gaps are skipped, not zeros.
     ewma = np.full(v.shape, np.nan)
@@ -620,6 +658,8 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         # showed watch; the shortest chronic window at none and watch.
         window_watch = chosen(lambda s: s.watch_length)
         window_chronic = chosen(lambda s: s.length)
+        shown_before = np.take_along_axis(window_chronic, np.maximum(last_rule, 0), axis=0)
+        window_chronic = np.where(held, shown_before, window_chronic)
         mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
         mean_chronic = np.full(v.shape, np.nan)
         for span in chronic_windows(t):
@@ -652,6 +692,8 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "window_chronic": window_chronic.astype("int64"),
         "recent_chronic": chosen(lambda s: s.recent).astype("int64"),
         "window_watch": window_watch.astype("int64"),
+        "chronic_days": chronic_days,
+        "held": held,
         "ewma": ewma,
         "ewma_upper": upper,
         "level": level,
@@ -771,7 +813,8 @@ def explain(
     watch_period = _period(t.watch_window_days)
     yardstick = _yardstick(comparison, row, t)
     if level is not Level.NONE:
-        chronic = level is Level.CHRONIC
+        held = bool(row.get("held", False))
+        chronic = level is Level.CHRONIC and not held
         mean = float(row["mean_chronic" if chronic else "mean_watch"])
         raised, logged = (rc, lc) if chronic else (rw, lw)
         where = (
@@ -795,6 +838,19 @@ def explain(
                 f"days you logged, {parts}.{crept}"
             )
         window = int(row["window_watch"])
+        if held:
+            since = row.get("chronic_since")
+            over = (
+                f"over the last {_period(window)} taken together"
+                if window > t.watch_window_days
+                else f"over the last {watch_period}"
+            )
+            return (
+                f"{name} has been chronic since {_day(since) if since else 'recently'} and is "
+                f"still high: it averaged {mean:.1f} {over}, {where}, raised on {raised} of the "
+                f"{logged} days you logged. It stays chronic until it is no longer clearly "
+                f"high.{crept}"
+            )
         if window > t.watch_window_days:
             return (
                 f"{name} has been high over the last {_period(window)} taken together: it "
@@ -929,7 +985,9 @@ def how_levels_work(thresholds: Thresholds) -> str:
         f"point{'s' if t.day_margin_points != 1 else ''} above. "
         f"**Chronic** means the rise has lasted {chronic}: clear over the whole "
         f"time{worst}, so one terrible week or a short bad spell is never enough.{longer}"
-        f"{part_time}\n\n"
+        f"{part_time} Once chronic, a sign stays chronic while it is still at watch, and "
+        "drops when it is no longer clearly high: a rise that goes on does not flicker between "
+        "the two as one fortnight looks a little better than the next.\n\n"
         "How clear is clear enough depends on how many days you logged and how they fall: "
         "moods run in spells, so ten days in a row say less than ten days spread over a "
         "month. How much your days run in spells is measured from your own months behind "
@@ -997,8 +1055,12 @@ def assess(
         level = Level.from_rank(int(last["level"]))
         last["level"] = level
         last["comparison"] = COMPARISONS[int(last["comparison"])]
+        chronic_days = int(last["chronic_days"])
+        since = today - timedelta(days=chronic_days - 1) if chronic_days else None
+        last["chronic_since"] = since
+        held = bool(last["held"])
         source = str(last["baseline_source"])
-        window = "chronic" if level is Level.CHRONIC else "watch"
+        window = "chronic" if level is Level.CHRONIC and not held else "watch"
         statuses[sign] = SignStatus(
             sign=sign,
             level=level,
@@ -1019,6 +1081,8 @@ def assess(
             last_before_break=before_break if source == BEFORE_BREAK else None,
             chronic_window=int(last["window_chronic"]) if level is Level.CHRONIC else None,
             watch_window=int(last["window_watch"]) if level is Level.WATCH else None,
+            chronic_since=since,
+            held=held,
         )
     long = _long(days, judged)
     overall = overall_status(statuses, has_data=True, thresholds=t)

@@ -6,7 +6,8 @@ The JSON shape (issue 3)::
      "signs": {"dread": {"level": "none|watch|chronic", "explanation": "...",
                          "rolling_7d": n, "rolling_28d": n, "baseline": n,
                          "comparison": "usual"|"earlier"|"fixed"|null,
-                         "window_days": n|null, "watch_days": n|null}, ...},
+                         "window_days": n|null, "watch_days": n|null,
+                         "chronic_since": "YYYY-MM-DD"|null, "held": bool}, ...},
      "overall": {"level": "...", "explanation": "..."}}
 
 Numbers are rounded to two decimals; a rolling mean or baseline that does not exist yet (too
@@ -79,6 +80,10 @@ def status_payload(
                 "window_days": status.chronic_window,
                 # Added with watch over longer windows: the days a watch level looked at.
                 "watch_days": status.watch_window,
+                # Added with held chronic: the first day of this spell at chronic, and whether
+                # chronic is held (the sign reached it and is still at least at watch).
+                "chronic_since": status.chronic_since and status.chronic_since.isoformat(),
+                "held": status.held,
             }
             for sign, status in assessment.signs.items()
         },

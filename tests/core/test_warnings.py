@@ -20,6 +20,7 @@ from core.warnings import (
     assess,
     chronic_windows,
     ewma_chart,
+    hold_chronic,
     how_levels_work,
     level_rank,
     recent_parts,
@@ -52,6 +53,12 @@ def history(fatigue: dict[date, list[int]], *, other: int = 2, hour: int = 10) -
 
 def fatigue_level(frame: pd.DataFrame, today: date = TODAY, t: Thresholds = T) -> str:
     return assess(frame, today=today, tz=TZ, thresholds=t).signs["fatigue"].level
+
+
+def rule_level(frame: pd.DataFrame, today: date = TODAY, t: Thresholds = T) -> str:
+    """The level the rules give today, before chronic is held: watch where it is held."""
+    status = assess(frame, today=today, tz=TZ, thresholds=t).signs["fatigue"]
+    return "watch" if status.held else status.level
 
 
 # --- The watch and chronic rules, on histories too short for a personal baseline: only the
@@ -312,7 +319,7 @@ def test_a_part_time_history_is_judged_on_about_eight_logged_days_a_part() -> No
     # Two logged days a week: the last two weeks hold four, the last four weeks eight. The last
     # two weeks alone (3 and 4) are too weak; four weeks a part show the rise in each.
     frame = part_time_eight_weeks([5, 4, 5, 5, 4, 5, 4, 5, 5, 5, 4, 5, 4, 5, 3, 4])
-    assert fatigue_level(frame, t=replace(T, min_part_days=4)) == "watch"
+    assert rule_level(frame, t=replace(T, min_part_days=4)) == "watch"
     result = assess(frame, today=TODAY, tz=TZ)
     status = result.signs["fatigue"]
     assert (status.level, status.chronic_window) == ("chronic", 56)
@@ -337,7 +344,12 @@ def test_the_recent_part_reaches_back_a_week_at_a_time_up_to_half_the_window() -
 
 
 def part_time_creep() -> pd.DataFrame:
-    """Like part_time_uneven_rise, with a last fortnight too weak to show anything on its own."""
+    """Like part_time_uneven_rise, with no fortnight, four or six weeks clear on their own."""
+    return part_time_eight_weeks([3, 5, 4, 5, 3, 3, 5, 3, 5, 4, 4, 5, 4, 6, 3, 4])
+
+
+def part_time_chronic_then_watch() -> pd.DataFrame:
+    """Chronic over six weeks on 19 Jun (two high days close the window), today only watch."""
     return part_time_eight_weeks([3, 4, 6, 4, 3, 5, 5, 3, 5, 4, 5, 3, 4, 5, 3, 4])
 
 
@@ -361,6 +373,51 @@ def test_eight_weeks_taken_together_show_watch_before_any_fortnight_does() -> No
     last = result.days[result.days["sign"] == "fatigue"].iloc[-1]
     assert last["window_watch"] == 56
     assert last["mean_watch"] == pytest.approx(66 / 16)
+
+
+def test_chronic_is_held_while_the_sign_stays_at_watch() -> None:
+    result = assess(part_time_chronic_then_watch(), today=TODAY, tz=TZ)
+    status = result.signs["fatigue"]
+    assert (status.level, status.held, status.chronic_since) == ("chronic", True, date(2025, 6, 19))
+    # The window that showed chronic on 19 Jun; the figures are today's, of the window behind watch.
+    assert status.chronic_window == 42
+    assert (status.raised_days, status.logged_days) == (11, 16)
+    assert status.explanation == (
+        "Fatigue has been chronic since 19 Jun 2025 and is still high: it averaged 4.1 over the "
+        "last 8 weeks taken together, clearly above your usual level (3.0), raised on 11 of the "
+        "16 days you logged. It stays chronic until it is no longer clearly high."
+    )
+    assert result.overall.explanation.startswith("Fatigue has stayed high for about six weeks")
+    fatigue = result.days[result.days["sign"] == "fatigue"].set_index("day")
+    since = fatigue.loc["2025-06-19":]
+    assert (since["level"] == "chronic").all()
+    assert since["chronic_days"].tolist() == list(range(1, 10))
+    assert since["held"].tolist() == [False] * 5 + [True] * 4
+    assert (fatigue.loc[:"2025-06-18", "level"] != "chronic").all()
+    assert "Once chronic, a sign stays chronic while it is still at watch" in how_levels_work(T)
+
+
+def test_held_chronic_ends_with_the_first_day_at_none() -> None:
+    high = {d: [7, 7, 6] for d in weekdays(56)[:20]}
+    calm = {d: [3, 4, 2] for d in weekdays(56)[20:]}
+    result = assess(calm_then({**high, **calm}, days=200), today=TODAY, tz=TZ)
+    fatigue = result.days[result.days["sign"] == "fatigue"]
+    assert (fatigue["level"] == "chronic").any()
+    assert result.signs["fatigue"].level == "none"
+    # Every chronic day is the rules' own or follows one at watch or above without a gap.
+    ranks = fatigue["level"].map(level_rank).to_numpy()
+    held = fatigue["held"].to_numpy()
+    assert all(ranks[i - 1] == 2 for i in np.flatnonzero(held))
+
+
+def test_hold_chronic() -> None:
+    level = np.array([0, 1, 2, 1, 1, 0, 1, 2, 2, 1, 0])
+    held, days, last_rule = hold_chronic(level[:, None])
+    assert held[:, 0].tolist() == [0, 1, 2, 2, 2, 0, 1, 2, 2, 2, 0]
+    assert days[:, 0].tolist() == [0, 0, 1, 2, 3, 0, 0, 1, 2, 3, 0]
+    assert last_rule[:, 0].tolist() == [-1, -1, 2, 2, 2, 2, 2, 7, 8, 8, 8]
+    # Watch never turns into chronic on its own, and columns are independent.
+    assert hold_chronic(np.array([[1, 2], [1, 1]]))[0].tolist() == [[1, 2], [1, 2]]
 
 
 def test_the_watch_window_speaks_for_watch_when_it_holds_itself() -> None:

@@ -51,10 +51,17 @@ def test_json_has_exactly_the_issues_shape(
             "comparison",
             "window_days",
             "watch_days",
+            "chronic_since",
+            "held",
         }
         assert entry["comparison"] in {None, "usual", "earlier", "fixed"}
         assert (entry["window_days"] in {28, 42, 56}) == (entry["level"] == "chronic")
         assert (entry["watch_days"] in {14, 28, 42, 56}) == (entry["level"] == "watch")
+        chronic = entry["level"] == "chronic"
+        assert (entry["chronic_since"] is not None) == chronic
+        assert entry["held"] in ({True, False} if chronic else {False})
+        if chronic:
+            assert date.fromisoformat(entry["chronic_since"]) <= TODAY
         assert entry["level"] in ("none", "watch", "chronic")
         assert isinstance(entry["explanation"], str) and entry["explanation"].endswith(".")
         for key in ("rolling_7d", "rolling_28d", "baseline"):
