@@ -38,6 +38,11 @@ _TREND_LEGEND: dict[str, Any] = {
 }
 
 
+# The level strips of fewer days than this get one tick a day (milliseconds, Plotly's unit).
+SHORT_STRIP_DAYS = 14
+DAY_MS = 86_400_000
+
+
 def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     return base_layout(
         fig, title, height, margin=_TREND_MARGIN, legend=_TREND_LEGEND, hovermode="x unified"
@@ -308,6 +313,10 @@ def levels_figure(days: pd.DataFrame, *, start: date | None = None, height: int 
         )
     )
     fig.update_yaxes(autorange="reversed")
+    if len(x) and x.iloc[-1] - x.iloc[0] < pd.Timedelta(days=SHORT_STRIP_DAYS):
+        # A few days: one tick a day, never Plotly's hours (a "12:00" tick with the date
+        # beneath it on the first day's left edge, drawn below the chart).
+        fig.update_xaxes(dtick=DAY_MS, tickformat="%d %b")
     fig = _layout(fig, "Warning levels per day", height)
     fig.update_layout(hovermode="closest")
     return fig

@@ -12,7 +12,7 @@ import pytest
 
 from core.levels import Level
 from core.warnings import Assessment, assess
-from dashboard.figures.signs import level_spans, sign_days, trend_figure
+from dashboard.figures.signs import DAY_MS, level_spans, levels_figure, sign_days, trend_figure
 from dashboard.figures.style import LEVEL_SHADES, LEVEL_SWATCHES, SIGN_COLOURS, base_layout
 from data.demo import demo_sessions
 
@@ -127,3 +127,13 @@ def test_the_trend_built_in_one_go_is_the_figure_plotlys_updates_make(
     assert any(s.type == "rect" for s in fig.layout.shapes) == (since != -5 and sign == "fatigue")
     # As sent to the browser: the JSON of to_plotly_json (its arrays compare as data, not objects).
     assert json.loads(fig.to_json()) == json.loads(reference.to_json())
+
+
+def test_a_few_days_of_levels_are_ticked_by_day_not_by_hour(assessment: Assessment) -> None:
+    # Four days across a month's end: Plotly alone ticked them at 12:00 with the date below,
+    # the first on the left edge, drawn outside the packet's chart.
+    few = levels_figure(assessment.days, start=TODAY - timedelta(days=3))
+    assert (few.layout.xaxis.dtick, few.layout.xaxis.tickformat) == (DAY_MS, "%d %b")
+    # Months of days keep Plotly's own ticks.
+    many = levels_figure(assessment.days, start=TODAY - timedelta(days=90))
+    assert many.layout.xaxis.dtick is None
