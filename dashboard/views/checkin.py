@@ -29,7 +29,8 @@ def main() -> None:
         + ", answered about the last weeks. Tab moves to the next question; Space picks its "
         "first answer and the arrow keys move along the answers. " + PROMPT_NOT_VERDICT
     )
-    st.caption(due_of(key, records).message)
+    if records:  # before the first, the empty state below says it once
+        st.caption(due_of(key, records).message)
     show_flash(FLASH)
 
     if not records:

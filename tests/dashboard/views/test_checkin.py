@@ -42,6 +42,8 @@ def answer(at: AppTest, answers: dict[str, int]) -> AppTest:
 def test_an_empty_journal_shows_every_cbi_item_with_its_labels_and_credit(engine: Engine) -> None:
     at = open_page("checkin")
     assert any("No check-in yet" in info.value for info in at.info)
+    # Said once, by the empty state: not again in a "check-in is due" line above it.
+    assert page_text(at).count("gives the baseline") == 1
     assert [radio.key for radio in at.radio] == [item_key(item.id) for item in CBI.items]
     first = at.radio(key=item_key("cbi_personal_1"))
     assert first.label == "1. How often do you feel tired?"
