@@ -50,8 +50,9 @@ class Thresholds:
     day_margin_points: float = setting(
         0.5,
         "A logged day counts as raised when it is at least this many points above the level "
-        "it is compared with; watch and chronic need most days of each fortnight raised, so "
-        "one terrible week cannot fill four.",
+        "it is compared with; watch needs at least half the logged days of its fortnight "
+        "raised, and chronic at least half of each part of its window, so a warning rests on "
+        "most days, not on a few high ones.",
         minimum=0,
         maximum=10,
     )
