@@ -169,9 +169,10 @@ class Thresholds:
     )
     part_evidence: float = setting(
         2.5,
-        "Chronic also needs each part of its window (the last two weeks and the weeks before) "
-        "to show the rise on its own, this clearly (in standard errors): a spell of a week or "
-        "two cannot make four weeks look high.",
+        "Chronic also needs each part of its window (the last two weeks, longer if you log "
+        "only a day or two a week, and the weeks before) to show the rise on its own, this "
+        "clearly (in standard errors): a spell of a week or two cannot make four weeks look "
+        "high.",
         minimum=0,
         maximum=6,
     )
