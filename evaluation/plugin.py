@@ -125,24 +125,45 @@ def joint_limits(peaks: list[dict[str, float]], budget: float) -> dict[str, floa
     return {d.name: float(c) for d, c in zip(DETECTORS, cut, strict=True)}
 
 
+def cell_limits(cell: Cell, calibration: int, combined: bool = True) -> dict[str, float]:
+    """The thresholds of `cell`, set on `calibration` control years of its own (seeds from
+    10,000): together (`combined`, one rule) or each detector alone."""
+    peaks = [_peaks(cell, 10_000 + seed) for seed in range(calibration)]
+    if combined:
+        return joint_limits(peaks, PLUGIN_FALSE_ALARMS)
+    return {
+        d.name: float(np.quantile([p[d.name] for p in peaks], 1 - PLUGIN_FALSE_ALARMS))
+        for d in DETECTORS
+    }
+
+
+def common_limits(limits: Iterable[dict[str, float]]) -> dict[str, float]:
+    """One set of thresholds for everyone: each detector's the largest of the cells' own.
+
+    A rule does not know which cell a person is in, so it cannot use a cell's own thresholds;
+    raising a threshold only removes alarms, so no cell's control years alarm more often than
+    its own thresholds allow.
+    """
+    chosen = list(limits)
+    return {d.name: max(limit[d.name] for limit in chosen) for d in DETECTORS}
+
+
 def plugin_frontier(
-    cell: Cell, seeds: Iterable[int], calibration: int = 200, combined: bool = False
+    cell: Cell,
+    seeds: Iterable[int],
+    calibration: int = 200,
+    combined: bool = False,
+    limits: dict[str, float] | None = None,
 ) -> Frontier:
     """The guarded detector with estimated parameters on the grid's histories of `cell`.
 
     Each scenario is judged by the detector built for it, its threshold set alone; `combined`,
     by all three at once (an alarm when any reaches its threshold), with thresholds set together
-    so that control years alarming on any of them stay within the allowance: one rule.
+    so that control years alarming on any of them stay within the allowance: one rule. The
+    thresholds are the cell's own (cell_limits) unless `limits` are given (common_limits: the
+    same for every cell, as a rule's would be).
     """
-    peaks = [_peaks(cell, 10_000 + seed) for seed in range(calibration)]
-    limit = (
-        joint_limits(peaks, PLUGIN_FALSE_ALARMS)
-        if combined
-        else {
-            d.name: float(np.quantile([p[d.name] for p in peaks], 1 - PLUGIN_FALSE_ALARMS))
-            for d in DETECTORS
-        }
-    )
+    limit = cell_limits(cell, calibration, combined) if limits is None else limits
     used = DETECTORS if combined else None
     outcomes = [
         scenario_alarms(seed, partial(_fitted_alarms, cell, seed, limit, used), JUDGED)

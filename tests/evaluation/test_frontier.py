@@ -29,7 +29,7 @@ from evaluation.frontier import (
     week_shape,
 )
 from evaluation.histories import DAYS, Cell
-from evaluation.plugin import correlation, joint_limits
+from evaluation.plugin import common_limits, correlation, joint_limits
 
 PART_TIME = Cell(1.3, 0.7, 2)
 FULL_TIME = Cell(1.0, 0.3, 5)
@@ -141,3 +141,35 @@ def test_the_script_prints_a_row_per_cell(
     out = capsys.readouterr().out
     assert "all three detectors as one rule" in out
     assert out.count("| spread 0.7, r 0.3, 5 d/wk |") == 1
+
+
+def test_one_threshold_for_everyone_is_each_detectors_largest() -> None:
+    names = [d.name for d in DETECTORS]
+    calm = dict(zip(names, (1.0, 5.0, 2.0), strict=True))
+    noisy = dict(zip(names, (4.0, 3.0, 2.5), strict=True))
+    assert common_limits([calm, noisy]) == dict(zip(names, (4.0, 5.0, 2.5), strict=True))
+
+
+def test_the_script_sets_one_threshold_on_every_cell(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scripts import detection_frontier
+
+    argv = ["detection_frontier", "--seeds", "1", "--calibration", "2", "--cells", "0"]
+    monkeypatch.setattr(
+        "sys.argv", [*argv, "--jobs", "1", "--plugin", "--combined", "--one-threshold"]
+    )
+    detection_frontier.main()
+    out = capsys.readouterr().out
+    assert "the same thresholds in every cell" in out
+    assert "Thresholds: " in out
+    assert out.count("| spread 0.7, r 0.3, 5 d/wk |") == 1
+
+
+def test_one_threshold_needs_the_combined_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scripts import detection_frontier
+
+    monkeypatch.setattr("sys.argv", ["detection_frontier", "--plugin", "--one-threshold"])
+    with pytest.raises(SystemExit) as refused:
+        detection_frontier.main()
+    assert refused.value.code == 2
