@@ -15,7 +15,7 @@ costs; how far it stands above the warning levels is what the rule's design coul
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -59,6 +59,46 @@ def correlation(values: Array, logged: npt.NDArray[np.bool_]) -> float:
     return 0.7
 
 
+def level_variance(twin: Twin, fitted_on: npt.NDArray[np.bool_]) -> float:
+    """The variance of a median of the `fitted_on` days as an estimate of their level: the
+    variance of their mean under the twin's correlation (every pair of days), times pi / 2."""
+    days = np.flatnonzero(fitted_on)
+    lag = np.abs(days[:, None] - days[None, :])
+    mean_variance = twin.spread**2 * float(np.sum(twin.correlation**lag)) / len(days) ** 2
+    return float(np.pi / 2 * mean_variance)
+
+
+def filter_with_level(twin: Twin, values: Array, level_var: float) -> tuple[Array, Array]:
+    """filter_innovations with the level uncertain too: `values` (days, k) are the day effect,
+    plus one offset for the whole year (prior variance `level_var`, the estimated level's), plus
+    noise. The state is (day effect, offset); the offset is learnt from every logged day, so a
+    change shows in the innovations only as far as it is not mistaken for a level misjudged.
+    With `level_var` 0 it is filter_innovations. Linear in `values`, as that is."""
+    rho, sd = twin.correlation, twin.spread
+    q = sd**2 * (1 - rho**2)
+    values = np.atleast_2d(values.T).T
+    estimate = np.zeros((2, values.shape[1]))
+    cov = np.array([[sd**2, 0.0], [0.0, level_var]])
+    observe = np.array([1.0, 1.0])  # a day's value: its effect plus the offset
+    innovation = np.zeros_like(values)
+    variances = np.full(DAYS, np.inf)
+    for day in range(DAYS):
+        if day:
+            estimate[0] *= rho  # the effect fades towards the level; the offset stays
+            cov = cov * np.array([[rho**2, rho], [rho, 1.0]])
+            cov[0, 0] += q
+        if not twin.logged[day]:
+            continue
+        seen = cov @ observe  # covariance of the state with the day's value
+        total = float(observe @ seen) + twin.noise_var[day]
+        gain = seen / total
+        innovation[day] = values[day] - observe @ estimate
+        estimate = estimate + np.outer(gain, innovation[day])
+        cov = cov - np.outer(gain, seen)
+        variances[day] = total
+    return innovation, variances
+
+
 @dataclass(frozen=True)
 class Fitted:
     """One sign's estimated model and its detectors' onset responses."""
@@ -66,10 +106,14 @@ class Fitted:
     twin: Twin
     level: float
     responses: dict[str, Array]
+    level_var: float = 0.0  # > 0: the level is uncertain by the median's variance
 
     @classmethod
-    def of(cls, values: Array, logged: npt.NDArray[np.bool_]) -> Fitted:
-        """Fit level, spread and correlation on the first FIT_DAYS days of `values`."""
+    def of(
+        cls, values: Array, logged: npt.NDArray[np.bool_], uncertain_level: bool = False
+    ) -> Fitted:
+        """Fit level, spread and correlation on the first FIT_DAYS days of `values`;
+        `uncertain_level`: the level's own uncertainty is carried by the filter."""
         early = logged.copy()
         early[FIT_DAYS:] = False
         fit = values[early]
@@ -79,14 +123,27 @@ class Fitted:
             max(float(np.std(fit, ddof=1)), 0.3),
             correlation(np.where(early, values, 0.0), early),
         )
-        responses = {d.name: onset_responses(twin, d.shape) for d in DETECTORS}
-        responses[WEEK] = onset_responses(twin, week_shape)
-        return cls(twin, float(np.median(fit)), responses)
+        level_var = level_variance(twin, early) if uncertain_level else 0.0
+
+        def responses_of(shape: Callable[[int], Array]) -> Array:
+            if not level_var:
+                return onset_responses(twin, shape)
+            planted = np.stack(
+                [np.where(twin.logged, shape(onset), 0.0) for onset in range(DAYS)], axis=1
+            )
+            return filter_with_level(twin, planted, level_var)[0].T
+
+        responses = {d.name: responses_of(d.shape) for d in DETECTORS}
+        responses[WEEK] = responses_of(week_shape)
+        return cls(twin, float(np.median(fit)), responses, level_var)
 
     def path(self, detector: Detector, values: Array) -> Array:
         """(days,): the guarded statistic of `detector` on every day (judged from FIT_DAYS)."""
         centred = np.where(self.twin.logged, values - self.level, 0.0)
-        innovation, variances = filter_innovations(self.twin, centred[:, None])
+        if self.level_var:
+            innovation, variances = filter_with_level(self.twin, centred[:, None], self.level_var)
+        else:
+            innovation, variances = filter_innovations(self.twin, centred[:, None])
         ratio = likelihood_path(self.responses[detector.name], innovation[:, 0], variances)
         return ratio - week_path(self.responses[WEEK], innovation[:, 0], variances)
 
@@ -99,10 +156,10 @@ def _values(
     return np.nan_to_num(values), ~np.isnan(values[:, 0])
 
 
-def _peaks(cell: Cell, seed: int) -> dict[str, float]:
+def _peaks(cell: Cell, seed: int, uncertain_level: bool = False) -> dict[str, float]:
     """Each detector's largest statistic over the judged days and every sign of a control year."""
     values, logged = _values(cell, seed)
-    fits = [Fitted.of(values[:, j], logged) for j in range(len(SIGNS))]
+    fits = [Fitted.of(values[:, j], logged, uncertain_level) for j in range(len(SIGNS))]
     return {
         d.name: max(float(f.path(d, values[:, j])[FIT_DAYS:].max()) for j, f in enumerate(fits))
         for d in DETECTORS
@@ -125,10 +182,12 @@ def joint_limits(peaks: list[dict[str, float]], budget: float) -> dict[str, floa
     return {d.name: float(c) for d, c in zip(DETECTORS, cut, strict=True)}
 
 
-def cell_limits(cell: Cell, calibration: int, combined: bool = True) -> dict[str, float]:
+def cell_limits(
+    cell: Cell, calibration: int, combined: bool = True, uncertain_level: bool = False
+) -> dict[str, float]:
     """The thresholds of `cell`, set on `calibration` control years of its own (seeds from
     10,000): together (`combined`, one rule) or each detector alone."""
-    peaks = [_peaks(cell, 10_000 + seed) for seed in range(calibration)]
+    peaks = [_peaks(cell, 10_000 + seed, uncertain_level) for seed in range(calibration)]
     if combined:
         return joint_limits(peaks, PLUGIN_FALSE_ALARMS)
     return {
@@ -154,6 +213,7 @@ def plugin_frontier(
     calibration: int = 200,
     combined: bool = False,
     limits: dict[str, float] | None = None,
+    uncertain_level: bool = False,
 ) -> Frontier:
     """The guarded detector with estimated parameters on the grid's histories of `cell`.
 
@@ -161,12 +221,15 @@ def plugin_frontier(
     by all three at once (an alarm when any reaches its threshold), with thresholds set together
     so that control years alarming on any of them stay within the allowance: one rule. The
     thresholds are the cell's own (cell_limits) unless `limits` are given (common_limits: the
-    same for every cell, as a rule's would be).
+    same for every cell, as a rule's would be). `uncertain_level`: the filter carries the
+    uncertainty of the estimated level (Fitted.of).
     """
-    limit = cell_limits(cell, calibration, combined) if limits is None else limits
+    limit = cell_limits(cell, calibration, combined, uncertain_level) if limits is None else limits
     used = DETECTORS if combined else None
     outcomes = [
-        scenario_alarms(seed, partial(_fitted_alarms, cell, seed, limit, used), JUDGED)
+        scenario_alarms(
+            seed, partial(_fitted_alarms, cell, seed, limit, used, uncertain_level), JUDGED
+        )
         for seed in seeds
     ]
     return summarise(cell, outcomes)
@@ -177,6 +240,7 @@ def _fitted_alarms(
     seed: int,
     limit: dict[str, float],
     used: tuple[Detector, ...] | None,
+    uncertain_level: bool,
     detector: Detector,
     shift: Array,
     days: slice,
@@ -185,7 +249,7 @@ def _fitted_alarms(
     """Fit each sign of the planted history, then ask `used` (or `detector` alone) for alarms."""
     values, logged = _values(cell, seed, shift)
     for j in signs:
-        fitted = Fitted.of(values[:, j], logged)
+        fitted = Fitted.of(values[:, j], logged, uncertain_level)
         for d in used or (detector,):
             if (fitted.path(d, values[:, j])[days] >= limit[d.name]).any():
                 return True

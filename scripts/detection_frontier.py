@@ -1,13 +1,14 @@
 """Print what an oracle detector reaches on Gaussian twins of the grid's histories, cell by cell.
 
 Usage: .venv/bin/python -m scripts.detection_frontier [--seeds 200] [--calibration 400]
-       [--guarded] [--min-age DAYS] [--plugin [--combined [--one-threshold]]] [--cells 0,3]
-       [--jobs 2]
+       [--guarded] [--min-age DAYS]
+       [--plugin [--combined [--one-threshold]] [--uncertain-level]] [--cells 0,3] [--jobs 2]
 The detector and its twins are described in evaluation/frontier.py: it knows the person's level,
 spread and correlation and the change it looks for, and its thresholds are set on separate
 control twins so that 5% of in-control years alarm (`--guarded`: against one raised week too;
 `--plugin`: the guarded detector with its parameters estimated, evaluation/plugin.py;
-`--one-threshold`: the same thresholds in every cell, as one rule for everyone). Prints a
+`--one-threshold`: the same thresholds in every cell, as one rule for everyone;
+`--uncertain-level`: the filter carries the estimated level's uncertainty). Prints a
 Markdown table: the README's "What the days allow".
 """
 
@@ -26,16 +27,17 @@ from scripts.detection_quality import table
 Limits = dict[str, float] | None
 
 
-def _run(job: tuple[Cell, int, int, int, int, bool, bool, bool, Limits]) -> Frontier:
-    cell, first, count, calibration, min_age, guarded, plugin, combined, limits = job
+def _run(job: tuple[Cell, int, int, int, int, bool, bool, bool, Limits, bool]) -> Frontier:
+    cell, first, count, calibration, min_age, guarded, plugin, combined, limits, uncertain = job
     if plugin:
-        return plugin_frontier(cell, range(first, first + count), calibration, combined, limits)
+        seeds = range(first, first + count)
+        return plugin_frontier(cell, seeds, calibration, combined, limits, uncertain)
     return cell_frontier(cell, range(first, first + count), calibration, min_age, guarded)
 
 
-def _cell_limits(job: tuple[Cell, int]) -> dict[str, float]:
-    cell, calibration = job
-    return cell_limits(cell, calibration)
+def _cell_limits(job: tuple[Cell, int, bool]) -> dict[str, float]:
+    cell, calibration, uncertain = job
+    return cell_limits(cell, calibration, uncertain_level=uncertain)
 
 
 def main() -> None:
@@ -68,17 +70,28 @@ def main() -> None:
         help="with --plugin --combined: the same thresholds in every cell (each detector's the "
         "largest of the cells' own, set on every cell of the grid), as one rule for everyone",
     )
+    parser.add_argument(
+        "--uncertain-level",
+        action="store_true",
+        help="with --plugin: the filter carries the estimated level's own uncertainty",
+    )
     parser.add_argument("--cells", default="", help="comma-separated cell numbers (default all)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     if args.one_threshold and not (args.plugin and args.combined):
         parser.error("--one-threshold needs --plugin --combined")
+    if args.uncertain_level and not args.plugin:
+        parser.error("--uncertain-level needs --plugin")
     chosen = [GRID[int(i)] for i in args.cells.split(",")] if args.cells else list(GRID)
     began = time.perf_counter()
     pool = ProcessPoolExecutor(max_workers=args.jobs)
     limits: Limits = None
     if args.one_threshold:  # every cell's, not only the chosen ones: one rule for the whole grid
-        own = list(pool.map(_cell_limits, [(cell, args.calibration) for cell in GRID]))
+        own = list(
+            pool.map(
+                _cell_limits, [(cell, args.calibration, args.uncertain_level) for cell in GRID]
+            )
+        )
         limits = common_limits(own)
     jobs = [
         (
@@ -91,6 +104,7 @@ def main() -> None:
             args.plugin,
             args.combined,
             limits,
+            args.uncertain_level,
         )
         for cell in chosen
     ]
@@ -102,6 +116,7 @@ def main() -> None:
             "Estimated parameters (evaluation/plugin.py), guarded, judged from day 182"
             + ("; all three detectors as one rule" if args.combined else "")
             + ("; the same thresholds in every cell" if limits else "")
+            + ("; the level's uncertainty carried" if args.uncertain_level else "")
         )
     if limits:
         print("Thresholds:", ", ".join(f"{name} {value:.2f}" for name, value in limits.items()))

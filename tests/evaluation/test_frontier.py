@@ -29,7 +29,13 @@ from evaluation.frontier import (
     week_shape,
 )
 from evaluation.histories import DAYS, Cell
-from evaluation.plugin import common_limits, correlation, joint_limits
+from evaluation.plugin import (
+    common_limits,
+    correlation,
+    filter_with_level,
+    joint_limits,
+    level_variance,
+)
 
 PART_TIME = Cell(1.3, 0.7, 2)
 FULL_TIME = Cell(1.0, 0.3, 5)
@@ -52,6 +58,35 @@ def test_the_filter_factorises_the_years_density(cell: Cell) -> None:
     )
     direct = multivariate_normal(np.zeros(logged.sum()), _covariance(twin)).logpdf(values[logged])
     assert by_filter == pytest.approx(direct, abs=1e-6)
+
+
+@pytest.mark.parametrize("cell", [PART_TIME, FULL_TIME], ids=lambda c: c.name)
+def test_with_an_uncertain_level_the_filter_factorises_its_density(cell: Cell) -> None:
+    twin = Twin.of(cell, 4)
+    level_var = 0.09  # the level known to about 0.3 points
+    values = twin.draw(np.random.default_rng(6), signs=1)[:, 0] + 0.4  # the level misjudged
+    innovation, variances = filter_with_level(twin, np.nan_to_num(values)[:, None], level_var)
+    logged = twin.logged
+    by_filter = -0.5 * np.sum(
+        np.log(2 * np.pi * variances[logged]) + innovation[logged, 0] ** 2 / variances[logged]
+    )
+    covariance = _covariance(twin) + level_var  # one offset shared by every day
+    direct = multivariate_normal(np.zeros(logged.sum()), covariance).logpdf(values[logged])
+    assert by_filter == pytest.approx(direct, abs=1e-6)
+    # With the level known it is the plain filter.
+    plain, plain_variances = filter_innovations(twin, np.nan_to_num(values)[:, None])
+    known, known_variances = filter_with_level(twin, np.nan_to_num(values)[:, None], 0.0)
+    assert np.allclose(known, plain) and np.allclose(known_variances, plain_variances)
+
+
+def test_the_level_variance_is_the_medians_under_the_correlation() -> None:
+    twin = Twin.of(FULL_TIME, 2)
+    days = np.zeros(DAYS, dtype=bool)
+    days[:4] = True
+    independent = Twin(twin.logged, twin.noise_var, 1.0, 0.0)
+    assert level_variance(independent, days) == pytest.approx(np.pi / 2 / 4)
+    together = Twin(twin.logged, twin.noise_var, 1.0, 0.999)  # four days as one
+    assert level_variance(together, days) == pytest.approx(np.pi / 2, rel=0.01)
 
 
 @pytest.mark.parametrize("detector", [STEP_25, CREEP], ids=lambda d: d.name)
