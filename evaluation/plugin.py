@@ -11,6 +11,10 @@ so its false-alarm allowance is the issue's 5% a year pro rata (`PLUGIN_FALSE_AL
 
 How far this falls short of the frontier is what estimating the parameters from one's own data
 costs; how far it stands above the warning levels is what the rule's design could still gain.
+Its thresholds are set on calm years of the same cell (cell_limits), which no rule knows;
+common_limits gives every cell the same ones, as one rule for everyone would have them, and
+`uncertain_level` lets the filter carry the estimated level's own uncertainty
+(filter_with_level).
 """
 
 from __future__ import annotations
