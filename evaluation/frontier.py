@@ -120,13 +120,19 @@ def filter_innovations(twin: Twin, values: Array) -> tuple[Array, Array]:
     return innovation, variances
 
 
-def onset_responses(twin: Twin, shape: Callable[[int], Array]) -> Array:
+Filter = Callable[[Twin, Array], tuple[Array, Array]]
+
+
+def onset_responses(
+    twin: Twin, shape: Callable[[int], Array], innovations_of: Filter = filter_innovations
+) -> Array:
     """(onsets, days): the innovations' mean when the change `shape(onset)` is planted.
 
-    `shape(onset)` is the change over the year (days,) when it begins on day `onset`.
+    `shape(onset)` is the change over the year (days,) when it begins on day `onset`;
+    `innovations_of` is the linear filter whose innovations are meant (filter_innovations).
     """
     planted = np.stack([np.where(twin.logged, shape(onset), 0.0) for onset in range(DAYS)], axis=1)
-    response, _ = filter_innovations(twin, planted)
+    response, _ = innovations_of(twin, planted)
     return response.T
 
 

@@ -19,7 +19,7 @@ common_limits gives every cell the same ones, as one rule for everyone would hav
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -33,6 +33,7 @@ from evaluation.frontier import (
     JUDGE_FROM,
     WEEK,
     Detector,
+    Filter,
     Frontier,
     Twin,
     filter_innovations,
@@ -103,6 +104,11 @@ def filter_with_level(twin: Twin, values: Array, level_var: float) -> tuple[Arra
     return innovation, variances
 
 
+def _filter(level_var: float) -> Filter:
+    """The filter for a level known (the plain one) or uncertain by `level_var`."""
+    return partial(filter_with_level, level_var=level_var) if level_var else filter_innovations
+
+
 @dataclass(frozen=True)
 class Fitted:
     """One sign's estimated model and its detectors' onset responses."""
@@ -128,26 +134,15 @@ class Fitted:
             correlation(np.where(early, values, 0.0), early),
         )
         level_var = level_variance(twin, early) if uncertain_level else 0.0
-
-        def responses_of(shape: Callable[[int], Array]) -> Array:
-            if not level_var:
-                return onset_responses(twin, shape)
-            planted = np.stack(
-                [np.where(twin.logged, shape(onset), 0.0) for onset in range(DAYS)], axis=1
-            )
-            return filter_with_level(twin, planted, level_var)[0].T
-
-        responses = {d.name: responses_of(d.shape) for d in DETECTORS}
-        responses[WEEK] = responses_of(week_shape)
+        innovations_of = _filter(level_var)
+        responses = {d.name: onset_responses(twin, d.shape, innovations_of) for d in DETECTORS}
+        responses[WEEK] = onset_responses(twin, week_shape, innovations_of)
         return cls(twin, float(np.median(fit)), responses, level_var)
 
     def path(self, detector: Detector, values: Array) -> Array:
         """(days,): the guarded statistic of `detector` on every day (judged from FIT_DAYS)."""
         centred = np.where(self.twin.logged, values - self.level, 0.0)
-        if self.level_var:
-            innovation, variances = filter_with_level(self.twin, centred[:, None], self.level_var)
-        else:
-            innovation, variances = filter_innovations(self.twin, centred[:, None])
+        innovation, variances = _filter(self.level_var)(self.twin, centred[:, None])
         ratio = likelihood_path(self.responses[detector.name], innovation[:, 0], variances)
         return ratio - week_path(self.responses[WEEK], innovation[:, 0], variances)
 
