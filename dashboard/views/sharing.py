@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.cache import cached_packet, current_key, get_engine
 from dashboard.common import leave_flash, local_time, md, show_flash
 from dashboard.packet.context import PacketOptions
+from data.packets import previous_packet
 from data.practice import min_group, opted_in_since, set_opt_in
 from data.sharing import (
     Grant,
@@ -26,6 +27,7 @@ from data.sharing import (
 )
 
 FLASH = "share_flash"
+SHARE_TO = "share_packet_asked"  # session state: the supervisor shown when Share was clicked
 PACKET_WEEKS = 4
 
 
@@ -58,7 +60,7 @@ def _supervisors(account: int, active: list[Grant]) -> None:
         )
         if right.button("Stop sharing", key=f"share_revoke_{grant.id}"):
             revoke_supervisor(get_engine(), owner=account, grant=grant.id)
-            leave_flash(FLASH, "success", f"{grant.supervisor_name} no longer sees anything.")
+            leave_flash(FLASH, "success", f"{md(grant.supervisor_name)} no longer sees anything.")
             st.rerun()
 
 
@@ -90,44 +92,66 @@ def _invite(account: int) -> None:
             st.rerun()
 
 
+def _ask_to_share(supervisor: int) -> None:
+    # The supervisor shown when the button was clicked: if that grant ended meanwhile (another tab),
+    # the list on the next run no longer holds them and its first name would take their place.
+    st.session_state[SHARE_TO] = supervisor
+
+
+def _share_packet(account: int, supervisor: int, names: dict[int, str]) -> None:
+    """Share the last four weeks' packet with `supervisor`, or say in plain words why not."""
+    engine = get_engine()
+    key = current_key(account=account)
+    start = key.today - timedelta(weeks=PACKET_WEEKS) + timedelta(days=1)
+    with st.spinner("Preparing the packet…"):
+        previous = previous_packet(engine, owner=account, start=start)
+        empty, html = cached_packet(
+            key,
+            options=PacketOptions(start, key.today, False, False, False),
+            previous_id=previous.id if previous else None,
+        )
+    if empty:
+        st.info("No sessions in the last four weeks: there is no packet to share.")
+        return
+    if supervisor not in names:
+        st.error("You stopped sharing with that supervisor, so nothing was shared.")
+        return
+    title = f"Packet {start:%d %b} – {key.today:%d %b %Y}"
+    try:
+        share_packet(
+            engine, owner=account, supervisor=supervisor, fmt="html", title=title, content=html
+        )
+    except SharingError as error:
+        st.error(f"{error} Nothing was shared.")
+        return
+    leave_flash(FLASH, "success", f"Shared “{title}” with {md(names[supervisor])}.")
+    st.rerun()
+
+
 def _packets(account: int, active: list[Grant]) -> None:
     st.subheader("Share a packet")
     engine = get_engine()
     if not active:
         st.caption("Once you share with a supervisor, you can give them a packet here.")
+        st.session_state.pop(SHARE_TO, None)
     else:
         names = {grant.supervisor_id: grant.supervisor_name for grant in active}
         supervisor = st.selectbox(
             "With", list(names), format_func=lambda i: names[i], key="share_packet_to"
         )
-        key = current_key(account=account)
-        start = key.today - timedelta(weeks=PACKET_WEEKS) + timedelta(days=1)
+        today = current_key(account=account).today
+        start = today - timedelta(weeks=PACKET_WEEKS) + timedelta(days=1)
         st.caption(
-            f"The last four weeks ({start:%d %b} – {key.today:%d %b %Y}), de-identified: "
+            f"The last four weeks ({start:%d %b} – {today:%d %b %Y}), de-identified: "
             "no client code, note or reflection. For another period or more detail, make "
             "the packet on the Supervision packet page and bring it yourself."
         )
-        if st.button("Share this packet", key="share_packet"):
-            with st.spinner("Preparing the packet…"):
-                empty, html = cached_packet(
-                    key,
-                    options=PacketOptions(start, key.today, False, False, False),
-                    previous_id=None,
-                )
-            if empty:
-                st.info("No sessions in the last four weeks: there is no packet to share.")
-            else:
-                title = f"Packet {start:%d %b} – {key.today:%d %b %Y}"
-                share_packet(
-                    engine,
-                    owner=account,
-                    supervisor=supervisor,
-                    fmt="html",
-                    title=title,
-                    content=html,
-                )
-                leave_flash(FLASH, "success", f"Shared “{title}” with {names[supervisor]}.")
-                st.rerun()
+        st.button(
+            "Share this packet", key="share_packet", on_click=_ask_to_share, args=(supervisor,)
+        )
+        asked = st.session_state.pop(SHARE_TO, None)
+        if asked is not None:
+            _share_packet(account, asked, names)
     shared = packets_shared(engine, owner=account)
     if shared:
         st.markdown("**Packets you shared**")

@@ -37,7 +37,7 @@ def _levels_and_trends(account: int, person: Supervisee) -> None:
     sessions = shared_ratings(engine, supervisor=account, owner=person.owner_id)
     thresholds = shared_thresholds(engine, supervisor=account, owner=person.owner_id)
     if sessions.empty:
-        st.info(f"{person.display_name} has not logged any sessions yet.")
+        st.info(f"{md(person.display_name)} has not logged any sessions yet.")
         return
     key = shared_key(
         account=account, owner=person.owner_id, frames=[sessions], settings=[thresholds]
@@ -54,7 +54,7 @@ def _levels_and_trends(account: int, person: Supervisee) -> None:
                 f"{md(status.explanation)}"
             )
         st.caption(
-            f"The sentences are the ones {person.display_name} reads, with their own settings."
+            f"The sentences are the ones {md(person.display_name)} reads, with their own settings."
         )
     if person.share_trends:
         first = most_pressing(assessment)

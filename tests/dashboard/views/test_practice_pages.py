@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import Engine, text
 from streamlit.testing.v1 import AppTest
 
+from dashboard.common import md
 from data.db import make_engine
+from data.packets import record_packet
 from data.practice import (
     MEMBERS_CHANGED_KEY,
     opted_in_since,
@@ -19,6 +21,7 @@ from data.practice import (
     set_lead,
     set_min_group,
     set_opt_in,
+    sign_in,
 )
 from data.repository import add_session
 from data.sharing import (
@@ -27,10 +30,11 @@ from data.sharing import (
     packets_shared,
     revoke_supervisor,
     share_packet,
+    shared_packet_content,
     shared_ratings,
 )
 from tests.databases import Databases
-from tests.factories import make_entry, practice_person
+from tests.factories import PRACTICE_ISSUER, make_entry, practice_person
 
 pytestmark = [
     pytest.mark.parametrize("backend", ["postgresql"]),
@@ -282,3 +286,92 @@ def test_a_packet_taken_back_disappears_for_the_supervisor(people: People) -> No
     at = open_view("sharing", people.ann)
     at.button(key=f"share_unshare_{packet.id}").click().run()
     assert packets_shared(people.app, owner=people.ann) == []
+
+
+HOSTILE = "Mal ![seen](http://tracker.invalid/p.gif) [mine](http://tracker.invalid/)"
+
+
+def test_names_from_the_identity_provider_are_shown_as_typed(people: People) -> None:
+    # A display name is the provider's `name` claim, which its owner may edit: in Markdown it
+    # would fetch an image from anywhere (who looked, and when) or plant a link.
+    mal = sign_in(
+        people.app,
+        issuer=PRACTICE_ISSUER,
+        subject="mal",
+        display_name=HOSTILE,
+        email="mal@practice.example",
+    )
+    assert mal is not None
+    # Mal shares with Sue and has logged nothing; Ann shares with Mal as her supervisor.
+    invite_supervisor(
+        people.app, owner=mal, email="sue@practice.example", share_levels=True, share_trends=True
+    )
+    ann_shares_with_sue(people)
+    grant = invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="mal@practice.example",
+        share_levels=True,
+        share_trends=False,
+    )
+    at = open_view("supervisees", people.sue)
+    at.selectbox(key="sv_person").set_value(mal).run()
+    shown = _texts(at)
+    assert md(HOSTILE) in shown and "](http" not in shown
+
+    at = open_view("sharing", people.ann)
+    at.selectbox(key="share_packet_to").set_value(mal).run()
+    at.button(key="share_packet").click().run()
+    assert not at.exception
+    assert f"with {md(HOSTILE)}." in _texts(at)
+    at.button(key=f"share_revoke_{grant}").click().run()
+    shown = _texts(at)
+    assert "no longer sees anything" in shown and "](http" not in shown
+    assert md(HOSTILE) in shown
+
+
+def test_a_packet_goes_only_to_the_supervisor_shown(people: People) -> None:
+    # Bob is chosen; in another tab Ann stops sharing with him; then she clicks Share here. The
+    # list no longer holds Bob and its first name (Sue) would take his place: nothing is shared.
+    bob = practice_person(people.app, "bob")
+    ann_shares_with_sue(people)
+    bob_grant = invite_supervisor(
+        people.app,
+        owner=people.ann,
+        email="bob@practice.example",
+        share_levels=False,
+        share_trends=False,
+    )
+    at = open_view("sharing", people.ann)
+    at.selectbox(key="share_packet_to").set_value(bob).run()
+    revoke_supervisor(people.app, owner=people.ann, grant=bob_grant)
+    at.button(key="share_packet").click().run()
+    assert not at.exception
+    assert packets_shared(people.app, owner=people.ann) == []
+    assert "You stopped sharing with that supervisor, so nothing was shared." in _texts(at)
+
+
+def test_a_shared_packet_compares_with_the_packet_made_before_it(people: People) -> None:
+    # The packet depends on the last packet recorded before its period; a packet recorded
+    # between two shares of the same day must not be answered from the first share's cache.
+    ann_shares_with_sue(people)
+    at = open_view("sharing", people.ann)
+    at.button(key="share_packet").click().run()
+    today = NOW.date()
+    record_packet(
+        people.app,
+        owner=people.ann,
+        start=today - timedelta(days=70),
+        end=today - timedelta(days=42),
+        fmt="html",
+    )
+    at = open_view("sharing", people.ann)
+    at.button(key="share_packet").click().run()
+    later, first = packets_shared(people.app, owner=people.ann)
+    contents = [
+        shared_packet_content(people.app, supervisor=people.sue, packet=packet.id)
+        for packet in (first, later)
+    ]
+    assert contents[0] is not None and contents[1] is not None
+    assert b"Compared with your last packet" not in contents[0]
+    assert b"Compared with your last packet" in contents[1]
