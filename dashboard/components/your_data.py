@@ -7,7 +7,6 @@ failure is logged by its kind only (never a file name, code or note).
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from dashboard.account import current_account
 from dashboard.cache import clear_all, get_engine
-from dashboard.common import leave_flash, show_flash
+from dashboard.common import leave_flash, md, show_flash
 from data.backup import (
     SERVER_BACKUPS,
     BackupError,
@@ -27,7 +26,7 @@ from data.backup import (
 )
 from data.csv_io import CSV_COLUMNS, CsvFileError, ImportResult, import_csv, problems_frame
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches, delete_all_data
-from data.restore import restore_database
+from data.restore import restore_uploaded
 
 log = logging.getLogger(__name__)
 
@@ -99,25 +98,26 @@ def _import(uploaded: UploadedFile) -> bool:
 def _backup_now() -> None:
     try:
         path = timestamped_backup(get_engine())
-    except (BackupError, OSError) as error:
+    except BackupError as error:
         leave_flash("backup_flash", "error", f"No backup was made: {error}")
         return
+    except OSError as error:
+        # "[Errno 28] No space left on device: '/…'" is no sentence: its reason alone is.
+        reason = (error.strerror or "the backup folder could not be written").lower()
+        leave_flash("backup_flash", "error", f"No backup was made: {md(reason)}.")
+        return
     st.session_state["backup_made"] = str(path)
-    leave_flash("backup_flash", "success", f"Backup saved: {path}")
+    leave_flash("backup_flash", "success", f"Backup saved: {md(str(path))}")
 
 
 def _restore() -> None:
     uploaded = st.session_state.get("restore_file")
     if uploaded is None:
         return
-    engine = get_engine()
     try:
-        folder = backup_folder(engine)
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=folder) as scratch:
-            upload = Path(scratch) / "uploaded.sqlite3"
-            upload.write_bytes(uploaded.getvalue())
-            result = restore_database(engine, upload)
+        # The upload waits in a private scratch folder (0700) inside the backups folder, which
+        # is made private if this is its first use.
+        result = restore_uploaded(get_engine(), uploaded.getvalue())
     except BackupError as error:
         leave_flash("restore_flash", "error", str(error))
         return
@@ -128,12 +128,14 @@ def _restore() -> None:
     clear_all()
     st.session_state["restore_confirm"] = False
     saved = (
-        f" Your previous data is saved at {result.safety_backup}." if result.safety_backup else ""
+        f" Your previous data is saved at {md(str(result.safety_backup))}."
+        if result.safety_backup
+        else ""
     )
     leave_flash(
         "restore_flash",
         "success",
-        f"Restored {result.entries} entries from {uploaded.name}.{saved}",
+        f"Restored {result.entries} entries from {md(uploaded.name)}.{saved}",
     )
 
 
@@ -188,7 +190,7 @@ def backup_section(engine: Engine, *, is_file: bool) -> None:
         return
     st.caption(
         f"A backup is a copy of the whole database, made safely even while you log. "
-        f"Backups go to {backup_folder(engine)} ({len(automatic_backups(engine))} there now)."
+        f"Backups go to {md(str(backup_folder(engine)))} ({len(automatic_backups(engine))} there now)."
     )
     show_flash("backup_flash")
     st.button("Make a backup now", key="backup_create", on_click=_backup_now)

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from core.checkin.record import CheckinRecord
-from data.backup import automatic_backups, backup_database
+from dashboard.common import md
+from data.backup import automatic_backups, backup_database, backup_folder
 from data.checkin_csv import export_checkins_csv
 from data.checkins import StoredCheckin, list_checkins
 from data.csv_io import export_csv
@@ -124,7 +125,22 @@ def test_backup_now_writes_a_backup(engine: Engine) -> None:
     at.run()
     assert not at.exception
     [made] = automatic_backups(engine)
-    assert f"Backup saved: {made}" in texts(at)
+    assert f"Backup saved: {md(str(made))}" in texts(at)
+
+
+def test_a_backup_that_cannot_be_written_says_why_in_words(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(_engine: Engine) -> Path:
+        raise OSError(28, "No space left on device", "/data/backups/x.sqlite3")
+
+    monkeypatch.setattr("dashboard.components.your_data.timestamped_backup", full_disk)
+    at = open_page(engine)
+    at.button(key="backup_create").click()
+    at.run()
+    assert not at.exception
+    assert "No backup was made: no space left on device." in texts(at)
+    assert "Errno" not in texts(at)
 
 
 def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:
@@ -158,9 +174,27 @@ def test_restore_after_a_confirm(engine: Engine, tmp_path: Path) -> None:
     at.button(key="restore_submit").click()
     at.run()
     assert not at.exception
-    assert "Restored 1 entries from saved.sqlite3" in texts(at)
+    assert "Restored 1 entries from saved\\.sqlite3" in texts(at)
     assert "Your previous data is saved at" in texts(at)
     assert count_sessions(engine, owner=OWNER) == 1
+
+
+def test_a_restore_as_the_first_use_keeps_the_backups_folder_private(
+    engine: Engine, tmp_path: Path
+) -> None:
+    add_session(engine, owner=OWNER, entry=make_entry())
+    saved = backup_database(engine, tmp_path / "elsewhere" / "saved.sqlite3").read_bytes()
+    folder = backup_folder(engine)
+    assert not folder.exists()
+    at = open_page(engine)
+    at.file_uploader(key="restore_file").set_value(("saved.sqlite3", saved, "application/x"))
+    at.checkbox(key="restore_confirm").check()
+    at.run()
+    at.button(key="restore_submit").click()
+    at.run()
+    assert not at.exception
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert all(path.stat().st_mode & 0o077 == 0 for path in folder.iterdir())
 
 
 def test_restore_of_a_wrong_file_is_refused(engine: Engine) -> None:
