@@ -97,6 +97,9 @@ def _without_row_values(context: ExceptionContext) -> None:
     first = str(original).split("\nDETAIL:", 1)[0]
     if error.args:
         error.args = (str(error.args[0]).split("\nDETAIL:", 1)[0], *error.args[1:])
+    # SQLAlchemy raises its error `from` the driver's, so a traceback (Streamlit logs one for
+    # an error nobody caught) prints the driver's message as the cause: strip it there too.
+    original.args = (first,)
     try:
         error.orig = type(original)(first)  # same class (and SQLSTATE), without the values
     except Exception:  # a driver error class that wants other arguments: keep it as it is
