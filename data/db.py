@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from data.environment import sqlite_path
@@ -104,6 +105,19 @@ def _without_row_values(context: ExceptionContext) -> None:
         error.orig = type(original)(first)  # same class (and SQLSTATE), without the values
     except Exception:  # a driver error class that wants other arguments: keep it as it is
         log.debug("could not strip the row from a %s", type(original).__name__)
+
+
+def trouble_in_words(error: OperationalError) -> str:
+    """Why the database could not do what was asked, for the person: from the kind of trouble
+    its message names, never the message itself (a path, a host)."""
+    words = str(error.orig).lower()
+    if "locked" in words or "busy" in words:
+        return "your journal is busy: another program is writing to it"
+    if "full" in words or "no space" in words:
+        return "the disk is full"
+    if "readonly" in words or "read-only" in words:
+        return "your journal cannot be written: its file is read-only"
+    return "the database could not be reached"
 
 
 def database_file(engine: Engine) -> Path | None:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from core.checkin.instruments import Instrument
 from core.checkin.scoring import CheckinError
@@ -24,6 +25,7 @@ from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import leave_flash, tz
 from data.checkins import add_checkins, checkin_problems
+from data.db import trouble_in_words
 
 PREFIX = "checkin_"
 PROBLEMS = "checkin_problems"  # the refusal of the last Save, shown beside the button
@@ -98,6 +100,12 @@ def _save(instruments: Sequence[Instrument]) -> None:
         add_checkins(get_engine(), owner=current_account(), day=today, answers=answers)
     except CheckinError as error:  # answered meanwhile in another tab with other items
         st.session_state[PROBLEMS] = [str(error)]
+        return
+    except OperationalError as error:  # the answers stay chosen
+        st.session_state[PROBLEMS] = [
+            f"Nothing was saved: {trouble_in_words(error)}. Your answers are still chosen: "
+            "try again in a moment."
+        ]
         return
     st.session_state[PROBLEMS] = []
     for instrument in instruments:

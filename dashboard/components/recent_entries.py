@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
 from core.schema import SIGNS
 from dashboard.account import current_account
 from dashboard.common import leave_flash, local_time, tz
 from dashboard.components.log_form import EDIT, NEW, TEXT_FIELDS, code_span
+from data.db import trouble_in_words
 from data.repository import RecentEntry, delete_session, get_session
 
 EDITING = "editing"  # the id of the entry in the edit form, or None
@@ -64,7 +66,12 @@ def _edit_picked(engine: Engine) -> None:
 
 
 def _delete(engine: Engine, entry_id: int) -> None:
-    if delete_session(engine, owner=current_account(), entry_id=entry_id):
+    try:
+        deleted = delete_session(engine, owner=current_account(), entry_id=entry_id)
+    except OperationalError as error:
+        leave_flash(NEW.flash, "error", f"The entry was not deleted: {trouble_in_words(error)}.")
+        return
+    if deleted:
         leave_flash(NEW.flash, "success", "Entry deleted.")
     st.session_state[CONFIRM_DELETE] = None
     if st.session_state.get(EDITING) == entry_id:

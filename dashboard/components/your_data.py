@@ -188,9 +188,10 @@ def backup_section(engine: Engine, *, is_file: bool) -> None:
     if not is_file:
         st.info(SERVER_BACKUPS)
         return
+    folder, count = md(str(backup_folder(engine))), len(automatic_backups(engine))
     st.caption(
-        f"A backup is a copy of the whole database, made safely even while you log. "
-        f"Backups go to {md(str(backup_folder(engine)))} ({len(automatic_backups(engine))} there now)."
+        "A backup is a copy of the whole database, made safely even while you log. "
+        f"Backups go to {folder} ({count} there now)."
     )
     show_flash("backup_flash")
     st.button("Make a backup now", key="backup_create", on_click=_backup_now)

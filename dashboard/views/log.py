@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from core.schema import BUILTIN_SCENARIOS
 from dashboard.account import current_account
@@ -13,6 +16,7 @@ from dashboard.components.checkin_scores import due_line
 from dashboard.components.log_form import BACKFILL, EDIT, NEW
 from dashboard.components.recent_entries import EDITING, recent_entries
 from dashboard.components.reminder import log_page_reminder
+from data.db import trouble_in_words
 from data.models import SessionCreate, SessionUpdate
 from data.repository import (
     DuplicateEntryError,
@@ -20,6 +24,10 @@ from data.repository import (
     add_session,
     update_session,
 )
+
+log = logging.getLogger(__name__)
+
+KEPT = "Your entry is still in the form: try again in a moment."
 
 
 def _save_new() -> None:
@@ -43,6 +51,10 @@ def _save_new() -> None:
     except EntryError as error:
         leave_flash(NEW.flash, "error", f"{error} Nothing was saved.")
         return
+    except OperationalError as error:
+        log.warning("save failed: %s", type(error.orig).__name__)
+        leave_flash(NEW.flash, "error", f"Nothing was saved: {trouble_in_words(error)}. {KEPT}")
+        return
     log_form.remember_save(entry)
     log_form.reset(NEW)
     leave_flash(NEW.flash, "success", f"Saved {log_form.summary(entry)}.")
@@ -57,6 +69,10 @@ def _save_edit() -> None:
         update_session(get_engine(), owner=current_account(), entry_id=entry_id, entry=entry)
     except EntryError as error:
         leave_flash(EDIT.flash, "error", f"{error} Nothing was changed.")
+        return
+    except OperationalError as error:
+        log.warning("edit failed: %s", type(error.orig).__name__)
+        leave_flash(EDIT.flash, "error", f"Nothing was changed: {trouble_in_words(error)}. {KEPT}")
         return
     st.session_state[EDITING] = None
     leave_flash(NEW.flash, "success", f"Updated {log_form.summary(entry)}.")

@@ -7,6 +7,7 @@ from dataclasses import Field
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from core.settings import (
     SettingsError,
@@ -21,6 +22,7 @@ from core.warnings import how_levels_work
 from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import leave_flash, show_flash
+from data.db import trouble_in_words
 from data.settings_store import load_thresholds, reset_thresholds, save_thresholds
 
 PREFIX = "setting_"
@@ -60,12 +62,20 @@ def _save() -> None:
     except SettingsError as error:
         leave_flash("settings_flash", "error", f"{error} Nothing was saved.")
         return
-    save_thresholds(get_engine(), owner=current_account(), thresholds=thresholds)
+    try:
+        save_thresholds(get_engine(), owner=current_account(), thresholds=thresholds)
+    except OperationalError as error:
+        leave_flash("settings_flash", "error", f"Nothing was saved: {trouble_in_words(error)}.")
+        return
     leave_flash("settings_flash", "success", "Settings saved. The Weekly review now uses them.")
 
 
 def _reset() -> None:
-    reset_thresholds(get_engine(), owner=current_account())
+    try:
+        reset_thresholds(get_engine(), owner=current_account())
+    except OperationalError as error:
+        leave_flash("settings_flash", "error", f"Nothing was reset: {trouble_in_words(error)}.")
+        return
     _fill(Thresholds())
     st.session_state[PROBLEMS] = {}
     leave_flash("settings_flash", "success", "Every setting is back to its default.")

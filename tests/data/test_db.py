@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -11,9 +12,10 @@ from typing import Any
 import pytest
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError
 
 from core.schema import BUILTIN_SCENARIOS
-from data.db import make_engine, owner_connection
+from data.db import make_engine, owner_connection, trouble_in_words
 from data.schema import current_revision, ensure_schema, head_revision, upgrade
 from tests.databases import Databases
 
@@ -158,3 +160,23 @@ def test_four_processes_turning_a_new_file_to_wal_at_once_all_connect(tmp_path: 
         while not errors.empty():
             failures.append(f"round {round_}: {errors.get()}")
     assert failures == []
+
+
+@pytest.mark.parametrize(
+    ("message", "words"),
+    [
+        ("database is locked", "your journal is busy: another program is writing to it"),
+        ("database or disk is full", "the disk is full"),
+        (
+            "attempt to write a readonly database",
+            "your journal cannot be written: its file is read-only",
+        ),
+        (
+            'connection failed: connection to server at "10.0.0.7", port 5432 failed',
+            "the database could not be reached",
+        ),
+    ],
+)
+def test_database_trouble_is_told_in_words_without_its_message(message: str, words: str) -> None:
+    error = OperationalError("INSERT …", {}, sqlite3.OperationalError(message))
+    assert trouble_in_words(error) == words

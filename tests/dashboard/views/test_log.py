@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from data.models import TEXT_MAX
@@ -421,3 +423,46 @@ def test_another_entry_for_the_same_client_and_minute_is_not_called_already_save
     assert not app.info
     assert "already has an entry" in app.warning[0].value
     assert "Nothing new was saved" in app.warning[0].value
+
+
+def _refused(message: str) -> Any:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT …", {}, sqlite3.OperationalError(message))
+
+    return refuse
+
+
+def test_a_journal_that_cannot_be_written_keeps_the_entry_and_says_why(
+    app: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another program holds the file past the busy timeout: Save says so right below it, in
+    # words, and the entry stays in the form for the next try.
+    monkeypatch.setattr("data.repository.add_session", _refused("database is locked"))
+    app.run()  # Save's callback is the page's run's own: one run with the refusing store
+    fill_now(app, ratings=(6, 4, 5))
+    submit(app)
+    assert count_sessions(engine, owner=OWNER) == 0
+    assert below_save(app, "Error") == [
+        "Error: Nothing was saved: your journal is busy: another program is writing to it. "
+        "Your entry is still in the form: try again in a moment."
+    ]
+    assert app.slider(key="new_dread").value == 6
+    assert app.selectbox(key="new_client").value == "C-07"
+
+
+def test_a_delete_that_cannot_be_written_says_why(
+    app: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry_id = add_session(engine, owner=OWNER, entry=make_entry())
+    monkeypatch.setattr(
+        "dashboard.components.recent_entries.delete_session", _refused("database or disk is full")
+    )
+    app.run()
+    pick(app, entry_id)
+    app.button(key="row_delete").click()
+    app.run()
+    app.button(key="delete_yes").click()
+    app.run()
+    assert not app.exception
+    assert count_sessions(engine, owner=OWNER) == 1
+    assert "The entry was not deleted: the disk is full." in app.error[0].value

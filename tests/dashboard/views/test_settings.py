@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from core.settings import Thresholds, setting_fields
@@ -105,3 +108,19 @@ def test_the_browser_may_send_any_number_so_save_can_say_what_is_wrong(engine: E
 def test_saved_is_said_next_to_save(engine: Engine) -> None:
     at = save_with(absolute_threshold=7.0)
     assert "Settings saved" in after_save(at).value
+
+
+def test_settings_that_cannot_be_written_are_refused_in_words_next_to_save(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr("data.settings_store.save_thresholds", busy)
+    at = save_with(absolute_threshold=7.0)
+    beside = after_save(at)
+    assert beside.type == "error"
+    assert (
+        beside.value == "Nothing was saved: your journal is busy: another program is writing to it."
+    )
+    assert load_thresholds(engine, owner=OWNER) == Thresholds()
