@@ -29,6 +29,8 @@ AUTH_KEYS: Final = (
 MIN_COOKIE_SECRET_CHARS: Final = 32
 """A cookie secret signs every sign-in cookie; 32 random characters are out of guessing reach."""
 LOOPBACK_NAMES: Final = frozenset({"localhost"})
+ENTRA_HOST: Final = "login.microsoftonline.com"
+SHARED_TENANTS: Final = frozenset({"common", "organizations", "consumers"})
 
 
 class SigninConfigError(ValueError):
@@ -71,6 +73,13 @@ def readable_by_everyone(files: Sequence[Path]) -> list[Path]:
     return [path for path in files if path.is_file() and path.stat().st_mode & stat.S_IROTH]
 
 
+def _shared_tenant(metadata_url: str) -> bool:
+    """Whether `metadata_url` is Entra ID's discovery address for every tenant at once."""
+    parts = urlsplit(metadata_url)
+    first = parts.path.strip("/").split("/", 1)[0].lower()
+    return (parts.hostname or "").lower() == ENTRA_HOST and first in SHARED_TENANTS
+
+
 def auth_problems(section: Mapping[str, Any]) -> list[str]:
     """What keeps `section` from working for sign-in, in plain words (never a value of it)."""
     problems = [
@@ -88,6 +97,14 @@ def auth_problems(section: Mapping[str, Any]) -> list[str]:
         value = section.get(key)
         if isinstance(value, str) and value and not value.startswith(("https://", "http://")):
             problems.append(f"`{key}` is not an absolute http(s) address")
+    metadata = section.get("server_metadata_url")
+    if isinstance(metadata, str) and _shared_tenant(metadata):
+        # Entra ID sends no `email_verified`: with a shared tenant anyone with a Microsoft
+        # account could sign in under an address of the practice's domain.
+        problems.append(
+            "`server_metadata_url` names a shared Entra ID tenant (common, organizations or "
+            "consumers): use your own organisation's tenant"
+        )
     redirect = section.get("redirect_uri")
     if isinstance(redirect, str) and redirect and not redirect.endswith("/oauth2callback"):
         problems.append("`redirect_uri` must end with /oauth2callback")

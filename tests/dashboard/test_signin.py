@@ -38,11 +38,23 @@ def test_a_complete_section_has_no_problem() -> None:
         ({"redirect_uri": "https://tightrope.example/"}, "must end with /oauth2callback"),
         ({"server_metadata_url": "id.example/.well-known"}, "`server_metadata_url` is not"),
         ({"redirect_uri": "http://tightrope.example/oauth2callback"}, "must start with https://"),
+        (
+            {
+                "server_metadata_url": "https://login.microsoftonline.com/common/v2.0/"
+                ".well-known/openid-configuration"
+            },
+            "shared Entra ID tenant",
+        ),
     ],
 )
 def test_each_problem_is_named(overrides: dict[str, str | None], problem: str) -> None:
     problems = auth_problems(auth_section(**overrides))
     assert any(problem in p for p in problems), problems
+
+
+def test_an_organisation_s_own_entra_tenant_is_accepted() -> None:
+    own = "https://login.microsoftonline.com/0d5f-tenant/v2.0/.well-known/openid-configuration"
+    assert auth_problems(auth_section(server_metadata_url=own)) == []
 
 
 def test_no_message_holds_a_secret() -> None:
