@@ -463,6 +463,11 @@ def compare_groups(
     return pd.DataFrame({name: values[rank] for name, values in columns.items()})
 
 
+def _span(days: int) -> str:
+    """'about 4 weeks' for 28 days: how the history a report needs is named."""
+    return f"about {days // 7} weeks" if days % 7 == 0 and days >= 14 else f"{days} days"
+
+
 def find_patterns(
     sessions: pd.DataFrame,
     *,
@@ -480,8 +485,8 @@ def find_patterns(
     if differences.empty:
         return PatternReport(
             "empty",
-            "No sessions logged yet. Patterns need about 4 weeks of entries; "
-            "log your sessions and they will appear here.",
+            f"No sessions logged yet. Patterns need {_span(settings.pattern_min_history_days)} "
+            "of entries; log your sessions and they will appear here.",
             differences,
             _empty_comparisons(),
         )
@@ -490,8 +495,8 @@ def find_patterns(
     if span < settings.pattern_min_history_days:
         return PatternReport(
             "thin",
-            f"Patterns need about 4 weeks of entries; yours cover {span} "
-            f"day{'s' if span != 1 else ''} so far. Keep logging and they will appear here.",
+            f"Patterns need {_span(settings.pattern_min_history_days)} of entries; yours cover "
+            f"{span} day{'s' if span != 1 else ''} so far. Keep logging and they will appear here.",
             differences,
             _empty_comparisons(),
         )

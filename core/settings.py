@@ -216,8 +216,7 @@ class Thresholds:
     baseline_exclude_days: int = setting(
         42,
         "The most recent this-many days are left out of your usual level, because they are the "
-        "weeks being judged (chronic can take up to six weeks to show): a rise must not hide "
-        "itself by raising the baseline.",
+        "weeks being judged: a rise must not hide itself by raising the baseline.",
         minimum=7,
         maximum=120,
     )
@@ -244,8 +243,10 @@ class Thresholds:
     )
     break_days: int = setting(
         56,
-        "A gap of at least this many days without entries is a break: a usual level from "
-        "before it is named as such, never as a short history.",
+        "When the months behind your usual level hold too few entries but earlier ones do, "
+        "the level comes from before a break and the sentence names the last entry before "
+        'the latest gap of at least this many days without entries (never "history is '
+        'still short").',
         minimum=14,
         maximum=730,
     )

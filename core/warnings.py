@@ -744,6 +744,20 @@ def _period(days: int) -> str:
     return f"{days} days"
 
 
+def _months(days: int) -> str:
+    """'six months' for 182 days, 'a year' for 364: how the levels' long windows are named."""
+    months = round(days / 30.4)
+    words = {1: "a month", 12: "a year", 24: "two years"}
+    numbers = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+    numbers |= {9: "nine", 10: "ten", 11: "eleven"}
+    return words.get(months) or f"{numbers.get(months, str(months))} months"
+
+
+def _the(span: str) -> str:
+    """'the six months', 'the year': a span named as the one before another."""
+    return f"the {span[2:]}" if span.startswith("a ") else f"the {span}"
+
+
 def _about(days: int) -> str:
     """'about four weeks' for 28 days: how the overall text names a window."""
     words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight"}
@@ -766,8 +780,8 @@ def _usual(
 ) -> str:
     if baseline is None:
         return (
-            "your usual level is still being learned (it needs about "
-            f"{t.fallback_min_days} logged days), so only the fixed line of "
+            f"your usual level is still being learned (it needs {t.fallback_min_days} logged "
+            f"days older than {_period(t.fallback_exclude_days)}), so only the fixed line of "
             f"{t.absolute_threshold:g} applies"
         )
     if source == BEFORE_BREAK:
@@ -787,7 +801,11 @@ def _average(window: int, value: float | None, t: Thresholds) -> str:
 def _yardstick(comparison: str, row: Mapping[str, Any], t: Thresholds) -> str:
     """The level a window was compared with, as a phrase: 'your usual level (3.5)'."""
     if comparison == EARLIER:
-        return f"your level of six months to a year before ({float(row['earlier']):.1f})"
+        window = t.baseline_window_days
+        return (
+            f"your level of {_months(window)} to {_months(2 * window)} before "
+            f"({float(row['earlier']):.1f})"
+        )
     if comparison == FIXED:
         return f"the fixed line of {t.absolute_threshold:g}"
     return f"your usual level ({float(row['baseline']):.1f})"
@@ -970,13 +988,15 @@ def how_levels_work(thresholds: Thresholds) -> str:
     )
     return (
         "Each sign's recent days are compared with three levels: **your usual level** (your "
-        "median over about six months, leaving out the weeks being judged), **your earlier "
-        "level** (the six months before that, so a slow creep cannot hide by lifting your "
+        f"median over about {_months(t.baseline_window_days)}, leaving out the weeks being "
+        f"judged), **your earlier level** ({_the(_months(t.baseline_window_days))} before that, "
+        "so a slow creep cannot hide by lifting your "
         f"usual level with it) and **the fixed line of {t.absolute_threshold:g}**, whatever "
         "your usual level.\n\n"
         f"**Watch** means that over the last {watch} your ratings averaged at least "
-        f"{t.rise_points:g} point{'s' if t.rise_points != 1 else ''} above one of those "
-        "levels, clearly enough that it is unlikely to be an ordinary up and down, and on at "
+        f"{t.rise_points:g} point{'s' if t.rise_points != 1 else ''} above your usual or "
+        "earlier level, or at least the fixed line, clearly enough that it is unlikely to be "
+        "an ordinary up and down, and on at "
         f"least half of the days you logged (and at least {t.min_raised_days_watch}); or "
         f"that over the last {_either([_period(d) for d in windows])} taken together they were "
         "as clearly raised as chronic asks, though not yet in every part of those weeks "

@@ -111,7 +111,8 @@ def add_address_options(parser: argparse.ArgumentParser) -> None:
         "--secrets",
         type=Path,
         help="the secrets.toml holding the [auth] section for sign-in "
-        "(default: Streamlit's, .streamlit/secrets.toml here or in your home folder)",
+        "(default: Streamlit's, .streamlit/secrets.toml in your home folder, here or beside "
+        "the app)",
     )
 
 

@@ -436,6 +436,15 @@ def test_how_the_levels_work_names_the_windows_watch_looks_at() -> None:
     assert "over the last 4 weeks taken together" in how_levels_work(replace(T, long_window_days=0))
 
 
+def test_how_the_levels_work_names_the_fixed_line_and_the_baseline_s_months() -> None:
+    text = how_levels_work(T)
+    # The fixed line is reached, not exceeded by a point: the rule compares with 6 - 1 + 1.
+    assert "above your usual or earlier level, or at least the fixed line" in text
+    assert "median over about six months" in text and "(the six months before that" in text
+    longer = how_levels_work(replace(T, baseline_window_days=365))
+    assert "median over about a year" in longer and "(the year before that" in longer
+
+
 def test_the_longer_windows_follow_the_settings() -> None:
     assert chronic_windows(T) == (28, 42, 56)
     assert chronic_windows(replace(T, long_window_days=0)) == (28,)
