@@ -781,7 +781,7 @@ def _usual(
     if baseline is None:
         return (
             f"your usual level is still being learned (it needs {t.fallback_min_days} logged "
-            f"days older than {_period(t.fallback_exclude_days)}), so only the fixed line of "
+            f"days at least {_period(t.fallback_exclude_days)} old), so only the fixed line of "
             f"{t.absolute_threshold:g} applies"
         )
     if source == BEFORE_BREAK:

@@ -90,8 +90,8 @@ def main() -> None:
     if logged < THIN_DAYS:
         st.info(
             f"You have logged {logged} day{'s' if logged != 1 else ''} so far. Trends become "
-            "meaningful after about two weeks. Your usual level is learned from days older "
-            f"than {thresholds.fallback_exclude_days} days: until {thresholds.fallback_min_days} "
+            "meaningful after about two weeks. Your usual level is learned from days at least "
+            f"{thresholds.fallback_exclude_days} days old: until {thresholds.fallback_min_days} "
             "of them are logged, only the fixed line "
             f"({thresholds.absolute_threshold:g}) is used."
         )
