@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 from sqlalchemy import Engine
 
-from dashboard.account import current_account
+from dashboard.account import current_account, practice_mode
 from dashboard.cache import get_engine
 from dashboard.common import tz
 from dashboard.components.checkin_data import checkin_import_section
 from dashboard.components.your_data import backup_section, delete_section, import_section
 from data.checkin_csv import export_checkins_csv
-from data.checkins import stored_checkins
+from data.checkins import list_checkins, stored_checkins
 from data.csv_io import export_csv
 from data.environment import load_environment
 from data.repository import count_sessions, load_sessions
@@ -36,12 +36,21 @@ engine = get_engine()
 env = load_environment()
 count = count_sessions(engine, owner=current_account())
 revision = current_revision(engine)
+has_checkins = bool(list_checkins(engine, owner=current_account()))
 
+practice = practice_mode()
 st.title("Your data")
-st.caption(
-    "Everything stays on this computer. Take it out as a CSV file or a backup, "
-    "bring it back, or delete it for good."
-)
+if practice:
+    st.caption(
+        "Your entries are kept in your practice's database, where only you can read them: "
+        "nothing reaches anyone else unless you choose it on the Sharing page. Take them out "
+        "as a CSV file, bring them back, or delete them for good."
+    )
+else:
+    st.caption(
+        "Everything stays on this computer. Take it out as a CSV file or a backup, "
+        "bring it back, or delete it for good."
+    )
 
 st.subheader("Where your data lives")
 left, right = st.columns(2)
@@ -51,8 +60,9 @@ right.metric(
     revision or "none",
     help="Up to date." if revision == head_revision() else "Tightrope upgrades it when it starts.",
 )
-st.markdown("Database:")
-st.code(env.location, language=None)
+if not practice:  # a practice's server address and role are the administrator's business
+    st.markdown("Database:")
+    st.code(env.location, language=None)
 if count == 0:
     st.info(
         "No entries yet. Log your first session on the Log page, "
@@ -80,6 +90,7 @@ st.download_button(
     mime="text/csv",
     key="export_checkins_download",
     on_click="ignore",
+    disabled=not has_checkins,
     help="Every answer of every check-in questionnaire, one row per answer (a second file; "
     "`tightrope import-checkins` reads it back).",
 )

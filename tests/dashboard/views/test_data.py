@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -13,7 +14,7 @@ from core.checkin.record import CheckinRecord
 from dashboard.common import md
 from data.backup import automatic_backups, backup_database, backup_folder
 from data.checkin_csv import export_checkins_csv
-from data.checkins import StoredCheckin, list_checkins
+from data.checkins import StoredCheckin, add_checkins, list_checkins
 from data.csv_io import export_csv
 from data.repository import add_session, count_sessions
 from data.schema import head_revision
@@ -141,6 +142,20 @@ def test_a_backup_that_cannot_be_written_says_why_in_words(
     assert not at.exception
     assert "No backup was made: no space left on device." in texts(at)
     assert "Errno" not in texts(at)
+
+
+def test_check_ins_download_waits_for_a_check_in(engine: Engine) -> None:
+    at = open_page(engine)
+    assert at.get("download_button")  # the page has its download buttons
+    assert _download(at, "export_checkins_download").proto.disabled
+    add_checkins(engine, owner=OWNER, day=date(2026, 1, 5), answers={"cbi": checkin_answers()})
+    at.run()
+    assert not _download(at, "export_checkins_download").proto.disabled
+
+
+def _download(at: AppTest, key: str) -> Any:
+    (button,) = [b for b in at.get("download_button") if b.proto.id.endswith(key)]
+    return button
 
 
 def test_delete_all_needs_the_typed_phrase(engine: Engine) -> None:

@@ -138,6 +138,11 @@ def test_a_permitted_person_sees_their_own_journal_and_can_sign_out(
     at.run()
     assert not at.exception, at.exception
     assert {m.label: m.value for m in at.metric}["Entries"] == "1"  # hers, not the local one
+    # Her entries are on the practice's server, not "on this computer"; its address and role
+    # are the administrator's business.
+    assert "kept in your practice's database" in texts(at)
+    assert "on this computer" not in texts(at)
+    assert not [code for code in at.code if "postgresql" in code.value]
     (caption,) = at.sidebar.caption
     assert caption.value.replace("\\", "") == "Signed in as alice@practice.example"
     at.sidebar.button(key="sign_out").click().run()
