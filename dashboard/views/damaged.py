@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from dashboard.cache import clear_all, reset_engine
-from dashboard.common import leave_flash, show_flash
+from dashboard.common import leave_flash, md, show_flash
 from data.backup import BackupError, backup_folder
 from data.damage import DamagedDatabaseError
 from data.db import make_engine
@@ -24,31 +24,49 @@ from data.restore import RestoreResult, newest_backup, restore_database, restore
 log = logging.getLogger(__name__)
 
 
-def _restore(action: Callable[[Engine], RestoreResult], name: str) -> None:
+NEWEST_FLASH = "damaged_flash"  # below "Restore this backup"
+UPLOAD_FLASH = "damaged_upload_flash"  # below "Restore the chosen backup"
+UNEXPECTED = (
+    "Something went wrong and nothing was restored: the damaged file is as it was. Try again; "
+    "if it keeps happening, restart Tightrope."
+)
+
+
+def _restore(action: Callable[[Engine], RestoreResult], name: str, flash: str) -> None:
     engine = make_engine(load_environment().database_url)
     try:
         result = action(engine)
     except BackupError as error:
-        leave_flash("damaged_flash", "error", str(error))
+        leave_flash(flash, "error", str(error))
+        return
+    except Exception as error:  # someone already in trouble gets words, never a traceback
+        log.error("restore over a damaged journal failed: %s", type(error).__name__)
+        leave_flash(flash, "error", UNEXPECTED)
         return
     finally:
         engine.dispose()
     log.info("restored over a damaged journal file")
     reset_engine()
     clear_all()
-    kept = f" The damaged file is kept at {result.safety_backup}." if result.safety_backup else ""
-    leave_flash("journal_flash", "success", f"Restored {result.entries} entries from {name}.{kept}")
+    kept = (
+        f" The damaged file is kept at {md(str(result.safety_backup))}."
+        if result.safety_backup
+        else ""
+    )
+    leave_flash(
+        "journal_flash", "success", f"Restored {result.entries} entries from {md(name)}.{kept}"
+    )
 
 
 def _restore_newest(path: str) -> None:
-    _restore(lambda engine: restore_database(engine, Path(path)), Path(path).name)
+    _restore(lambda engine: restore_database(engine, Path(path)), Path(path).name, NEWEST_FLASH)
 
 
 def _restore_upload() -> None:
     uploaded = st.session_state.get("damaged_restore_file")
     if uploaded is not None:
         content = uploaded.getvalue()
-        _restore(lambda engine: restore_uploaded(engine, content), uploaded.name)
+        _restore(lambda engine: restore_uploaded(engine, content), uploaded.name, UPLOAD_FLASH)
 
 
 def main() -> None:
@@ -63,7 +81,6 @@ def main() -> None:
         "A file gets damaged like this by a full disk, a copy or sync that did not finish, or "
         "another program writing over it. Restoring a backup brings back the entries it holds."
     )
-    show_flash("damaged_flash")
     engine = make_engine(load_environment().database_url)
     try:
         newest = newest_backup(engine)
@@ -71,7 +88,7 @@ def main() -> None:
     finally:
         engine.dispose()
     if newest is None:
-        st.info(f"No backup was found in {folder}.")
+        st.info(f"No backup was found in {md(str(folder))}.")
     else:
         made = datetime.fromtimestamp(newest.stat().st_mtime).strftime("%d %b %Y at %H:%M")
         st.markdown(f"**Your newest backup** is `{newest.name}`, made {made}.")
@@ -82,11 +99,21 @@ def main() -> None:
             on_click=_restore_newest,
             args=(str(newest),),
         )
+        show_flash(NEWEST_FLASH)
     st.markdown("**Restore another backup**")
-    st.file_uploader("Backup file", type=["sqlite3", "sqlite", "db"], key="damaged_restore_file")
-    st.button("Restore the chosen backup", key="damaged_restore_upload", on_click=_restore_upload)
+    chosen = st.file_uploader(
+        "Backup file", type=["sqlite3", "sqlite", "db"], key="damaged_restore_file"
+    )
+    st.button(
+        "Restore the chosen backup",
+        key="damaged_restore_upload",
+        on_click=_restore_upload,
+        disabled=chosen is None,
+    )
+    show_flash(UPLOAD_FLASH)
     st.caption(
-        f"A restore moves the damaged file into {folder} (named damaged-…) and never deletes it, "
+        f"A restore moves the damaged file into {md(str(folder))} (named damaged-…) and never "
+        "deletes it, "
         "in case it can be repaired later."
     )
 

@@ -69,6 +69,24 @@ def test_restoring_the_newest_backup_brings_the_journal_back(
     assert len(kept) == 1
 
 
+@pytest.mark.parametrize("damaged", HOW[:1], indirect=True)
+def test_a_restore_that_fails_unexpectedly_says_so_below_its_button(
+    damaged: tuple[Path, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object) -> None:
+        raise PermissionError(13, "Permission denied", "/somewhere/private")
+
+    monkeypatch.setattr("data.restore.restore_database", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert at.button(key="damaged_restore_upload").disabled  # no file chosen yet
+    at.button(key="damaged_restore_newest").click().run()
+    assert not at.exception, at.exception
+    order = [getattr(e, "key", None) or f"{e.type}: {getattr(e, 'value', '')}" for e in at.main]
+    below = order[order.index("damaged_restore_newest") + 1]
+    assert below.startswith("error: Something went wrong and nothing was restored")
+    assert "Permission denied" not in texts(at) and "Your journal cannot be read" in texts(at)
+
+
 def test_damage_while_the_app_runs_leads_to_the_same_page(engine: Engine, db_url: str) -> None:
     insert_frame(engine, owner=OWNER, frame=sessions_frame(days=40))
     timestamped_backup(engine)
