@@ -8,14 +8,15 @@ from sqlalchemy.exc import OperationalError
 
 from core.schema import SIGNS
 from dashboard.account import current_account
-from dashboard.common import leave_flash, local_time, tz
-from dashboard.components.log_form import EDIT, NEW, TEXT_FIELDS, code_span
+from dashboard.common import leave_flash, local_time, show_flash, tz
+from dashboard.components.log_form import EDIT, TEXT_FIELDS, code_span
 from data.db import trouble_in_words
 from data.repository import RecentEntry, delete_session, get_session
 
 EDITING = "editing"  # the id of the entry in the edit form, or None
 CONFIRM_DELETE = "confirm_delete"  # the id whose deletion is being asked about, or None
 PICK = "row_pick"
+FLASH = "recent_flash"  # what Edit or Delete did, shown below them
 
 
 def _pick_label(row: RecentEntry) -> str:
@@ -39,7 +40,7 @@ def _entry_line(row: RecentEntry) -> str:
 def _load_into_edit(engine: Engine, entry_id: int) -> None:
     row = get_session(engine, owner=current_account(), entry_id=entry_id)
     if row.empty:
-        leave_flash(NEW.flash, "info", "That entry no longer exists.")
+        leave_flash(FLASH, "info", "That entry no longer exists.")
         return
     entry = row.iloc[0]
     started = entry["started_at"].to_pydatetime().astimezone(tz())
@@ -69,10 +70,10 @@ def _delete(engine: Engine, entry_id: int) -> None:
     try:
         deleted = delete_session(engine, owner=current_account(), entry_id=entry_id)
     except OperationalError as error:
-        leave_flash(NEW.flash, "error", f"The entry was not deleted: {trouble_in_words(error)}.")
+        leave_flash(FLASH, "error", f"The entry was not deleted: {trouble_in_words(error)}.")
         return
     if deleted:
-        leave_flash(NEW.flash, "success", "Entry deleted.")
+        leave_flash(FLASH, "success", "Entry deleted.")
     st.session_state[CONFIRM_DELETE] = None
     if st.session_state.get(EDITING) == entry_id:
         st.session_state[EDITING] = None
@@ -83,6 +84,7 @@ def recent_entries(engine: Engine, rows: list[RecentEntry]) -> None:
     and Delete."""
     st.subheader("Recent entries")
     if not rows:
+        show_flash(FLASH)  # "Entry deleted." after the last one went
         st.info("No sessions logged yet. Your first entry will appear here once it is saved.")
         return
     # One Markdown element and three widgets: ten bordered rows with twenty buttons made the
@@ -104,6 +106,7 @@ def recent_entries(engine: Engine, rows: list[RecentEntry]) -> None:
         key="row_delete",
         on_click=lambda: st.session_state.update({CONFIRM_DELETE: st.session_state.get(PICK)}),
     )
+    show_flash(FLASH)  # what Edit or Delete did, right below them
     doomed = st.session_state.get(CONFIRM_DELETE)
     if doomed in by_id:
         row = by_id[doomed]

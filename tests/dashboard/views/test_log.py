@@ -286,6 +286,8 @@ def test_delete_asks_first_and_removes_the_picked_entry(app: AppTest, engine: En
     assert not app.exception
     assert load_sessions(engine, owner=OWNER)["id"].tolist() == [keep]
     assert "deleted" in app.success[0].value
+    order = in_order(app)
+    assert order.index("Success: Entry deleted.") > order.index("row_delete")  # below Delete
     # The picker falls back to an entry that still exists.
     assert app.selectbox(key="row_pick").value == keep
 
