@@ -160,6 +160,7 @@ DAY_COLUMNS: Final = (
     "evidence_watch",
     "logged_watch",
     "raised_watch",
+    "days_watch",
     "rise_chronic",
     "evidence_chronic",
     "logged_chronic",
@@ -660,7 +661,8 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         window_chronic = chosen(lambda s: s.length)
         shown_before = np.take_along_axis(window_chronic, np.maximum(last_rule, 0), axis=0)
         window_chronic = np.where(held, shown_before, window_chronic)
-        mean_watch = _window_sum(plain, w) / _window_sum(logged, w)
+        days_watch = _window_sum(logged, w)  # every logged day, compared with a level or not
+        mean_watch = _window_sum(plain, w) / days_watch
         mean_chronic = np.full(v.shape, np.nan)
         for span in chronic_windows(t):
             mean = _window_sum(plain, span) / _window_sum(logged, span)
@@ -685,6 +687,7 @@ def judge_days(days: pd.DataFrame, thresholds: Thresholds) -> dict[str, Array]:
         "evidence_watch": chosen(lambda s: s.watch.evidence),
         "logged_watch": chosen(lambda s: s.watch.logged).astype("int64"),
         "raised_watch": chosen(lambda s: s.watch.raised).astype("int64"),
+        "days_watch": np.rint(days_watch).astype("int64"),
         "rise_chronic": chosen(lambda s: s.whole.rise),
         "evidence_chronic": chosen(lambda s: s.whole.evidence),
         "logged_chronic": chosen(lambda s: s.whole.logged).astype("int64"),
@@ -882,6 +885,14 @@ def explain(
         )
     if lw == 0:
         return f"No {sign} ratings in the last {watch_period}, so there is nothing to judge yet."
+    logged_all = int(row.get("days_watch", lw))
+    if lw < t.min_raised_days_watch and logged_all > lw:
+        # A usual level that began within the window: the days before it had none to compare.
+        return (
+            f"Your usual level is new: only {lw} of the {logged_all} days you logged in the last "
+            f"{watch_period} came after it, too few to judge against it yet (at least "
+            f"{t.min_raised_days_watch} are needed); {r7}, {usual}."
+        )
     if lw < t.min_raised_days_watch:
         days = "day" if lw == 1 else "days"
         return (
@@ -891,20 +902,29 @@ def explain(
     rise = float(row["rise_watch"])
     if np.isnan(rise):
         return f"{name} has {lw} logged days in the last {watch_period}; {r7}, {usual}."
+    mean = float(row["mean_watch"])
+    if comparison == FIXED and base is None and mean >= t.absolute_threshold - 1e-9:
+        return (
+            f"{name} averaged {mean:.1f} over the last {watch_period}, at "
+            f"or above the fixed line of {t.absolute_threshold:g}, but not yet clearly enough "
+            f"to call a trend (raised on {rw} of the {lw} days you logged); {r7}, {usual}."
+        )
     if comparison == FIXED and base is None:
         return (
             f"{name} stayed below the fixed line of {t.absolute_threshold:g} over the last "
             f"{watch_period} ({lw} days logged); {r7}, {usual}."
         )
+    compared = "" if logged_all == lw else " since your usual level began"
     if rise < t.rise_points:
         return (
             f"{name} stayed close to your usual level over the last {watch_period}: "
-            f"{_points(rise)} it on average across the {lw} days you logged; {r7}, {usual}."
+            f"{_points(rise)} it on average across the {lw} days you logged{compared}; {r7}, "
+            f"{usual}."
         )
     return (
         f"{name} was {_points(rise)} your usual level on average over the last {watch_period}, "
         f"but not clearly enough to call a trend yet (raised on {rw} of the {lw} days you "
-        f"logged); {r7}, {usual}."
+        f"logged{compared}); {r7}, {usual}."
     )
 
 

@@ -645,3 +645,40 @@ def test_average_run_length_matches_the_published_value(
     lengths = run_lengths(lam, L, shift, runs, horizon, seed=20261126)
     assert (lengths < horizon).mean() > 0.999  # the horizon truncates (almost) nothing
     assert lengths.mean() == pytest.approx(published, rel=0.10)
+
+
+def _daily(values: list[int], today: date) -> pd.DataFrame:
+    """One session a day at `values` (every sign), the last one today."""
+    rows = [
+        ((today - timedelta(days=back)).isoformat() + " 10:00", v, v, v)
+        for back, v in enumerate(reversed(values))
+    ]
+    return rated_sessions(rows)
+
+
+def test_a_usual_level_that_just_began_counts_the_days_before_it_too() -> None:
+    # Logging every day from the first: on day 24 the provisional usual level begins, and the
+    # days before it have no level to be compared with. The sentence says so rather than "only
+    # 1 day logged" to someone who logged every day.
+    today = date(2025, 6, 30)
+    status = assess(_daily([3] * 24, today), today=today, tz="Europe/Berlin").signs["dread"]
+    assert status.baseline_source == "provisional"
+    assert status.explanation.startswith(
+        "Your usual level is new: only 1 of the 14 days you logged in the last 2 weeks came "
+        "after it, too few to judge against it yet"
+    )
+    later = assess(_daily([3] * 30, today), today=today, tz="Europe/Berlin").signs["dread"]
+    assert "across the 7 days you logged since your usual level began" in later.explanation
+
+
+def test_an_average_at_the_fixed_line_is_never_said_to_stay_below_it() -> None:
+    # Three days at 7, 6, 7 before any usual level: at the fixed line on average, too few days
+    # to call a trend.
+    today = date(2025, 6, 30)
+    status = assess(_daily([7, 6, 7], today), today=today, tz="Europe/Berlin").signs["dread"]
+    assert status.level == "none"
+    assert "stayed below" not in status.explanation
+    assert status.explanation.startswith(
+        "Dread averaged 6.7 over the last 2 weeks, at or above the fixed line of 6, but not yet "
+        "clearly enough to call a trend (raised on 3 of the 3 days you logged)"
+    )
