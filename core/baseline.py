@@ -20,8 +20,10 @@ is pooled with `assumed_spread` as if that were `spread_prior_days` effective da
 (`references`). Never below `min_spread`.
 
 A fallback level is called *before a break* rather than provisional when the history behind it
-is not short at all (at least `baseline_min_days` logged days) but lies before a gap: the
-therapist came back after months away.
+is not short at all (at least `baseline_min_days` logged days) but lies before a gap of more
+than `break_days` that reaches into the usual level's window: the therapist came back after
+months away. A long history whose window is thin without such a gap is only sparse, and stays
+provisional.
 
 The earlier level: the median of the `baseline_window_days` that end where the usual level's
 window begins (so six months to a year before the judged weeks). A rise that creeps for months
@@ -342,6 +344,19 @@ def shift_days(x: npt.NDArray[np.float64], days: int) -> npt.NDArray[np.float64]
     return out
 
 
+def _after_break(logged: npt.NDArray[np.bool_], t: Thresholds) -> npt.NDArray[np.bool_]:
+    """Per day and sign: whether a gap of more than `break_days` between logged days ended
+    after the usual level's window began, or goes on that day."""
+    day = np.arange(len(logged))[:, None]
+    last = np.maximum.accumulate(np.where(logged, day, -1), axis=0)  # last logged day so far
+    before = np.vstack([np.full((1, logged.shape[1]), -1), last[:-1]])
+    ends = logged & (before >= 0) & (day - before > t.break_days)  # the first day after one
+    ended = np.maximum.accumulate(np.where(ends, day, -(10**9)), axis=0)
+    going_on = (last >= 0) & (day - last > t.break_days)
+    reach = t.baseline_exclude_days + t.baseline_window_days
+    return np.asarray((ended > day - reach) | going_on)
+
+
 def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     """The usual level (with its source), its spread, the earlier level and both standard errors.
 
@@ -374,14 +389,18 @@ def references(values: pd.DataFrame, thresholds: Thresholds) -> References:
     spread = _pooled(spread, q, n, t)
     usual_se = np.where(np.isnan(usual), np.nan, _median_se(spread, q, n))
     # A fallback resting on plenty of days, some older than the usual level's window, is no
-    # short history: the window is empty because of a break.
+    # short history: the window is thin because of a break, when a gap of `break_days` reaches
+    # into it (or goes on still). Without one the days are only sparse: still provisional.
     first = np.argmax(logged, axis=0)
     older = (
         np.arange(len(values))[:, None] - first[None, :]
         >= t.baseline_exclude_days + t.baseline_window_days
     )
     source = np.where(
-        (source == PROVISIONAL) & (fallback_n >= t.baseline_min_days) & older,
+        (source == PROVISIONAL)
+        & (fallback_n >= t.baseline_min_days)
+        & older
+        & _after_break(logged, t),
         BEFORE_BREAK,
         source,
     )

@@ -243,10 +243,10 @@ class Thresholds:
     )
     break_days: int = setting(
         56,
-        "When the months behind your usual level hold too few entries but earlier ones do, "
-        "the level comes from before a break and the sentence names the last entry before "
-        'the latest gap of at least this many days without entries (never "history is '
-        'still short").',
+        "A gap of at least this many days without entries is a break: when one reaches into "
+        "the months behind your usual level and leaves them too few entries, the level is "
+        "taken from before it and the sentence names the last entry before the break "
+        '(never "history is still short").',
         minimum=14,
         maximum=730,
     )

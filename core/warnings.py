@@ -779,8 +779,14 @@ def _day(value: date) -> str:
 
 
 def _usual(
-    baseline: float | None, source: str, t: Thresholds, last_before_break: date | None
+    baseline: float | None,
+    source: str,
+    t: Thresholds,
+    last_before_break: date | None,
+    *,
+    sparse: bool = False,
 ) -> str:
+    """The usual level as a phrase; `sparse`: a provisional level of a long but thin history."""
     if baseline is None:
         return (
             f"your usual level is still being learned (it needs {t.fallback_min_days} logged "
@@ -790,7 +796,14 @@ def _usual(
     if source == BEFORE_BREAK:
         since = f"; last entry before it {_day(last_before_break)}" if last_before_break else ""
         return f"your usual level {baseline:.1f} comes from before your break{since}"
-    provisional = " (provisional: history is still short)" if source == PROVISIONAL else ""
+    provisional = ""
+    if source == PROVISIONAL:
+        provisional = (
+            f" (provisional: you logged fewer than {t.baseline_min_days} days in the "
+            f"{_months(t.baseline_window_days)} it is taken from)"
+            if sparse
+            else " (provisional: history is still short)"
+        )
     return f"your usual level {baseline:.1f}{provisional}"
 
 
@@ -820,14 +833,23 @@ def _points(rise: float) -> str:
 
 
 def explain(
-    sign: str, row: Mapping[str, Any], t: Thresholds, last_before_break: date | None = None
+    sign: str,
+    row: Mapping[str, Any],
+    t: Thresholds,
+    last_before_break: date | None = None,
+    *,
+    long_history: bool = False,
 ) -> str:
-    """One sentence a tired person understands: why this sign has its level today."""
+    """One sentence a tired person understands: why this sign has its level today.
+
+    `long_history`: the first entry is older than the usual level's window reaches back, so a
+    provisional level is one of sparse days, not of a short history.
+    """
     name = sign.capitalize()
     level = Level(str(row["level"]))
     comparison = str(row["comparison"])
     base = _optional(float(row["baseline"]))
-    usual = _usual(base, str(row["baseline_source"]), t, last_before_break)
+    usual = _usual(base, str(row["baseline_source"]), t, last_before_break, sparse=long_history)
     r7 = _average(7, _optional(float(row["rolling_7d"])), t)
     rw, lw = int(row["raised_watch"]), int(row["logged_watch"])
     rc, lc = int(row["raised_chronic"]), int(row["logged_chronic"])
@@ -1089,6 +1111,9 @@ def assess(
 
     judged = judge_days(days, t)
     before_break = last_entry_before_break(days, t)
+    logged_days = days.index[days["sessions"].to_numpy() > 0]
+    reach = timedelta(days=t.baseline_exclude_days + t.baseline_window_days)
+    long_history = len(logged_days) > 0 and logged_days[0].date() <= today - reach
     statuses = {}
     for j, sign in enumerate(SIGNS):
         last = {name: array[-1, j] for name, array in judged.items()}
@@ -1105,7 +1130,7 @@ def assess(
             sign=sign,
             level=level,
             comparison=None if level is Level.NONE else last["comparison"],
-            explanation=explain(sign, last, t, before_break),
+            explanation=explain(sign, last, t, before_break, long_history=long_history),
             rolling_7d=_optional(float(last["rolling_7d"])),
             rolling_28d=_optional(float(last["rolling_28d"])),
             baseline=_optional(float(last["baseline"])),

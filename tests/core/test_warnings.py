@@ -233,6 +233,19 @@ def test_after_a_break_the_usual_level_says_where_it_comes_from() -> None:
     assert status.last_before_break == last
 
 
+def test_a_long_but_sparse_history_is_not_said_to_come_from_before_a_break() -> None:
+    # An entry every ten days for more than a year: never a gap of break_days, but too few
+    # days in the usual level's six months for a personal level.
+    sparse = {TODAY - timedelta(days=back): [3] for back in range(0, 400, 10)}
+    status = assess(history(sparse), today=TODAY, tz=TZ).signs["fatigue"]
+    assert status.baseline_source == "provisional" and status.last_before_break is None
+    assert "before your break" not in status.explanation
+    assert "history is still short" not in status.explanation
+    assert "(provisional: you logged fewer than 20 days in the six months it is taken from)" in (
+        status.explanation
+    )
+
+
 def test_one_terrible_week_after_calm_months_is_watch_not_chronic() -> None:
     week = [d for d in weekdays(14) if TODAY - timedelta(days=13) <= d <= TODAY - timedelta(days=7)]
     # Calm months with ordinary ups and downs (day averages 2, 3 and 4 in turn).
