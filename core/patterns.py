@@ -287,7 +287,10 @@ def session_differences(
     position = np.arange(len(day_index)) - first_row + 1
     load = day_count[day_index].astype(np.int64)
     start_minutes = local.astype("datetime64[m]").astype(np.int64)
-    since_previous = np.r_[0, np.diff(start_minutes)]
+    # Minutes between sessions from the instants, not the wall clock: across a clock change
+    # the local times are an hour off.
+    instants = frame["started_at"].dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    since_previous = np.r_[0, np.diff(instants.astype("datetime64[m]").astype(np.int64))]
     short = settings.session_minutes + settings.back_to_back_gap_minutes
     back_to_back = ~new_day & (since_previous < short)
     hours = (start_minutes // 60) % 24

@@ -163,6 +163,25 @@ def test_back_to_back_means_a_break_under_15_minutes_after_a_50_minute_session(
     assert diffs["back_to_back"].tolist() == [False, back_to_back]
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "back_to_back"),
+    [
+        # 01:50 summer time, then 02:45 winter time on 26 Oct 2025: 115 minutes apart.
+        ("2025-10-25 23:50", "2025-10-26 01:45", False),
+        # 01:30 winter time, then 03:10 summer time on 30 Mar 2025: 40 minutes apart.
+        ("2025-03-30 00:30", "2025-03-30 01:10", True),
+    ],
+)
+def test_back_to_back_counts_real_minutes_across_a_clock_change(
+    first: str, second: str, back_to_back: bool
+) -> None:
+    utc = [pd.Timestamp(first, tz="UTC"), pd.Timestamp(second, tz="UTC")]
+    frame = frame_of([(utc[0], "A", 3, 3, 3), (utc[1], "B", 3, 3, 3)])
+    day = utc[1].tz_convert(BERLIN).date()
+    diffs = session_differences(frame, today=day, tz=BERLIN)
+    assert diffs["back_to_back"].tolist() == [False, back_to_back]
+
+
 def test_the_first_session_of_a_day_is_never_back_to_back_with_yesterday() -> None:
     frame = frame_of(
         [(at(MONDAY, 23, 30), "A", 3, 3, 3), (at(MONDAY + timedelta(1), 0, 5), "B", 3, 3, 3)]
