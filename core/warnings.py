@@ -449,7 +449,8 @@ def _logging_rate(logged: Array, usual_logged: Array, t: Thresholds) -> Array:
     (`chronic_window_days`): a few days say little about how often someone logs.
     """
     first = np.argmax(logged, axis=0)
-    span = np.arange(len(logged))[:, None] - t.baseline_exclude_days - first[None, :]
+    # The window ends `baseline_exclude_days` back and includes that day and the first one.
+    span = np.arange(len(logged))[:, None] - t.baseline_exclude_days - first[None, :] + 1
     span = np.clip(span, 0, t.baseline_window_days)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.asarray(np.where(span >= t.chronic_window_days, usual_logged / span, np.inf))
@@ -1039,10 +1040,11 @@ def how_levels_work(thresholds: Thresholds) -> str:
         f"{t.rise_points:g} point{'s' if t.rise_points != 1 else ''} above your usual or "
         "earlier level, or at least the fixed line, clearly enough that it is unlikely to be "
         "an ordinary up and down, and on at "
-        f"least half of the days you logged (and at least {t.min_raised_days_watch}); or "
-        f"that over the last {_either([_period(d) for d in windows])} taken together they were "
-        "as clearly raised as chronic asks, though not yet in every part of those weeks "
-        "(a slow creep, or working only a day or two a week), and the last "
+        f"least half of the days you logged (and at least {t.min_raised_days_watch}). Watch "
+        f"also shows when, over the last {_either([_period(d) for d in windows])} taken "
+        "together, your ratings were as clearly raised as chronic asks, though not yet in "
+        "every part of those weeks (a slow creep, or working only a day or two a week), and "
+        "the last "
         f"{watch} still averaged at least {t.day_margin_points:g} "
         f"point{'s' if t.day_margin_points != 1 else ''} above. "
         f"**Chronic** means the rise has lasted {chronic}: clear over the whole "

@@ -17,6 +17,7 @@ from core.warnings import (
     DAY_COLUMNS,
     LEVELS,
     NOT_A_DIAGNOSIS,
+    _logging_rate,
     assess,
     chronic_windows,
     ewma_chart,
@@ -695,3 +696,15 @@ def test_an_average_at_the_fixed_line_is_never_said_to_stay_below_it() -> None:
         "Dread averaged 6.7 over the last 2 weeks, at or above the fixed line of 6, but not yet "
         "clearly enough to call a trend (raised on 3 of the 3 days you logged)"
     )
+
+
+def test_the_usual_logging_rate_counts_every_day_of_its_window() -> None:
+    # Every other day on days 0-28 (15 logged days), judged on day 70: the usual level's
+    # window runs from day 0 to day 70 - 42 = 28, both included, 29 days.
+    logged = np.zeros((71, 1), dtype=bool)
+    logged[0:29:2] = True
+    usual_logged = np.full((71, 1), 15.0)
+    rate = _logging_rate(logged, usual_logged, T)
+    assert rate[70, 0] == pytest.approx(15 / 29)
+    assert np.isinf(rate[68, 0])  # 27 days of window: too few to say how often
+    assert rate[69, 0] == pytest.approx(15 / 28)
