@@ -236,8 +236,8 @@ class Thresholds:
     )
     fallback_min_days: int = setting(
         10,
-        "The short-history fallback needs at least this many logged days; before that only the "
-        "fixed threshold applies.",
+        "While history is short, a provisional usual level needs at least this many logged "
+        "days that are two weeks old or more; before that only the fixed line applies.",
         minimum=3,
         maximum=100,
     )

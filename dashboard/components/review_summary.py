@@ -23,7 +23,7 @@ TEMPLATE = "review_summary.html.j2"
 
 TRENDS_CAPTION = (
     "Dots are day values; the solid line is the 7-day average, the dotted one the 28-day average. "
-    "The dashed grey line is your usual level, the red one the fixed threshold. Amber shading "
+    "The dashed grey line is your usual level, the red one the fixed line. Amber shading "
     "marks watch, red chronic."
 )
 """Under the "Trends" heading that ends the block, above the page's chart controls."""

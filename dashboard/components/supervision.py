@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from dashboard.account import current_account
 from dashboard.cache import get_engine
 from dashboard.common import leave_flash, show_flash
 from dashboard.packet.pdf import ChromiumNotFoundError, PdfError, html_to_pdf
+from data.db import trouble_in_words
 from data.packets import record_packet
 
 
@@ -24,7 +26,16 @@ class Choices:
 
 
 def _record(start: date, end: date, fmt: str) -> None:
-    record_packet(get_engine(), owner=current_account(), start=start, end=end, fmt=fmt)
+    try:
+        record_packet(get_engine(), owner=current_account(), start=start, end=end, fmt=fmt)
+    except OperationalError as error:  # the download itself went through
+        leave_flash(
+            "sup_flash",
+            "warning",
+            f"Your download worked, but it was not noted as your last packet "
+            f"({trouble_in_words(error)}), so the next period may start earlier.",
+        )
+        return
     leave_flash(
         "sup_flash",
         "success",

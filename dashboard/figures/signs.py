@@ -220,7 +220,7 @@ def trend_figure(
     layout["shapes"] = [*shading, threshold]
     layout["annotations"] = [
         {
-            "text": f"threshold {absolute_threshold:g}",
+            "text": f"fixed line {absolute_threshold:g}",
             "showarrow": False,
             "x": 0,
             "xanchor": "left",

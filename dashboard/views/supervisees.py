@@ -42,7 +42,8 @@ def _levels_and_trends(account: int, person: Supervisee) -> None:
     key = shared_key(
         account=account, owner=person.owner_id, frames=[sessions], settings=[thresholds]
     )
-    assessment = cached_shared_assessment(key, sessions=sessions, thresholds=thresholds)
+    with st.spinner("Looking over their entries…"):
+        assessment = cached_shared_assessment(key, sessions=sessions, thresholds=thresholds)
     if person.share_levels:
         st.markdown(
             f"**{md(assessment.overall.level.label)}.** {md(assessment.overall.explanation)}"
@@ -80,7 +81,7 @@ def _levels_and_trends(account: int, person: Supervisee) -> None:
         )
         st.caption(
             "Dots: day values. Lines: 7- and 28-day averages, their usual level and the fixed "
-            "threshold. Shaded: days at watch (amber) or chronic (red)."
+            "line. Shaded: days at watch (amber) or chronic (red)."
         )
 
 

@@ -47,7 +47,7 @@ def test_without_a_legend_the_trend_keeps_every_line_and_the_shading(
     assert fig.layout.showlegend is False
     assert _names(fig) == ["day value", "7-day average", "28-day average", "your usual level"]
     assert any(shape.type == "rect" for shape in fig.layout.shapes)
-    assert any(a.text == "threshold 6" for a in fig.layout.annotations)
+    assert any(a.text == "fixed line 6" for a in fig.layout.annotations)
 
 
 def _trend_by_updates(
@@ -103,7 +103,7 @@ def _trend_by_updates(
     fig.add_hline(
         y=cut,
         line=dict(color="#b3261e", width=1, dash="dashdot"),
-        annotation_text=f"threshold {cut:g}",
+        annotation_text=f"fixed line {cut:g}",
         annotation_position="top left",
         annotation_font_size=11,
     )

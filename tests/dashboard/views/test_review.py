@@ -124,7 +124,7 @@ def test_every_signs_trend_and_calendar_can_be_shown(demo: Engine, sign: str) ->
     assert f"{sign.capitalize()}: day values and rolling averages" in trend.proto.spec
     assert f"{sign.capitalize()}, one square per day" in calendar.proto.spec
     # The threshold line and the baseline are on every sign's chart; the caption names the lines.
-    assert "threshold 6" in trend.proto.spec
+    assert "fixed line 6" in trend.proto.spec
     assert "your usual level" in trend.proto.spec
     assert '"showlegend":false' in trend.proto.spec.replace(" ", "")
     # No Plotly mode bar: on a phone it covers the chart's title.

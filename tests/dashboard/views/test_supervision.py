@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from core.settings import Thresholds
@@ -188,15 +190,35 @@ def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine)
     """A packet prepared after Settings changed follows them, as the Review page does."""
     at = open_page("supervision")
     (before,) = _iframes(at)
-    assert "threshold 6" in before
+    assert "fixed line 6" in before
     lower = Thresholds(absolute_threshold=4.8)
     save_thresholds(demo, owner=OWNER, thresholds=lower)  # what the Settings page's Save does
     at.run()
     assert not at.exception, at.exception
     (after,) = _iframes(at)
-    assert "threshold 4.8" in after and "threshold 6" not in after
+    assert "fixed line 4.8" in after and "fixed line 6" not in after
     levels = assess(
         load_sessions(demo, owner=OWNER), today=local_today(), tz=local_timezone(), thresholds=lower
     )
     assert escape(levels.overall.explanation) in after
     assert after != before
+
+
+def test_a_download_that_cannot_be_noted_says_the_download_worked(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr("dashboard.components.supervision.record_packet", busy)
+    at = AppTest.from_string(
+        "from datetime import date\n"
+        "from dashboard.common import show_flash\n"
+        "from dashboard.components.supervision import _record\n"
+        "_record(date(2026, 1, 1), date(2026, 1, 28), 'html')\n"
+        "show_flash('sup_flash')\n"
+    ).run()
+    assert not at.exception, at.exception
+    (warning,) = at.warning
+    assert warning.value.startswith("Your download worked, but it was not noted as your last")
+    assert list_packets(engine, owner=OWNER) == []
