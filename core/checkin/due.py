@@ -28,6 +28,11 @@ class Due:
     message: str
 
 
+def _day(value: date) -> str:
+    """'2 November 2026': how the check-in pages write a date."""
+    return f"{value.day} {value:%B %Y}"
+
+
 def checkin_due(checkin_days: Iterable[date], *, today: date, every_days: int) -> Due:
     """The reminder state on `today`, given the days of every completed check-in."""
     if every_days < 1:
@@ -56,13 +61,13 @@ def checkin_due(checkin_days: Iterable[date], *, today: date, every_days: int) -
             since=None,
             days_overdue=0,
             message=(
-                f"Next check-in on {next_on.isoformat()} "
+                f"Next check-in on {_day(next_on)} "
                 f"(in {days_left} day{'s' if days_left != 1 else ''}); "
-                f"the last one was on {last.isoformat()}."
+                f"the last one was on {_day(last)}."
             ),
         )
     overdue = (today - next_on).days
-    when = "today" if overdue == 0 else f"since {next_on.isoformat()}"
+    when = "today" if overdue == 0 else f"since {_day(next_on)}"
     return Due(
         due=True,
         last=last,
@@ -71,6 +76,6 @@ def checkin_due(checkin_days: Iterable[date], *, today: date, every_days: int) -
         days_overdue=overdue,
         message=(
             f"A check-in is due {when}: the last one was {(today - last).days} days ago, "
-            f"on {last.isoformat()} (one every {every_days} days)."
+            f"on {_day(last)} (one every {every_days} days)."
         ),
     )

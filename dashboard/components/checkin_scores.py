@@ -81,7 +81,8 @@ def latest_scores(instrument: Instrument, records: Sequence[CheckinRecord]) -> b
 def flagged_clients_table(key: CacheKey) -> None:
     """Per CBI check-in, its client-related score beside the clients the Patterns page flagged
     in the four weeks before it (in an expander: the page is about the scores first)."""
-    rows = cached_flagged_clients(key)
+    with st.spinner("Looking at the clients flagged before each check-in…"):
+        rows = cached_flagged_clients(key)
     if not rows:
         return
     with st.expander("Client-related score and the clients flagged before each check-in"):
@@ -105,7 +106,8 @@ def flagged_clients_table(key: CacheKey) -> None:
 
 
 def _tracking(key: CacheKey, box: DeltaGenerator) -> None:
-    relations = cached_checkin_tracking(key).relations
+    with box, st.spinner("Comparing your check-ins with your session ratings…"):
+        relations = cached_checkin_tracking(key).relations
     clear = [r for r in relations if r.status in (Status.TOGETHER, Status.OPPOSITE)]
     n = max(r.n for r in relations)
     if n < MIN_CHECKINS:

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
 from dashboard.cache import cached_packet, current_key, get_engine
 from dashboard.common import leave_flash, local_time, md, show_flash
 from dashboard.packet.context import PacketOptions
+from data.db import trouble_in_words
 from data.packets import previous_packet
 from data.practice import min_group, opted_in_since, set_opt_in
 from data.sharing import (
@@ -59,7 +61,11 @@ def _supervisors(account: int, active: list[Grant]) -> None:
             f"(since {local_time(grant.created_at)})."
         )
         if right.button("Stop sharing", key=f"share_revoke_{grant.id}"):
-            revoke_supervisor(get_engine(), owner=account, grant=grant.id)
+            try:
+                revoke_supervisor(get_engine(), owner=account, grant=grant.id)
+            except OperationalError as error:
+                st.error(f"Nothing was changed: {trouble_in_words(error)}. Try again.")
+                continue
             leave_flash(FLASH, "success", f"{md(grant.supervisor_name)} no longer sees anything.")
             st.rerun()
 
@@ -121,6 +127,9 @@ def _share_packet(account: int, supervisor: int, names: dict[int, str]) -> None:
         share_packet(
             engine, owner=account, supervisor=supervisor, fmt="html", title=title, content=html
         )
+    except OperationalError as error:
+        st.error(f"Nothing was shared: {trouble_in_words(error)}. Try again.")
+        return
     except SharingError as error:
         st.error(f"{error} Nothing was shared.")
         return
@@ -159,7 +168,11 @@ def _packets(account: int, active: list[Grant]) -> None:
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"{md(packet.title)}, shared {local_time(packet.created_at)}")
         if right.button("Take back", key=f"share_unshare_{packet.id}"):
-            unshare_packet(engine, owner=account, packet=packet.id)
+            try:
+                unshare_packet(engine, owner=account, packet=packet.id)
+            except OperationalError as error:
+                st.error(f"Nothing was changed: {trouble_in_words(error)}. Try again.")
+                continue
             leave_flash(FLASH, "success", f"“{packet.title}” is no longer shared.")
             st.rerun()
 
@@ -196,13 +209,13 @@ def _practice_view(account: int) -> None:
         "Count me in the practice view, without my name", value=since is not None, key="share_opt"
     )
     if wanted != (since is not None):
-        set_opt_in(engine, owner=account, opted_in=wanted)
-        leave_flash(
-            FLASH,
-            "success",
-            "You are counted from now on." if wanted else "You are no longer counted.",
-        )
-        st.rerun()
+        try:
+            set_opt_in(engine, owner=account, opted_in=wanted)
+        except OperationalError as error:
+            st.error(f"Nothing was changed: {trouble_in_words(error)}. Try again.")
+            return
+        # Right below the switch, not at the top of the page.
+        st.success("You are counted from now on." if wanted else "You are no longer counted.")
 
 
 def render(*, account: int) -> None:

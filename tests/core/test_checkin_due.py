@@ -41,11 +41,13 @@ def test_due_every_28_days_after_the_last(
 def test_the_messages_are_plain_words() -> None:
     assert "no questionnaire yet" in checkin_due([], today=TODAY, every_days=28).message
     assert checkin_due([date(2026, 11, 2)], today=TODAY, every_days=28).message == (
-        "A check-in is due today: the last one was 28 days ago, on 2026-11-02 (one every 28 days)."
+        "A check-in is due today: the last one was 28 days ago, on 2 November 2026 (one every 28 "
+        "days)."
     )
     assert "(in 1 day)" in checkin_due([date(2026, 11, 3)], today=TODAY, every_days=28).message
     assert (
-        "since 2026-10-29" in checkin_due([date(2026, 10, 1)], today=TODAY, every_days=28).message
+        "since 29 October 2026"
+        in checkin_due([date(2026, 10, 1)], today=TODAY, every_days=28).message
     )
 
 
