@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from dashboard.common import md
@@ -375,3 +376,25 @@ def test_a_shared_packet_compares_with_the_packet_made_before_it(people: People)
     assert contents[0] is not None and contents[1] is not None
     assert b"Compared with your last packet" not in contents[0]
     assert b"Compared with your last packet" in contents[1]
+
+
+def test_sharing_that_the_database_refuses_is_told_where_it_was_asked(
+    people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def gone(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("UPDATE …", {}, OSError("server closed the connection"))
+
+    grant = ann_shares_with_sue(people)
+    monkeypatch.setattr("dashboard.views.sharing.revoke_supervisor", gone)
+    monkeypatch.setattr("dashboard.views.sharing.set_opt_in", gone)
+    at = open_view("sharing", people.ann)
+    at.button(key=f"share_revoke_{grant}").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Nothing was changed: the database could not be reached. Try again."
+    ]
+    assert grants_given(people.app, owner=people.ann)[0].active
+    at.toggle(key="share_opt").set_value(True).run()
+    assert not at.exception
+    assert "Nothing was changed: the database could not be reached." in at.error[0].value
+    assert opted_in_since(people.app, owner=people.ann) is None
