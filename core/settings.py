@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
-from typing import Any, Self
+from typing import Any, Final, Self
 
 
 class SettingsError(ValueError):
@@ -408,9 +408,71 @@ def setting_fields() -> tuple[Field[Any], ...]:
     return fields(Thresholds)
 
 
+TITLES: Final[dict[str, str]] = {
+    "absolute_threshold": "Fixed line (points)",
+    "rise_points": "Smallest rise worth a warning (points)",
+    "day_margin_points": "A day counts as raised from (points above)",
+    "day_clip_spreads": "Most that one day can weigh (spreads)",
+    "min_spread": "Smallest day-to-day spread (points)",
+    "assumed_spread": "Day-to-day spread assumed at first (points)",
+    "spread_prior_days": "Weight of the assumed spread (days)",
+    "day_correlation": "How alike neighbouring days are assumed to be",
+    "correlation_prior_pairs": "Weight of that assumption (pairs of days)",
+    "correlation_margin": "Margin added to your measured likeness of days",
+    "min_day_correlation": "Lowest likeness of days ever used",
+    "watch_window_days": "Watch looks back (days)",
+    "chronic_window_days": "Chronic looks back (days)",
+    "long_window_days": "Chronic also looks back up to (days)",
+    "min_part_days": "Logged days in the recent part of a longer window",
+    "watch_evidence": "How clear a rise watch needs (standard errors)",
+    "chronic_evidence": "How clear a rise chronic needs (standard errors)",
+    "part_evidence": "How clear each part of chronic's window must be (standard errors)",
+    "left_out_days": "Worst stretch left out in the chronic test (days)",
+    "min_raised_days_watch": "Raised days watch needs at least",
+    "min_raised_days_chronic": "Raised days chronic needs at least",
+    "min_coverage_share": "Share of days logged to show an average",
+    "baseline_window_days": "Usual level: days it looks back",
+    "baseline_exclude_days": "Usual level: recent days left out",
+    "baseline_min_days": "Usual level: logged days it needs",
+    "fallback_exclude_days": "Short history: recent days left out",
+    "fallback_min_days": "Short history: logged days a provisional level needs",
+    "break_days": "A break: days without entries",
+    "ewma_lambda": "Trend line (EWMA): weight of each new day",
+    "ewma_limit": "Trend line (EWMA): control limit (standard errors)",
+    "pattern_days_each_side": "Patterns: days either side for a session's local level",
+    "pattern_baseline_min_days": "Patterns: logged days a local level needs",
+    "session_minutes": "Length of a session (minutes)",
+    "back_to_back_gap_minutes": "A shorter break makes sessions back-to-back (minutes)",
+    "pattern_prior_df": "Patterns: weight of your overall spread",
+    "pattern_min_sessions_shown": "Patterns: sessions a group needs to be shown",
+    "pattern_min_sessions_recurring": "Patterns: sessions a group needs to be recurring",
+    "pattern_q_cutoff": "Patterns: share of false findings allowed",
+    "pattern_min_effect": "Patterns: smallest difference worth calling a pattern (points)",
+    "pattern_min_interval_low": "Patterns: the cautious end must reach (points)",
+    "pattern_min_history_days": "Patterns: days of entries needed",
+    "checkin_every_days": "A check-in every (days)",
+    "proqol_enabled": "Offer the ProQOL 5 at check-ins",
+}
+"""What the Settings page and its messages call each setting: plain words, the unit last."""
+
+EVERYDAY: Final = frozenset(
+    {
+        "absolute_threshold",
+        "rise_points",
+        "watch_window_days",
+        "chronic_window_days",
+        "session_minutes",
+        "back_to_back_gap_minutes",
+        "checkin_every_days",
+        "proqol_enabled",
+    }
+)
+"""The settings a therapist may well want to change; the rest are the statistics' own."""
+
+
 def label(name: str) -> str:
-    """A readable label for a field name, e.g. 'Watch window days'."""
-    return name.replace("_", " ").capitalize().replace("Ewma", "EWMA")
+    """What a setting is called where people read it, e.g. 'Watch looks back (days)'."""
+    return TITLES.get(name) or name.replace("_", " ").capitalize()
 
 
 def default_of(f: Field[Any]) -> Any:

@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 
 from core.settings import (
+    EVERYDAY,
     SettingsError,
     Thresholds,
     check_value,
@@ -122,8 +123,18 @@ def main() -> None:
         _fill(current)
     st.expander("How the warning levels work").markdown(how_levels_work(current))
     with st.form("settings_form"):
-        for f in setting_fields():
+        everyday = [f for f in setting_fields() if f.name in EVERYDAY]
+        for f in everyday:
             _input(f)
+        problems = st.session_state.get(PROBLEMS, {})
+        rest = [f for f in setting_fields() if f.name not in EVERYDAY]
+        # Open when Save refused one of them, so its message is in sight.
+        with st.expander(
+            "The statistics behind the levels and patterns (the defaults suit most people)",
+            expanded=any(f.name in problems for f in rest),
+        ):
+            for f in rest:
+                _input(f)
         st.form_submit_button("Save settings", type="primary", on_click=_save, key="settings_save")
         show_flash("settings_flash")  # beside Save, where the person is looking
     st.button("Reset every setting to its default", key="settings_reset", on_click=_reset)

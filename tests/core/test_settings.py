@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from core.settings import SettingsError, Thresholds, label, setting_fields
+from core.settings import EVERYDAY, TITLES, SettingsError, Thresholds, label, setting_fields
 
 
 def test_every_field_has_a_default_a_reason_and_a_range() -> None:
@@ -38,12 +38,15 @@ def test_whole_number_fields_accept_whole_floats() -> None:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"absolute_threshold": "high"}, "Absolute threshold must be a number."),
-        ({"absolute_threshold": 11}, "Absolute threshold must be at most 10 (it was 11)."),
-        ({"rise_points": 0.2}, "Rise points must be at least 0.25 (it was 0.2)."),
-        ({"watch_window_days": 14.5}, "Watch window days must be a whole number."),
-        ({"absolute_threshold": math.nan}, "Absolute threshold must be a finite number."),
-        ({"absolute_threshold": True}, "Absolute threshold must be a number, not yes/no."),
+        ({"absolute_threshold": "high"}, "Fixed line (points) must be a number."),
+        ({"absolute_threshold": 11}, "Fixed line (points) must be at most 10 (it was 11)."),
+        (
+            {"rise_points": 0.2},
+            "Smallest rise worth a warning (points) must be at least 0.25 (it was 0.2).",
+        ),
+        ({"watch_window_days": 14.5}, "Watch looks back (days) must be a whole number."),
+        ({"absolute_threshold": math.nan}, "Fixed line (points) must be a finite number."),
+        ({"absolute_threshold": True}, "Fixed line (points) must be a number, not yes/no."),
         ({"watch_window_days": 30}, "The chronic window must be longer than the watch window"),
         ({"baseline_min_days": 100, "baseline_window_days": 50}, "cannot need more logged days"),
     ],
@@ -60,4 +63,10 @@ def test_a_changed_copy_is_validated_too() -> None:
 
 
 def test_labels_read_like_words() -> None:
-    assert label("ewma_lambda") == "EWMA lambda"
+    assert label("ewma_lambda") == "Trend line (EWMA): weight of each new day"
+    assert label("absolute_threshold") == "Fixed line (points)"
+    # Every setting has its own plain title, none made from its field name.
+    for f in setting_fields():
+        assert label(f.name) == TITLES[f.name] and "_" not in label(f.name)
+    assert len(set(TITLES.values())) == len(TITLES)  # no two read alike
+    assert set(TITLES) >= EVERYDAY

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
-from core.settings import Thresholds, setting_fields
+from core.settings import EVERYDAY, Thresholds, setting_fields
 from data.settings_store import load_thresholds, save_thresholds
 from tests.dashboard.views.pages import open_page
 from tests.factories import OWNER
@@ -88,11 +88,11 @@ def test_an_out_of_range_value_is_refused_next_to_save(engine: Engine) -> None:
     at = save_with(absolute_threshold=12.0, watch_window_days=3)
     beside = after_save(at)
     assert beside.type == "error" and "nothing was saved" in beside.value
-    assert "Absolute threshold must be at most 10 (it was 12)." in beside.value
-    assert "Watch window days must be at least 7 (it was 3)." in beside.value
+    assert "Fixed line (points) must be at most 10 (it was 12)." in beside.value
+    assert "Watch looks back (days) must be at least 7 (it was 3)." in beside.value
     # Each field says it too, and nothing was stored.
     errors = [e.value for e in at.error]
-    assert "Absolute threshold must be at most 10 (it was 12)." in errors
+    assert "Fixed line (points) must be at most 10 (it was 12)." in errors
     assert load_thresholds(engine, owner=OWNER) == Thresholds()
 
 
@@ -124,3 +124,18 @@ def test_settings_that_cannot_be_written_are_refused_in_words_next_to_save(
         beside.value == "Nothing was saved: your journal is busy: another program is writing to it."
     )
     assert load_thresholds(engine, owner=OWNER) == Thresholds()
+
+
+def test_everyday_settings_come_first_and_the_statistics_wait_in_an_expander(
+    engine: Engine,
+) -> None:
+    at = open_page("settings")
+    (statistics,) = [e for e in at.expander if e.label.startswith("The statistics behind")]
+    inside = {n.key for n in statistics.number_input} | {c.key for c in statistics.checkbox}
+    assert inside == {f"setting_{f.name}" for f in setting_fields() if f.name not in EVERYDAY}
+    assert not statistics.proto.expanded
+    # Save refuses a statistical setting: its expander opens, so the message is in sight.
+    at = save_with(chronic_evidence=9.0)
+    (statistics,) = [e for e in at.expander if e.label.startswith("The statistics behind")]
+    assert statistics.proto.expanded
+    assert any("How clear a rise chronic needs" in e.value for e in statistics.error)
