@@ -68,8 +68,8 @@ def reading(scale: Scale, score: float) -> str:
         bounds = f"{fmt_score(band.low)}–{fmt_score(band.high)}"
         return f"{band.label} on the ProQOL's own bands ({bounds}){unchecked}"
     # As published: "45 (17)" stays 45 and 17, "37.7 (6.5)" keeps its decimal.
-    mean = "" if ref.mean is None else f"mean {ref.mean:g}, "
-    return f"reference values: {mean}SD {ref.sd:g} ({ref.sample}){unchecked}"
+    mean = "" if ref.mean is None else f"average {ref.mean:g}, "
+    return f"published reference: {mean}spread (SD) {ref.sd:g} ({ref.sample}){unchecked}"
 
 
 def latest_summary(

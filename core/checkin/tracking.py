@@ -214,7 +214,7 @@ def relation_sentence(relation: Relation, scale_title: str) -> str:
             f"Over {n} check-ins your {sign} average or your {scale} score did not vary, so "
             "there is nothing to compare yet."
         )
-    numbers = f"Spearman's rho {relation.rho:.2f}"
+    numbers = f"link strength {relation.rho:.2f} on a scale from −1 to 1 (Spearman's rho)"
     if math.isfinite(relation.low):
         numbers += f"; anything from {relation.low:.2f} to {relation.high:.2f} fits these points"
     few = _few_points(n)

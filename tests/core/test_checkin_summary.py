@@ -26,7 +26,7 @@ def test_the_first_check_in_has_scores_and_readings_but_no_changes() -> None:
     assert summary is not None and summary.count == 1 and summary.day == JAN
     personal = summary.scales[0]
     assert (personal.title, personal.score, personal.changes) == ("Personal burnout", 37.5, ())
-    assert "mean 45, SD 17 (68 US emergency physicians" in personal.reading
+    assert "average 45, spread (SD) 17 (68 US emergency physicians" in personal.reading
     assert "no official cut-off" in summary.cutoff_note
     assert "Kristensen" in summary.credit
 

@@ -89,7 +89,10 @@ def test_saving_shows_the_scores_beside_the_reference_values_and_the_credit(
     assert record.day == local_today()
     assert record.scores == {"personal": 50, "work": 50, "client": 50}
     text = page_text(at)
-    assert "**Personal burnout: 50** (of 0–100); reference values: mean 45, SD 17" in text
+    assert (
+        "**Personal burnout: 50** (of 0–100); published reference: average 45, spread (SD) 17"
+        in text
+    )
     assert "no official cut-off" in text
     assert CBI.credit in text
     assert "diagnos" not in text.lower()
