@@ -41,14 +41,24 @@ WHEN = datetime(2025, 9, 1, 9, tzinfo=UTC)
 
 @pytest.fixture
 def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
-    """Capture every logger at DEBUG, SQLAlchemy and alembic included."""
+    """Capture every logger at DEBUG, and SQLAlchemy's statements and alembic's steps.
+
+    SQLAlchemy pins its own logger at WARNING, so the root's level alone lets nothing of it
+    through. At INFO it logs every statement with its parameters (hidden_parameters keeps them
+    out); only its DEBUG logs result rows, which nobody switches on outside a debugging session.
+    """
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO, logger="sqlalchemy")
+    caplog.set_level(logging.DEBUG, logger="alembic")
     return caplog
 
 
 def assert_clean(caplog: pytest.LogCaptureFixture) -> None:
     """No secret in any message or in the raw arguments of any record."""
     assert caplog.records, "nothing was logged: the test would pass vacuously"
+    assert any(r.name.startswith("sqlalchemy.engine") for r in caplog.records), (
+        "no SQL statement was seen: the database's own logs went unchecked"
+    )
     for record in caplog.records:
         text = record.getMessage() + repr(record.args) + (record.exc_text or "")
         for secret in SECRETS:
