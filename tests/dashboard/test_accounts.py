@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
 
 import dashboard.account
+from core.settings import Thresholds
 from dashboard.cache import (
     cached_assessment,
     cached_checkin_tracking,
@@ -32,6 +34,7 @@ from data.backup import SERVER_BACKUPS
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.repository import count_sessions, load_sessions
+from data.settings_store import save_thresholds
 from tests.dashboard.views.pages import local_today, open_page
 from tests.factories import OWNER
 
@@ -97,11 +100,23 @@ def test_each_cache_serves_b_its_own_results_after_a_s_were_cached(
 def test_b_s_pages_show_nothing_of_a(
     a_journal: Engine, b: int, monkeypatch: pytest.MonkeyPatch, view: str, backend: str
 ) -> None:
+    save_thresholds(a_journal, owner=A, thresholds=Thresholds(absolute_threshold=7.5))
     seen_by_a = open_page(view)  # A's results are cached now
     sign_in(monkeypatch, b)
     at = open_page(view)
     shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
     assert A_CODE not in shown
+    # Every page of A's shows something of A's journal or settings that B's must not.
+    if view in ("log", "patterns", "supervision"):
+        assert "No sessions logged yet" in " ".join(info.value for info in at.info)
+        assert "No sessions logged yet" not in " ".join(i.value for i in seen_by_a.info)
+    if view == "log":  # A's recent entries name A's clients; B's list is empty
+        codes = set(load_sessions(a_journal, owner=A)["client_code"])
+        assert any(f"`{code}`" in page_text(seen_by_a) for code in codes)
+        assert not any(f"`{code}`" in shown for code in codes)
+    if view == "settings":  # A's own fixed line is not B's
+        assert seen_by_a.number_input(key="setting_absolute_threshold").value == 7.5
+        assert at.number_input(key="setting_absolute_threshold").value == 6.0
     if view == "checkin":  # A's demo check-ins: B has none, so none is shown
         assert "Work-related burnout: 60.7" not in shown
         assert any("No check-in yet" in info.value for info in at.info)
@@ -113,6 +128,10 @@ def test_b_s_pages_show_nothing_of_a(
         assert {m.label: m.value for m in at.metric}["Entries"] == "0"
         if backend == "postgresql":  # a server's backups are the server's: the page says so
             assert SERVER_BACKUPS in [info.value for info in at.info]
+
+
+def page_text(at: AppTest) -> str:
+    return " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
 
 
 def test_b_s_status_and_export_hold_nothing_of_a(
