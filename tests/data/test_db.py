@@ -129,7 +129,7 @@ def test_an_outdated_database_is_still_migrated(databases: Databases) -> None:
 
 def _connect_at_once(path: str, start: Any, errors: Any) -> None:
     engine = make_engine(f"sqlite:///{path}")
-    start.wait()
+    start.wait(timeout=30)  # a worker left waiting breaks the barrier: an error, not a pass
     try:
         with engine.connect() as connection:
             connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS probe (x INTEGER)")
@@ -159,6 +159,9 @@ def test_four_processes_turning_a_new_file_to_wal_at_once_all_connect(tmp_path: 
             process.join(timeout=60)
         while not errors.empty():
             failures.append(f"round {round_}: {errors.get()}")
+        # A worker that died before it could report (or hangs) fails the round too.
+        failures += [f"round {round_}: exit code {p.exitcode}" for p in workers if p.exitcode]
+        failures += [f"round {round_}: still running" for p in workers if p.exitcode is None]
     assert failures == []
 
 

@@ -165,6 +165,11 @@ def test_the_therapist_shares_a_de_identified_packet(people: People) -> None:
     assert not at.exception
     (packet,) = packets_shared(people.app, owner=people.ann)
     assert packet.supervisor_id == people.sue and packet.format == "html"
+    # De-identified: Ann's client code and note are not in what Sue receives.
+    content = shared_packet_content(people.app, supervisor=people.sue, packet=packet.id)
+    assert content is not None and b"Client A" in content
+    for secret in (CODE, NOTE, "Zephyr", "LAVENDER"):
+        assert secret.encode() not in content
     at = open_view("supervisees", people.sue)
     at.button(key=f"sv_get_{packet.id}").click().run()
     content = at.get("download_button")
