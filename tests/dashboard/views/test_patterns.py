@@ -108,14 +108,25 @@ def test_the_page_speaks_plainly_and_keeps_the_method_in_expanders(demo: Engine)
 
 def test_the_drill_down_heatmap_and_period_can_be_changed(demo: Engine) -> None:
     at = open_page("patterns")
-    other = next(c for c in at.selectbox(key="patterns_client").options if c != "C-42")
+    picker = at.selectbox(key="patterns_client")
+    other = next(c for c in picker.options if c not in ("C-42", picker.value))
     at.selectbox(key="patterns_client").set_value(other)
     at.radio(key="patterns_heat_sign").set_value("fatigue")
     at.selectbox(key="patterns_period").set_value("Last 3 months")
+    before = " ".join(chart.proto.spec for chart in at.get("plotly_chart"))
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="patterns_client").value == other
-    assert len(at.get("plotly_chart")) == 7
+    charts = at.get("plotly_chart")
+    assert len(charts) == 7
+    specs = " ".join(chart.proto.spec for chart in charts)
+    # The charts follow the choices, not only the widgets: the heatmap's sign and the
+    # drill-down's client are in their titles, and the shorter period changed what is drawn.
+    assert "Fatigue by weekday and time of day" in specs
+    assert "Fatigue by weekday and time of day" not in before
+    drill_down = f"Sessions with {other}: ratings"
+    assert drill_down in specs and drill_down not in before
+    assert specs != before
 
 
 def test_user_strings_are_shown_as_text_never_as_markup(engine: Engine) -> None:

@@ -178,12 +178,16 @@ def test_the_packet_is_built_only_on_request_then_follows_the_choices(demo: Engi
     assert not at.get("download_button")
     prepare(at)
     assert [b.proto.label for b in at.get("download_button")] == ["Download HTML"]
+    first = at.get("download_button")[0].proto.url
     # Once asked for, a new period gives a new packet without asking again.
-    at.date_input(key="sup_period").set_value((today - timedelta(days=13), today))
+    start = today - timedelta(days=13)
+    at.date_input(key="sup_period").set_value((start, today))
     at.run()
     assert not at.exception
     assert "sup_prepare" not in [b.key for b in at.button]
+    assert any(f"sessions from {start:%d %b} to" in m.value for m in at.markdown)
     assert [b.proto.label for b in at.get("download_button")] == ["Download HTML"]
+    assert at.get("download_button")[0].proto.url != first  # another file: the new period's
 
 
 def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine) -> None:
