@@ -8,7 +8,7 @@ import os
 import streamlit as st
 
 from dashboard.account import practice_mode, resolve_sign_in, sign_out, signed_in_identity
-from dashboard.cache import get_engine, reset_engine
+from dashboard.cache import cached_isolation_problem, get_engine, reset_engine
 from dashboard.common import md, show_flash
 from dashboard.components.page_style import page_style
 from dashboard.memory import freeze_modules, trim_heap
@@ -79,7 +79,11 @@ def _practice_problem() -> str | None:
         check_auth_section(st.secrets[AUTH_SECTION])
     except SigninConfigError as error:
         return f"{error} Ask your practice's administrator."
-    return practice_database_problem(load_environment().database_url)
+    problem = practice_database_problem(load_environment().database_url)
+    if problem is None and (isolation := cached_isolation_problem()) is not None:
+        # Row-level security would not keep one therapist's rows from another's: serve nobody.
+        return f"{isolation} Until then this server signs nobody in."
+    return problem
 
 
 def _practice_pages() -> list[st.Page]:

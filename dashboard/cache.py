@@ -42,7 +42,7 @@ from data.repository import (
     recent_sessions,
     scenario_names,
 )
-from data.schema import ensure_schema
+from data.schema import ensure_schema, isolation_problem
 from data.settings_store import thresholds_in
 
 if TYPE_CHECKING:  # the analyses' modules load with the first page that needs them
@@ -119,6 +119,20 @@ def _engine_for(url: str) -> Engine:
     check_readable(engine)
     ensure_schema(engine)
     return engine
+
+
+@st.cache_resource(show_spinner=False)
+def _isolation_problem_for(url: str) -> str | None:
+    return isolation_problem(_engine_for(url))
+
+
+def cached_isolation_problem() -> str | None:
+    """On PostgreSQL, why row-level security would not hold for the dashboard's role (it owns
+    the tables, or bypasses it), or None; asked of the server once per process."""
+    url = load_environment().database_url
+    if not url.startswith("postgresql"):
+        return None
+    return _isolation_problem_for(url)
 
 
 def reset_engine() -> None:

@@ -245,3 +245,17 @@ def test_a_half_configured_sign_in_serves_nobody(db_url: str, asked: list[Identi
     assert "`client_secret` is missing" in error.value and "shorter than 32" in error.value
     assert "tiny-secret-7" not in error.value  # the secret itself is never shown
     assert not at.button and not at.sidebar.button and asked == []
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_server_whose_role_owns_the_tables_serves_nobody(
+    db_url: str, databases: Databases, monkeypatch: pytest.MonkeyPatch, asked: list[Identity]
+) -> None:
+    # Row-level security does not bind a table's owner: connected as the owner, every account
+    # would read every other's rows. The server says why and signs nobody in.
+    monkeypatch.setenv("TIGHTROPE_DATABASE_URL", databases.owner_url(db_url))
+    at = practice_app(ALICE)
+    (error,) = at.error
+    assert "row-level security does not bind a table's owner" in error.value
+    assert "signs nobody in" in error.value
+    assert not at.button and not at.sidebar.button and asked == []
