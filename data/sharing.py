@@ -130,14 +130,28 @@ def invite_supervisor(
 
 
 def revoke_supervisor(engine: Engine, *, owner: int, grant: int) -> bool:
-    """End a grant now; the supervisor's next query sees nothing. False when not active."""
+    """End a grant now; the supervisor's next query sees nothing. False when not active.
+
+    The packets shared with that supervisor are taken back in the same transaction: a later
+    invitation of the same person must not bring them back.
+    """
     require_postgresql(engine)
     with owner_connection(engine, owner=owner) as connection:
+        supervisor = connection.execute(
+            text("SELECT supervisor_id FROM tightrope_grants_given() WHERE id = :grant"),
+            {"grant": grant},
+        ).scalar()
         done = bool(
             connection.execute(
                 text("SELECT tightrope_revoke_supervisor(:grant)"), {"grant": grant}
             ).scalar_one()
         )
+        if done and supervisor is not None:
+            connection.execute(
+                delete(PACKET).where(
+                    PACKET.c.owner_id == owner, PACKET.c.supervisor_id == supervisor
+                )
+            )
     log.info("revoked grant %s: %s", grant, done)
     return done
 

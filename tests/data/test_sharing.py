@@ -260,7 +260,12 @@ def test_a_shared_packet_is_read_by_its_supervisor_only_while_the_grant_is_activ
     revoke_supervisor(p.app, owner=p.ann, grant=grant)
     assert shared_packet_content(p.app, supervisor=p.sue, packet=packet) is None
     assert shared_packets(p.app, supervisor=p.sue, owner=p.ann) == []
-    assert unshare_packet(p.app, owner=p.ann, packet=packet) is True
+    # Stopping takes the packets back: inviting Sue again, for levels only, does not return them.
+    assert packets_shared(p.app, owner=p.ann) == []
+    assert unshare_packet(p.app, owner=p.ann, packet=packet) is False
+    _share(p, trends=False)
+    assert shared_packets(p.app, supervisor=p.sue, owner=p.ann) == []
+    assert shared_packet_content(p.app, supervisor=p.sue, packet=packet) is None
 
 
 def test_a_packet_cannot_be_planted_for_someone_not_shared_with(practice: Practice) -> None:
