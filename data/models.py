@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -356,6 +357,15 @@ class SupervisionGrant(SQLModel, table=True):
         CheckConstraint("owner_id <> supervisor_id", name="ck_supervision_grant_not_self"),
         Index("ix_supervision_grant_owner_id", "owner_id"),
         Index("ix_supervision_grant_supervisor_id", "supervisor_id"),
+        # One active grant per pair (migration 0010): two invitations at once make one grant.
+        Index(
+            "uq_supervision_grant_active",
+            "owner_id",
+            "supervisor_id",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+            sqlite_where=text("revoked_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

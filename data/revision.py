@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-HEAD_REVISION: Final = "0009"
+HEAD_REVISION: Final = "0010"
 
 VERSION_TABLE: Final = "alembic_version"
 """Where alembic records the revision a database is at (its default table)."""

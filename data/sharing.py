@@ -101,6 +101,23 @@ def _times(sql: str, *columns: str) -> TextualSelect:
 # The therapist's side.
 
 
+ACTIVE_GRANT_INDEX: Final = "uq_supervision_grant_active"
+"""One active grant per therapist and supervisor (migration 0010)."""
+
+
+def _violates(error: IntegrityError, constraint: str) -> bool:
+    """Whether `error` is PostgreSQL refusing a row for `constraint`.
+
+    Asked of the driver's own error (the cause): the one in `error.orig` may be a copy without
+    its diagnostics, made to strip the refused row's values (data.db).
+    """
+    for driver_error in (error.__cause__, error.orig):
+        diag = getattr(driver_error, "diag", None)
+        if getattr(diag, "constraint_name", None) == constraint:
+            return True
+    return False
+
+
 def invite_supervisor(
     engine: Engine, *, owner: int, email: str, share_levels: bool, share_trends: bool
 ) -> int:
@@ -115,14 +132,21 @@ def invite_supervisor(
         address = normal_email(email)
     except ValueError as error:
         raise SharingError(str(error)) from None
-    try:
-        with owner_connection(engine, owner=owner) as connection:
-            found = connection.execute(
-                text("SELECT tightrope_invite_supervisor(:email, :levels, :trends)"),
-                {"email": address, "levels": share_levels, "trends": share_trends},
-            ).scalar_one()
-    except IntegrityError:  # ck_supervision_grant_not_self
-        raise SharingError(NOT_YOURSELF) from None
+    found = None
+    for attempt in (1, 2):
+        try:
+            with owner_connection(engine, owner=owner) as connection:
+                found = connection.execute(
+                    text("SELECT tightrope_invite_supervisor(:email, :levels, :trends)"),
+                    {"email": address, "levels": share_levels, "trends": share_trends},
+                ).scalar_one()
+            break
+        except IntegrityError as error:
+            if _violates(error, ACTIVE_GRANT_INDEX) and attempt == 1:
+                continue  # the same invitation at the same moment made the grant: change it
+            if _violates(error, ACTIVE_GRANT_INDEX):
+                raise
+            raise SharingError(NOT_YOURSELF) from None  # ck_supervision_grant_not_self
     if found is None:
         raise SharingError(NOT_SIGNED_IN_YET)
     log.info("shared with a supervisor (grant %s)", found)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from core.settings import Thresholds
 from data.db import make_engine, owner_connection
@@ -313,8 +313,8 @@ def test_no_client_code_tag_or_text_ever_comes_back(practice: Practice) -> None:
         assert secret not in everything
 
 
-def _members(p: Practice, count: int) -> list[int]:
-    people = [practice_person(p.app, f"member{i}") for i in range(count)]
+def _members(p: Practice, count: int, *, start: int = 0) -> list[int]:
+    people = [practice_person(p.app, f"member{start + i}") for i in range(count)]
     for person in people:
         _journal(p.app, person, entries=3)
         set_opt_in(p.app, owner=person, opted_in=True)
@@ -338,6 +338,40 @@ def test_the_practice_view_is_empty_below_the_minimum_group(practice: Practice) 
     assert practice_ratings(p.app, lead=p.bob) == []
     set_min_group(p.owner, size=4)
     assert len(practice_ratings(p.app, lead=p.bob)) == 4
+
+
+def test_the_lead_who_takes_part_is_left_out_of_their_own_view(practice: Practice) -> None:
+    # Bob leads and takes part: knowing his own level, at the minimum group he could take it
+    # from the counts and single out the others sooner than the minimum allows.
+    p = practice
+    set_lead(p.owner, email="bob@practice.example", lead=True)
+    _journal(p.app, p.bob, entries=9)
+    set_opt_in(p.app, owner=p.bob, opted_in=True)
+    set_opt_in(p.app, owner=p.ann, opted_in=True)
+    _members(p, 3)
+    assert practice_ratings(p.app, lead=p.bob) == []  # 5 take part, 4 besides Bob
+    _members(p, 1, start=3)
+    members = practice_ratings(p.app, lead=p.bob)
+    assert sorted(len(m.sessions) for m in members) == [3, 3, 3, 3, 6]  # none of Bob's 9
+
+
+def test_one_active_grant_per_therapist_and_supervisor(practice: Practice) -> None:
+    # Two invitations at the same moment could each insert a grant; the database now refuses
+    # the second, and invite_supervisor turns it into a change of the first.
+    p = practice
+    grant = _share(p)
+    with pytest.raises(IntegrityError), p.owner.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO supervision_grant "
+                "(owner_id, supervisor_id, share_levels, share_trends, created_at) "
+                "VALUES (:ann, :sue, true, true, now())"
+            ),
+            {"ann": p.ann, "sue": p.sue},
+        )
+    assert _share(p, trends=False) == grant
+    revoke_supervisor(p.app, owner=p.ann, grant=grant)
+    assert supervisees(p.app, supervisor=p.sue) == []
 
 
 def test_the_practice_view_carries_each_members_own_settings(practice: Practice) -> None:
