@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy.exc import OperationalError
 
 from core.synthetic import History, make_sessions
 from data.models import LOCAL_ACCOUNT_ID, SessionCreate
@@ -158,3 +161,13 @@ def practice_person(engine: Engine, name: str) -> int:
     )
     assert found is not None
     return found
+
+
+def refusing(message: str) -> Callable[..., Any]:
+    """A stand-in for a database call that the database refuses with `message` (as SQLite words
+    it: "database is locked", "database or disk is full")."""
+
+    def refuse(*_args: object, **_kwargs: object) -> Any:
+        raise OperationalError("…", {}, sqlite3.OperationalError(message))
+
+    return refuse

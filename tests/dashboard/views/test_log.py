@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from data.models import TEXT_MAX
 from data.repository import add_session, count_sessions, load_sessions
-from tests.factories import OWNER, make_entry
+from tests.factories import OWNER, make_entry, refusing
 from tests.paths import APP
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -58,6 +56,14 @@ def fill(at: AppTest, code: str = "C-07", ratings: tuple[int, int, int] = (3, 4,
 def pick(at: AppTest, entry_id: int) -> None:
     """Choose an entry in the recent list's picker (the options are entry ids)."""
     at.selectbox(key="row_pick").set_value(entry_id)
+
+
+def ask_to_delete(at: AppTest, entry_id: int) -> None:
+    """Pick the entry in the recent list and press Delete (its confirmation then shows)."""
+    at.run()
+    pick(at, entry_id)
+    at.button(key="row_delete").click()
+    at.run()
 
 
 def submit(at: AppTest) -> None:
@@ -188,7 +194,7 @@ def test_missing_client_code_is_refused_and_nothing_is_stored(app: AppTest, engi
     assert app.slider(key="new_dread").value == 7  # the user's input is kept
 
 
-def test_future_start_is_refused(app: AppTest, engine: Engine) -> None:
+def test_future_start_isrefusing(app: AppTest, engine: Engine) -> None:
     fill(app)
     app.date_input(key="new_date").set_value(date.today() + timedelta(days=2))
     submit(app)
@@ -196,7 +202,7 @@ def test_future_start_is_refused(app: AppTest, engine: Engine) -> None:
     assert "future" in app.error[0].value
 
 
-def test_too_long_note_is_refused(app: AppTest, engine: Engine) -> None:
+def test_too_long_note_isrefusing(app: AppTest, engine: Engine) -> None:
     fill(app)
     app.session_state["new_note"] = "x" * 5000
     submit(app)
@@ -294,10 +300,7 @@ def test_delete_asks_first_and_removes_the_picked_entry(app: AppTest, engine: En
 
 def test_delete_can_be_cancelled(app: AppTest, engine: Engine) -> None:
     entry_id = add_session(engine, owner=OWNER, entry=make_entry())
-    app.run()
-    pick(app, entry_id)
-    app.button(key="row_delete").click()
-    app.run()
+    ask_to_delete(app, entry_id)
     app.button(key="delete_no").click()
     app.run()
     assert count_sessions(engine, owner=OWNER) == 1
@@ -427,19 +430,12 @@ def test_another_entry_for_the_same_client_and_minute_is_not_called_already_save
     assert "Nothing new was saved" in app.warning[0].value
 
 
-def _refused(message: str) -> Any:
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("INSERT …", {}, sqlite3.OperationalError(message))
-
-    return refuse
-
-
 def test_a_journal_that_cannot_be_written_keeps_the_entry_and_says_why(
     app: AppTest, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Another program holds the file past the busy timeout: Save says so right below it, in
     # words, and the entry stays in the form for the next try.
-    monkeypatch.setattr("data.repository.add_session", _refused("database is locked"))
+    monkeypatch.setattr("data.repository.add_session", refusing("database is locked"))
     app.run()  # Save's callback is the page's run's own: one run with the refusing store
     fill_now(app, ratings=(6, 4, 5))
     submit(app)
@@ -457,12 +453,9 @@ def test_a_delete_that_cannot_be_written_says_why(
 ) -> None:
     entry_id = add_session(engine, owner=OWNER, entry=make_entry())
     monkeypatch.setattr(
-        "dashboard.components.recent_entries.delete_session", _refused("database or disk is full")
+        "dashboard.components.recent_entries.delete_session", refusing("database or disk is full")
     )
-    app.run()
-    pick(app, entry_id)
-    app.button(key="row_delete").click()
-    app.run()
+    ask_to_delete(app, entry_id)
     app.button(key="delete_yes").click()
     app.run()
     assert not app.exception

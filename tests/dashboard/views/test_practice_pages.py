@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from dashboard.common import md
@@ -35,7 +34,7 @@ from data.sharing import (
     shared_ratings,
 )
 from tests.databases import Databases
-from tests.factories import PRACTICE_ISSUER, make_entry, practice_person
+from tests.factories import PRACTICE_ISSUER, make_entry, practice_person, refusing
 
 pytestmark = [
     pytest.mark.parametrize("backend", ["postgresql"]),
@@ -90,10 +89,15 @@ def members_changed_at(owner: Engine, when: datetime) -> None:
 
 def ann_shares_with_sue(people: People, *, levels: bool = True, trends: bool = True) -> int:
     """Ann invites Sue as her supervisor, sharing what is asked; the grant's id."""
+    return ann_shares_with(people, "sue", levels=levels, trends=trends)
+
+
+def ann_shares_with(people: People, name: str, *, levels: bool, trends: bool) -> int:
+    """Ann invites `name` (name@practice.example) as her supervisor; the grant's id."""
     return invite_supervisor(
         people.app,
         owner=people.ann,
-        email="sue@practice.example",
+        email=f"{name}@practice.example",
         share_levels=levels,
         share_trends=trends,
     )
@@ -172,8 +176,7 @@ def test_the_therapist_shares_a_de_identified_packet(people: People) -> None:
         assert secret.encode() not in content
     at = open_view("supervisees", people.sue)
     at.button(key=f"sv_get_{packet.id}").click().run()
-    content = at.get("download_button")
-    assert content, "no download button after getting the packet"
+    assert at.get("download_button"), "no download button after getting the packet"
 
 
 def test_the_supervisor_sees_levels_and_trends_and_loses_them_on_revocation(
@@ -313,13 +316,7 @@ def test_names_from_the_identity_provider_are_shown_as_typed(people: People) -> 
         people.app, owner=mal, email="sue@practice.example", share_levels=True, share_trends=True
     )
     ann_shares_with_sue(people)
-    grant = invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="mal@practice.example",
-        share_levels=True,
-        share_trends=False,
-    )
+    grant = ann_shares_with(people, "mal", levels=True, trends=False)
     at = open_view("supervisees", people.sue)
     at.selectbox(key="sv_person").set_value(mal).run()
     shown = _texts(at)
@@ -341,13 +338,7 @@ def test_a_packet_goes_only_to_the_supervisor_shown(people: People) -> None:
     # list no longer holds Bob and its first name (Sue) would take his place: nothing is shared.
     bob = practice_person(people.app, "bob")
     ann_shares_with_sue(people)
-    bob_grant = invite_supervisor(
-        people.app,
-        owner=people.ann,
-        email="bob@practice.example",
-        share_levels=False,
-        share_trends=False,
-    )
+    bob_grant = ann_shares_with(people, "bob", levels=False, trends=False)
     at = open_view("sharing", people.ann)
     at.selectbox(key="share_packet_to").set_value(bob).run()
     revoke_supervisor(people.app, owner=people.ann, grant=bob_grant)
@@ -386,9 +377,7 @@ def test_a_shared_packet_compares_with_the_packet_made_before_it(people: People)
 def test_sharing_that_the_database_refuses_is_told_where_it_was_asked(
     people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def gone(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("UPDATE …", {}, OSError("server closed the connection"))
-
+    gone = refusing("server closed the connection unexpectedly")
     grant = ann_shares_with_sue(people)
     monkeypatch.setattr("dashboard.views.sharing.revoke_supervisor", gone)
     monkeypatch.setattr("dashboard.views.sharing.set_opt_in", gone)

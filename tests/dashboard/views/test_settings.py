@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from core.settings import EVERYDAY, Thresholds, setting_fields
 from data.settings_store import load_thresholds, save_thresholds
 from tests.dashboard.views.pages import open_page
-from tests.factories import OWNER
+from tests.factories import OWNER, refusing
 
 
 def save_with(**values: float) -> AppTest:
@@ -113,10 +111,7 @@ def test_saved_is_said_next_to_save(engine: Engine) -> None:
 def test_settings_that_cannot_be_written_are_refused_in_words_next_to_save(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def busy(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
-
-    monkeypatch.setattr("data.settings_store.save_thresholds", busy)
+    monkeypatch.setattr("data.settings_store.save_thresholds", refusing("database is locked"))
     at = save_with(absolute_threshold=7.0)
     beside = after_save(at)
     assert beside.type == "error"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -14,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from core.settings import Thresholds
@@ -25,7 +23,7 @@ from data.packets import list_packets, record_packet
 from data.repository import add_session, load_sessions
 from data.settings_store import save_thresholds
 from tests.dashboard.views.pages import local_today, open_page
-from tests.factories import OWNER, make_entry
+from tests.factories import OWNER, make_entry, refusing
 
 
 def prepare(at: AppTest) -> AppTest:
@@ -211,10 +209,9 @@ def test_the_packet_after_a_settings_change_carries_the_new_levels(demo: Engine)
 def test_a_download_that_cannot_be_noted_says_the_download_worked(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def busy(*_args: object, **_kwargs: object) -> None:
-        raise OperationalError("INSERT …", {}, sqlite3.OperationalError("database is locked"))
-
-    monkeypatch.setattr("dashboard.components.supervision.record_packet", busy)
+    monkeypatch.setattr(
+        "dashboard.components.supervision.record_packet", refusing("database is locked")
+    )
     at = AppTest.from_string(
         "from datetime import date\n"
         "from dashboard.common import show_flash\n"
