@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -67,10 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _unless_damaged(handler: Command, args: argparse.Namespace) -> int:
     # A journal file SQLite cannot read ends any command with a plain message and the way to
     # restore, never a traceback: found when the command opens the database, or later.
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
     from dashboard.cli.database import damaged_message, fail
     from data.damage import DamagedDatabaseError, is_damage
+    from data.db import trouble_in_words
     from data.environment import load_environment
 
     try:
@@ -78,6 +80,15 @@ def _unless_damaged(handler: Command, args: argparse.Namespace) -> int:
     except DamagedDatabaseError as damage:
         return fail(damaged_message(damage.path))
     except DBAPIError as error:
-        if not is_damage(error):
-            raise
-        return fail(damaged_message(load_environment().database_path))
+        if is_damage(error):
+            return fail(damaged_message(load_environment().database_path))
+        if isinstance(error, OperationalError):  # locked, full, read-only, a server gone
+            logging.getLogger(__name__).warning("command failed: %s", type(error.orig).__name__)
+            return fail(f"The command did not finish: {trouble_in_words(error)}.")
+        raise
+    except BrokenPipeError:
+        raise  # main's: the reader went away
+    except OSError as error:  # a file or folder named on the command line
+        where = f" {error.filename}" if error.filename else ""
+        reason = (error.strerror or type(error).__name__).lower()
+        return fail(f"Cannot use{where}: {reason}.")

@@ -21,9 +21,16 @@ def add_command(
     return parser
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def iso_day(text: str) -> date:
     """A YYYY-MM-DD command-line value as a date, with a plain message when it is not one."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-26") from None
+    # The analyses reach a year and more either side of a day: the calendar's ends would overflow.
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year from {FIRST_YEAR} to {LAST_YEAR}")
+    return day

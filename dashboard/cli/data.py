@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 
 from dashboard.account import current_account
 from dashboard.cli.args import add_command
-from dashboard.cli.database import fail, open_database, where
+from dashboard.cli.database import fail, open_database, overwrite_refusal, where
 from data.environment import local_timezone
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches
 from data.private import write_private
@@ -51,8 +51,8 @@ def _export_file(
 ) -> int:
     """Write what `build` returns to `args.file`, readable by its owner only."""
     path = Path(args.file)
-    if path.exists() and not args.force:
-        return fail(f"{path} already exists. Choose a new name, or add --force to replace it.")
+    if (refusal := overwrite_refusal(path, force=args.force)) is not None:
+        return fail(refusal)
     with open_database() as engine:
         count, content = build(engine)
     write_private(path, content)  # every entry: owner only

@@ -25,6 +25,24 @@ def fail(message: str) -> int:
     return 1
 
 
+def overwrite_refusal(path: Path, *, force: bool) -> str | None:
+    """Why `path` must not be written by an export or a report, or None.
+
+    Never the journal itself (or SQLite's files beside it), whatever --force says; any other
+    existing file only with --force.
+    """
+    journal = load_environment().database_path
+    if journal is not None:
+        taken = {
+            Path(f"{journal}{suffix}").resolve() for suffix in ("", "-wal", "-shm", "-journal")
+        }
+        if path.resolve() in taken:
+            return f"{path} is your journal's own file: choose another name. Nothing was written."
+    if path.exists() and not force:
+        return f"{path} already exists. Choose a new name, or add --force to replace it."
+    return None
+
+
 @contextmanager
 def open_database(*, url: str | None = None, check: bool = True) -> Iterator[Engine]:
     """The configured database (or `url`'s) for one command, disposed afterwards.

@@ -10,7 +10,7 @@ from typing import Any
 
 from dashboard.account import current_account
 from dashboard.cli.args import add_command, iso_day
-from dashboard.cli.database import open_database
+from dashboard.cli.database import open_database, overwrite_refusal
 from data.environment import local_timezone
 from data.private import write_private
 
@@ -42,6 +42,9 @@ def add_report_command(subparsers: Any) -> None:
     )
     report.add_argument("--out", required=True, metavar="FILE", help="the file to write")
     report.add_argument(
+        "--force", action="store_true", help="replace --out if it exists (never the journal)"
+    )
+    report.add_argument(
         "--include-notes", action="store_true", help="include your private notes and reflections"
     )
     report.add_argument(
@@ -66,6 +69,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     today = datetime.now(tz).date()
     out = Path(args.out)
     fmt = args.format or ("pdf" if out.suffix.lower() == ".pdf" else "html")
+    if (refusal := overwrite_refusal(out, force=args.force)) is not None:
+        print(refusal, file=sys.stderr)
+        return 1
     with open_database() as engine:
         default_start, _ = default_period(
             last_packet(engine, owner=current_account()), args.end or today
@@ -98,6 +104,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                 data = html_to_pdf(html)
             except ChromiumNotFoundError as error:
                 fallback = out.with_suffix(".html")
+                if (refusal := overwrite_refusal(fallback, force=args.force)) is not None:
+                    print(f"{error}\n{refusal}", file=sys.stderr)
+                    return 1
                 write_private(fallback, html.encode("utf-8"))
                 print(f"{error}\nWrote the HTML packet instead: {fallback}", file=sys.stderr)
                 record_packet(engine, owner=current_account(), start=start, end=end, fmt="html")

@@ -220,6 +220,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _serve(args, address=args.address, secrets=args.secrets)
 
 
+def _is_sqlite(path: Path) -> bool:
+    """Whether `path` is a SQLite database file (its first 16 bytes say so), or empty."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(16)
+    except OSError:
+        return False
+    return head in (b"", b"SQLite format 3\x00")
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Start the dashboard on a separate demo database, seeded on first use."""
     from dashboard.cli.database import open_database
@@ -237,6 +247,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return 2
     if args.fresh:
+        if path.exists() and not _is_sqlite(path):
+            # --fresh deletes a demo database; a file of any other kind was named by mistake.
+            print(
+                f"{path} is not a demo database, so --fresh will not delete it. Choose another "
+                "--database.",
+                file=sys.stderr,
+            )
+            return 2
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     url = sqlite_url(path)

@@ -23,3 +23,13 @@ def test_a_bad_date_is_refused_in_plain_words(
         cli.main([command, option, "26/11/2026"])
     assert error.value.code == 2
     assert "is not a date like 2026-11-26" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "9999-12-31"])
+def test_a_date_at_the_calendar_s_ends_is_refused_before_anything_overflows(
+    text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as error:
+        cli.main(["status", "--today", text])
+    assert error.value.code == 2
+    assert "is not a year from 1900 to 2999" in capsys.readouterr().err

@@ -86,6 +86,16 @@ def test_export_writes_every_entry_and_will_not_overwrite(
     assert main(["export", str(path), "--force"]) == 0
 
 
+def test_export_never_writes_over_the_journal(
+    engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_session(engine, owner=OWNER, entry=make_entry())
+    journal = db_url.removeprefix("sqlite:///")
+    assert main(["export", journal, "--force"]) == 1
+    assert "your journal's own file" in capsys.readouterr().err
+    assert count_sessions(engine, owner=OWNER) == 1
+
+
 def test_backup_then_restore_brings_the_rows_back(
     engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

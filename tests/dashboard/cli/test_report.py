@@ -17,7 +17,7 @@ from dashboard.packet.pdf import find_chromium
 from data.demo import seed_demo
 from data.environment import local_timezone
 from data.packets import list_packets
-from tests.factories import OWNER
+from tests.factories import OWNER, refusing
 
 # Every test runs in Berlin time (tests/conftest.py); this module is imported before that, so
 # the machine's zone would name yesterday between its midnight and Berlin's.
@@ -126,3 +126,46 @@ def test_a_malformed_date_is_refused_in_plain_words(capsys: pytest.CaptureFixtur
     with pytest.raises(SystemExit):
         report("--from", "26.11.2026", "--out", "x.html")
     assert "is not a date like" in capsys.readouterr().err
+
+
+def test_a_report_never_overwrites_the_journal_and_other_files_only_with_force(
+    demo: Engine, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journal = Path(db_url.removeprefix("sqlite:///"))
+    before = journal.read_bytes()
+    for out in (journal, Path(f"{journal}-wal")):
+        assert report("--out", str(out), "--force") == 1
+        assert "your journal's own file" in capsys.readouterr().err
+    assert journal.read_bytes()[:16] == before[:16] == b"SQLite format 3\x00"
+    kept = tmp_path / "keep.html"
+    kept.write_text("mine", encoding="utf-8")
+    assert report("--out", str(kept)) == 1
+    assert "already exists" in capsys.readouterr().err and kept.read_text() == "mine"
+    assert list_packets(demo, owner=OWNER) == []  # nothing recorded either
+    assert report("--out", str(kept), "--force") == 0
+    assert kept.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_database_that_refuses_is_told_in_words(
+    demo: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr("data.packets.record_packet", refusing("database is locked"))
+    out = tmp_path / "packet.html"
+    assert report("--out", str(out)) == 1
+    error = capsys.readouterr().err
+    assert error.strip() == (
+        "The command did not finish: your journal is busy: another program is writing to it."
+    )
+    assert "Traceback" not in error
+
+
+def test_a_folder_that_cannot_be_written_is_named_in_words(
+    demo: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "a-folder.html"
+    folder.mkdir()
+    assert report("--out", str(folder), "--force") == 1
+    assert "Cannot use" in capsys.readouterr().err

@@ -84,6 +84,21 @@ def test_demo_seeds_its_own_database_and_leaves_the_real_one_alone(
     assert count_sessions(demo, owner=OWNER) == seeded
 
 
+def test_demo_fresh_deletes_only_a_demo_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    victim = tmp_path / "notes.txt"
+    victim.write_text("important", encoding="utf-8")
+    assert cli.main(["demo", "--fresh", "--seed-only", "--database", str(victim)]) == 2
+    assert "is not a demo database" in capsys.readouterr().err
+    assert victim.read_text(encoding="utf-8") == "important"
+    demo = tmp_path / "demo.sqlite3"
+    seed = ["demo", "--seed-only", "--database", str(demo), "--today", "2026-11-20"]
+    assert cli.main(seed) == 0
+    assert cli.main([*seed, "--fresh"]) == 0  # a demo database is made anew
+    assert "sessions added" in capsys.readouterr().out
+
+
 def test_demo_is_deterministic(tmp_path: Path) -> None:
     frames = []
     for name in ("a", "b"):
