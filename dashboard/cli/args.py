@@ -34,3 +34,14 @@ def iso_day(text: str) -> date:
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise argparse.ArgumentTypeError(f"{text!r} is not a year from {FIRST_YEAR} to {LAST_YEAR}")
     return day
+
+
+def count(text: str) -> int:
+    """A whole number of at least 0, with a plain message when it is not one."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is below 0")
+    return value

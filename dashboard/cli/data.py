@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from dashboard.account import current_account
-from dashboard.cli.args import add_command
+from dashboard.cli.args import add_command, count
 from dashboard.cli.database import fail, open_database, overwrite_refusal, where
 from data.environment import local_timezone
 from data.maintenance import CONFIRM_PHRASE, confirmation_matches
@@ -169,7 +169,7 @@ def add_data_commands(commands: Any) -> None:
         commands, "import", cmd_import, "import entries from a CSV file (all or nothing)"
     )
     imp.add_argument("file", help="CSV file in the Tightrope format (see the README)")
-    imp.add_argument("--show", type=int, default=20, help="problems to list (default 20)")
+    imp.add_argument("--show", type=count, default=20, help="problems to list (default 20)")
 
     exp = add_command(commands, "export", cmd_export, "write every entry to a CSV file")
     exp.add_argument("file", help="the CSV file to write")
@@ -182,7 +182,9 @@ def add_data_commands(commands: Any) -> None:
         "import check-ins from their CSV file (all or nothing)",
     )
     imp_checkins.add_argument("file", help="check-in CSV file in the Tightrope format")
-    imp_checkins.add_argument("--show", type=int, default=20, help="problems to list (default 20)")
+    imp_checkins.add_argument(
+        "--show", type=count, default=20, help="problems to list (default 20)"
+    )
 
     exp_checkins = add_command(
         commands, "export-checkins", cmd_export_checkins, "write every check-in to a CSV file"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -33,3 +34,12 @@ def test_a_date_at_the_calendar_s_ends_is_refused_before_anything_overflows(
         cli.main(["status", "--today", text])
     assert error.value.code == 2
     assert "is not a year from 1900 to 2999" in capsys.readouterr().err
+
+
+def test_a_negative_count_of_problems_to_show_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as error:
+        cli.main(["import", "--show", "-1", str(tmp_path / "x.csv")])
+    assert error.value.code == 2
+    assert "'-1' is below 0" in capsys.readouterr().err
