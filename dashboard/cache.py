@@ -11,6 +11,7 @@ test_cache.py checks both).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from collections.abc import Callable
@@ -121,8 +122,8 @@ def _engine_for(url: str) -> Engine:
     return engine
 
 
-@st.cache_resource(show_spinner=False)
-def _isolation_problem_for(url: str) -> str | None:
+@functools.lru_cache(maxsize=4)
+def _isolation_problem_for(url: str) -> str | None:  # about the server, nobody's data
     return isolation_problem(_engine_for(url))
 
 

@@ -247,7 +247,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         return 2
     if args.fresh:
-        if path.exists() and not _is_sqlite(path):
+        if path.exists() and not _is_sqlite(path) and "demo" not in path.name:
             # --fresh deletes a demo database; a file of any other kind was named by mistake.
             print(
                 f"{path} is not a demo database, so --fresh will not delete it. Choose another "
